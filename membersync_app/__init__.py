@@ -1,0 +1,1 @@
+"""MemberSync: seat and membership manager for organizations."""

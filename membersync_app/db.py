@@ -1,0 +1,48 @@
+"""The database engine and the one way to run a unit of work (a transaction)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from .settings import database_url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`. SQLite transactions start with BEGIN IMMEDIATE.
+
+    SQLite's default deferred transactions let two writers both read "one seat left" and then
+    both try to write; an immediate transaction takes the write lock first, so seat checks and
+    the writes that follow them are serialized, as row locks do on PostgreSQL.
+    """
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event decide
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@cache
+def get_engine() -> Engine:
+    return make_engine(database_url())
+
+
+@contextmanager
+def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any exception."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
+        yield session

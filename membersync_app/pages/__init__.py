@@ -1,0 +1,1 @@
+"""One module per page: layout and components only, no queries."""

@@ -1,0 +1,47 @@
+"""Every path of the app, and the URL builders, so no path string is typed twice."""
+
+from urllib.parse import quote
+
+LOGIN = "/login"
+DASHBOARD = "/dashboard"
+ORG_PAGE = "/dashboard/org/[id]"
+MY_ACCESS = "/my"
+COURSE_PAGE = "/my/course/[id]"
+DIRECTORY = "/directory"
+INVITE = "/invite/[token]"
+SET_PASSWORD = "/set-password/[token]"
+ADMIN = "/admin"
+ADMIN_ORG_TYPES = "/admin/organization-types"
+ADMIN_SEAT_TYPES = "/admin/seat-types"
+ADMIN_COURSES = "/admin/courses"
+ADMIN_LICENSES = "/admin/licenses"
+ADMIN_ORGANIZATIONS = "/admin/organizations"
+ADMIN_USERS = "/admin/users"
+ADMIN_AUDIT = "/admin/audit"
+
+
+def org_page(org_id: int) -> str:
+    return f"/dashboard/org/{org_id}"
+
+
+def course_page(course_id: int) -> str:
+    return f"/my/course/{course_id}"
+
+
+def invite_link(token: str) -> str:
+    return f"/invite/{token}"
+
+
+def set_password_link(token: str) -> str:
+    return f"/set-password/{token}"
+
+
+def login_with_next(path: str) -> str:
+    return f"{LOGIN}?next={quote(path, safe='/')}"
+
+
+def safe_next(path: str | None, default: str) -> str:
+    """Only a local path may follow sign-in, never another site ("//evil.example")."""
+    if path and path.startswith("/") and not path.startswith("//"):
+        return path
+    return default

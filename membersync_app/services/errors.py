@@ -1,0 +1,19 @@
+"""The one error type for refusals: a message a person understands, and the field it belongs to."""
+
+
+class ServiceError(Exception):
+    """A refused operation. Nothing was changed; `message` says why, `field` names the control."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class FieldErrors(ServiceError):
+    """Several fields refused at once, so a form can show every message next to its field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first_field, first_message = next(iter(errors.items()))
+        super().__init__(first_message, first_field)
+        self.errors = errors

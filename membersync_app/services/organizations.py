@@ -1,0 +1,52 @@
+"""Reading organizations for the Group Dashboard."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User
+from .permissions import is_expired, require_signed_in
+from .seats import seats_used_by_org
+
+
+@dataclass(frozen=True)
+class ManagedOrgRow:
+    id: int
+    title: str
+    type_name: str
+    role: str
+    seats_used: int
+    seat_count: int
+    expires_at: datetime | None
+    expired: bool
+
+
+def list_managed(session: Session, actor: User | None) -> list[ManagedOrgRow]:
+    """The organizations the actor owns or manages (active membership), with seats used."""
+    actor = require_signed_in(actor)
+    rows = session.exec(
+        select(Organization, OrganizationType.name, Membership.role)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
+        .where(
+            Membership.user_id == actor.id,
+            Membership.role.in_([Role.OWNER, Role.MANAGER]),
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(Organization.title)
+    ).all()
+    used = seats_used_by_org(session, [org.id for org, _, _ in rows])
+    return [
+        ManagedOrgRow(
+            id=org.id,
+            title=org.title,
+            type_name=type_name,
+            role=str(role),
+            seats_used=used[org.id],
+            seat_count=org.seat_count,
+            expires_at=org.expires_at,
+            expired=is_expired(org),
+        )
+        for org, type_name, role in rows
+    ]

@@ -1,0 +1,61 @@
+"""Seat accounting (DESIGN.md §2, invariant 1), computed in SQL so it scales to big organizations.
+
+Seats used = memberships with role member or manager (active or blocked)
+           + pending invitations that have not expired. The owner takes no seat.
+"""
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ..models import Invitation, Membership, Role, utcnow
+from .errors import ServiceError
+
+
+def _membership_seats_query(org_ids: list[int]):
+    return (
+        select(Membership.organization_id, func.count())
+        .where(Membership.organization_id.in_(org_ids), Membership.role != Role.OWNER)
+        .group_by(Membership.organization_id)
+    )
+
+
+def _pending_invitations_query(org_ids: list[int]):
+    return (
+        select(Invitation.organization_id, func.count())
+        .where(
+            Invitation.organization_id.in_(org_ids),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .group_by(Invitation.organization_id)
+    )
+
+
+def seats_used_by_org(session: Session, org_ids: list[int]) -> dict[int, int]:
+    """Seats used for many organizations in two grouped queries (no query per row)."""
+    if not org_ids:
+        return {}
+    used = dict.fromkeys(org_ids, 0)
+    for query in (_membership_seats_query(org_ids), _pending_invitations_query(org_ids)):
+        for org_id, count in session.execute(query):
+            used[org_id] += count
+    return used
+
+
+def seats_used(session: Session, org_id: int) -> int:
+    return seats_used_by_org(session, [org_id])[org_id]
+
+
+def require_free_seats(session: Session, org_id: int, seat_count: int, needed: int, field: str = "") -> None:
+    """Refuse unless `needed` more seats fit. Call with the organization row locked."""
+    free = seat_count - seats_used(session, org_id)
+    if needed > free:
+        if free <= 0:
+            message = f"No seats left: all {seat_count} seats are in use. Add seats in Manage Seats first."
+        else:
+            message = (
+                f"Only {free} of {seat_count} seats are free, and this needs {needed}. "
+                "Add seats in Manage Seats first."
+            )
+        raise ServiceError(message, field)
