@@ -1,14 +1,20 @@
-"""User accounts: creating, finding, and the staff-only changes (reset password, staff, deactivate)."""
+"""User accounts: creating, finding, listing, and the staff-only changes.
+
+Staff reset passwords, make staff, and deactivate accounts (memberships stay).
+"""
 
 import re
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import User
+from ..models import Membership, User
 from . import audit
 from .auth import revoke_all_sessions
+from .catalog import Page, clean_listing, grouped_count, paginate
 from .errors import FieldErrors, ServiceError
 from .passwords import MIN_PASSWORD_LENGTH, hash_password
 from .permissions import require_staff
@@ -107,6 +113,8 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     """Staff reset a user's password; the user's open sessions end."""
     require_staff(actor)
     user = _get_user(session, user_id)
+    if not isinstance(password, str):
+        raise ServiceError("The password must be text.", "password")
     user.password_hash = hash_password(check_password(password))
     session.add(user)
     revoke_all_sessions(session, user.id)
@@ -117,6 +125,8 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
 def set_staff(session: Session, actor: User, user_id: int, is_staff: bool) -> User:
     require_staff(actor)
     user = _get_user(session, user_id)
+    if not isinstance(is_staff, bool):
+        raise ServiceError("Choose yes or no.", "is_staff")
     if user.id == actor.id and not is_staff:
         raise ServiceError("You cannot remove your own staff rights.")
     user.is_staff = bool(is_staff)
@@ -126,9 +136,13 @@ def set_staff(session: Session, actor: User, user_id: int, is_staff: bool) -> Us
 
 
 def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> User:
-    """Deactivate (or reactivate) an account. A deactivated user cannot sign in; memberships stay."""
+    """Deactivate (or reactivate) an account: a deactivated user cannot sign in.
+
+    Memberships stay."""
     require_staff(actor)
     user = _get_user(session, user_id)
+    if not isinstance(is_active, bool):
+        raise ServiceError("Choose yes or no.", "is_active")
     if user.id == actor.id and not is_active:
         raise ServiceError("You cannot deactivate your own account.")
     user.is_active = bool(is_active)
@@ -140,7 +154,125 @@ def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> 
 
 
 def _get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    valid_id = isinstance(user_id, int) and not isinstance(user_id, bool)
+    user = session.get(User, user_id) if valid_id else None
     if user is None:
         raise ServiceError("That user does not exist.")
     return user
+
+
+# ---------------------------------------------------------------- staff: list, search, create
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    email: str
+    full_name: str
+    is_staff: bool
+    is_active: bool
+    has_password: bool
+    created_at: Any
+    organization_count: int
+
+
+USER_SORTS = ("username", "email", "full_name", "created_at", "is_staff", "is_active")
+OWNER_SEARCH_LIMIT = 10
+
+
+def _matches(text: str):
+    return or_(
+        User.username.icontains(text, autoescape=True),
+        User.email.icontains(text, autoescape=True),
+        User.full_name.icontains(text, autoescape=True),
+    )
+
+
+def list_users(
+    session: Session,
+    actor: User | None,
+    *,
+    search: Any = "",
+    sort: Any = "username",
+    descending: Any = False,
+    page: Any = 1,
+    page_size: Any = 20,
+):
+    """One page of users (staff only), searched by username, e-mail or name, sorted in SQL."""
+    require_staff(actor)
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=USER_SORTS, default_sort="username")
+    query = select(User)
+    if listing.search:
+        query = query.where(_matches(listing.search))
+    users, total, page_number = paginate(
+        session, query, listing,
+        {
+            "username": func.lower(User.username),
+            "email": User.email,
+            "full_name": func.lower(User.full_name),
+            "created_at": User.created_at,
+            "is_staff": User.is_staff,
+            "is_active": User.is_active,
+        },
+        User.id,
+    )
+    orgs = grouped_count(session, Membership.user_id, [u.id for u in users])
+    rows = [
+        UserRow(id=u.id, username=u.username, email=u.email, full_name=u.full_name,
+                is_staff=u.is_staff, is_active=u.is_active, has_password=bool(u.password_hash),
+                created_at=u.created_at, organization_count=orgs[u.id])
+        for u in users
+    ]
+    return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
+
+
+def search_users(
+    session: Session, actor: User | None, *, text: Any, limit: int = OWNER_SEARCH_LIMIT
+) -> list[User]:
+    """Up to `limit` active users whose username, e-mail or name contains `text` (owner picker)."""
+    require_staff(actor)
+    if not isinstance(text, str):
+        raise ServiceError("The search must be text.", "owner")
+    text = text.strip()[:200]
+    if not text:
+        return []
+    return list(session.exec(
+        select(User).where(_matches(text), User.is_active)
+        .order_by(func.lower(User.username)).limit(limit)
+    ).all())
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """The user whose username or e-mail is exactly `login` (case-insensitive)."""
+    login = (login or "").strip().lower()
+    if not login:
+        return None
+    return session.exec(
+        select(User).where(or_(func.lower(User.username) == login, User.email == login))
+    ).first()
+
+
+def create_user_by_staff(
+    session: Session,
+    actor: User | None,
+    *,
+    username: Any,
+    email: Any,
+    full_name: Any,
+    password: Any,
+    is_staff: Any = False,
+) -> User:
+    """Staff create an account. An empty password creates one with no password set yet."""
+    require_staff(actor)
+    texts = {"username": username, "email": email, "full_name": full_name, "password": password}
+    errors = {field: "Must be text." for field, value in texts.items()
+              if value is not None and not isinstance(value, str)}
+    if not isinstance(is_staff, bool):
+        errors["is_staff"] = "Choose yes or no."
+    if errors:
+        raise FieldErrors(errors)
+    return create_user(session, actor, username=username or "", email=email or "",
+                       full_name=full_name or "", password=password or None,
+                       is_staff=is_staff)

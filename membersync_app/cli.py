@@ -1,0 +1,239 @@
+"""The `membersync` command line (DESIGN.md §5): migrate, create-staff, demo-data, outbox.
+
+Every subcommand works on the database named by MEMBERSYNC_DATABASE_URL and calls the same
+services as the app, each in one transaction.
+"""
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, make_url, pool
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import select
+
+from .db import unit_of_work
+from .models import OutboxMessage, User
+from .services import users
+from .services.demo import (
+    DEFAULT_MEMBERS_PER_ORG,
+    MAX_MEMBERS_PER_ORG,
+    ORGANIZATIONS,
+    load_demo_data,
+)
+from .services.errors import FieldErrors, ServiceError
+from .settings import database_url
+
+# Show a progress bar when the demo data makes at least this many members.
+PROGRESS_MIN_MEMBERS = 200
+
+
+def find_alembic_ini() -> Path:
+    """alembic.ini next to the package (a source checkout or an editable install), else in cwd."""
+    for candidate in (Path(__file__).resolve().parent.parent / "alembic.ini",
+                      Path.cwd() / "alembic.ini"):
+        if candidate.is_file():
+            return candidate
+    raise SystemExit("membersync: alembic.ini not found; run this from the MemberSync checkout.")
+
+
+def alembic_config(url: str | None = None, *, configure_logger: bool = False) -> Config:
+    """The project's alembic Config, aimed at `url` (default: MEMBERSYNC_DATABASE_URL).
+
+    `configure_logger=False` keeps alembic.ini's logging setup out of the caller's process.
+    """
+    config = Config(str(find_alembic_ini()))
+    # ConfigParser interpolates "%": an escaped password must not be read as a placeholder.
+    config.set_main_option("sqlalchemy.url", (url or database_url()).replace("%", "%%"))
+    config.attributes["configure_logger"] = configure_logger
+    return config
+
+
+def current_revision(url: str) -> str | None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def migrate(url: str | None = None) -> tuple[str | None, str | None]:
+    """Upgrade the database to the newest revision. Returns (revision before, revision after)."""
+    url = url or database_url()
+    before = current_revision(url)
+    command.upgrade(alembic_config(url), "head")
+    return before, current_revision(url)
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    url = database_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    before, after = migrate(url)
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if before == after:
+        print(f"Database {shown} is up to date (revision {after}).")
+    else:
+        print(f"Migrated database {shown} from {before or 'empty'} to {after}.")
+    return 0 if after == head else 1
+
+
+def _cmd_create_staff(args: argparse.Namespace) -> int:
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != password:
+            print("membersync: the passwords do not match.", file=sys.stderr)
+            return 1
+    with unit_of_work() as session:
+        user = users.create_user(
+            session,
+            None,
+            username=args.username,
+            email=args.email,
+            full_name=args.full_name or args.username,
+            password=password,
+            is_staff=True,
+        )
+    print(f"Created staff account “{user.username}” ({user.email}).")
+    return 0
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    total = args.members * len(ORGANIZATIONS)
+    bar = ProgressBar(sys.stderr) if total >= PROGRESS_MIN_MEMBERS else None
+    with unit_of_work() as session:
+        if args.if_empty and session.exec(select(User.id).limit(1)).first() is not None:
+            print("Demo data not loaded: the database already has users.")
+            return 0
+        accounts = load_demo_data(
+            session, members_per_org=args.members, progress=bar.update if bar else None
+        )
+        if bar:
+            bar.finish("Saving ...")
+    print("Demo data loaded. Sign in with:")
+    width = max(len(username) for username, _, _ in accounts)
+    for username, password, description in accounts:
+        print(f"  {username:<{width}}  {password:<16}  {description}")
+    return 0
+
+
+def _cmd_outbox(args: argparse.Namespace) -> int:
+    with unit_of_work() as session:
+        rows = session.exec(
+            select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(args.last)
+        ).all()
+    if not rows:
+        print("The outbox is empty.")
+        return 0
+    for message in reversed(rows):  # oldest first: the newest ends up next to the prompt
+        sent = "delivered by SMTP" if message.delivered else "outbox only"
+        print(f"#{message.id}  {message.created_at:%Y-%m-%d %H:%M} UTC  to {message.recipient}"
+              f"  ({sent})")
+        print(f"Subject: {message.subject}")
+        for line in message.body.splitlines():
+            print(f"    {line}")
+        print()
+    return 0
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr: redrawn in place on a terminal, else every 10%."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.in_place = stream.isatty()
+        self.shown = -1
+
+    def update(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        step = percent if self.in_place else percent - percent % 10
+        if step == self.shown:
+            return
+        self.shown = step
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        line = f"[{bar}] {percent:3d}%  {done:,}/{total:,} members"
+        self.stream.write(f"\r{line}" if self.in_place else f"{line}\n")
+        self.stream.flush()
+
+    def finish(self, note: str = "") -> None:
+        if self.in_place:
+            self.stream.write("\n")
+        if note:
+            self.stream.write(f"{note}\n")
+        self.stream.flush()
+
+
+def _positive_int(limit: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+        if not 0 <= value <= limit:
+            raise argparse.ArgumentTypeError(f"must be from 0 to {limit:,}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="membersync",
+        description="MemberSync command line. The database is MEMBERSYNC_DATABASE_URL "
+        "(default sqlite:///membersync.db).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="bring the database schema up to date (upgrade to head)")
+    p.set_defaults(handler=_cmd_migrate)
+
+    p = sub.add_parser("create-staff", help="create a staff account (admin pages)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", help="asked for when left out (keeps it out of shell history)")
+    p.add_argument("--full-name", default="", help="default: the username")
+    p.set_defaults(handler=_cmd_create_staff)
+
+    p = sub.add_parser("demo-data", help="load the demo organizations, people and courses")
+    p.add_argument("--if-empty", action="store_true",
+                   help="do nothing when the database already has users")
+    p.add_argument("--members", type=_positive_int(MAX_MEMBERS_PER_ORG),
+                   default=DEFAULT_MEMBERS_PER_ORG, metavar="N",
+                   help=f"generated members per organization (default {DEFAULT_MEMBERS_PER_ORG})")
+    p.set_defaults(handler=_cmd_demo_data)
+
+    p = sub.add_parser("outbox", help="list the last e-mails written to the outbox")
+    p.add_argument("--last", type=_positive_int(10_000), default=10, metavar="N",
+                   help="how many messages (default 10)")
+    p.set_defaults(handler=_cmd_outbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except FieldErrors as error:
+        for field, message in error.errors.items():
+            print(f"membersync: {field}: {message}", file=sys.stderr)
+    except ServiceError as error:
+        print(f"membersync: {error.message}", file=sys.stderr)
+    except (OperationalError, ProgrammingError) as error:
+        print(f"membersync: database error: {error.orig or error}\n"
+              "Is the database reachable, and migrated (`membersync migrate`)?", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""A server-paginated table: search box, sortable column headers and a pager.
+
+The state holds one page of rows; searching, sorting and paging ask the server for another page.
+Use it in two steps:
+
+    class CoursesState(PagedListMixin, AppState):
+        rows: list[CourseItem] = []
+        def _load_page(self, session, user, **listing):  # search, sort, page, ...
+            result = catalog.list_courses(session, user, **listing)
+            self.rows = [CourseItem(...) for r in result.rows]
+            return result                                   # anything with page, total, page_count
+
+    data_table(CoursesState, columns=[Column("Title", "title"), Column("Lessons")],
+               rows=CoursesState.rows, row=lambda c: rx.table.row(...),
+               search_label="Search courses")
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+from reflex.vars import Var
+
+from ..services.errors import ServiceError
+
+DEFAULT_PAGE_SIZE = 20
+
+
+class PagedListMixin(rx.State, mixin=True):
+    """Paging, sorting and search vars and handlers; mix into a page state next to AppState."""
+
+    list_search: str = ""
+    sort_by: str = ""  # "" lets the service use its default order
+    sort_desc: bool = False
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    total: int = 0
+    page_count: int = 1
+    list_error: str = ""
+
+    def _load_page(self, session, user, **listing: Any):
+        """Fetch one page through a service, store its rows, return the service's Page."""
+        raise NotImplementedError
+
+    def _refresh(self, **changes: Any) -> None:
+        """Reload the current page (with `changes` to search / sort / page), via the service.
+
+        The vars change only when the service accepted the request, so a client sending
+        nonsense (a dict as page number) changes nothing.
+        """
+        listing = {
+            "search": self.list_search,
+            "sort": self.sort_by,
+            "descending": self.sort_desc,
+            "page": self.page,
+            "page_size": self.page_size,
+            **changes,
+        }
+        try:
+            with self.unit() as (session, user):
+                self._show_viewer(user)
+                result = self._load_page(session, user, **listing)
+        except ServiceError as error:
+            self.list_error = error.message
+            return
+        self.list_error = ""
+        self.list_search = listing["search"]
+        self.sort_by = listing["sort"]
+        self.sort_desc = listing["descending"]
+        self.page = result.page
+        self.page_count = result.page_count
+        self.total = result.total
+
+    @rx.event
+    def search_list(self, text: str):
+        self._refresh(search=text, page=1)
+
+    @rx.event
+    def submit_search(self, form_data: dict):
+        self._refresh(search=form_data.get("search", ""), page=1)
+
+    @rx.event
+    def sort_list(self, column: str):
+        descending = (not self.sort_desc) if column == self.sort_by else False
+        self._refresh(sort=column, descending=descending, page=1)
+
+    @rx.event
+    def go_to_page(self, page: int):
+        self._refresh(page=page)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort_key: str | None = None  # None: not sortable
+
+
+def _header_cell(state: type[PagedListMixin], column: Column) -> rx.Component:
+    if column.sort_key is None:
+        return rx.table.column_header_cell(column.label)
+    active = state.sort_by == column.sort_key
+    arrow = rx.cond(active, rx.cond(state.sort_desc, " ↓", " ↑"), "")
+    return rx.table.column_header_cell(
+        rx.el.button(
+            column.label,
+            arrow,
+            type="button",
+            on_click=state.sort_list(column.sort_key),
+            title=f"Sort by {column.label}",
+            style={"background": "none", "border": "none", "padding": "0", "cursor": "pointer",
+                   "font": "inherit", "font_weight": "600", "color": "inherit"},
+        ),
+        aria_sort=rx.cond(active, rx.cond(state.sort_desc, "descending", "ascending"), "none"),
+    )
+
+
+def search_box(state: type[PagedListMixin], label: str, box_id: str) -> rx.Component:
+    """Search as you type (debounced), or press Enter."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="search",
+                id=box_id,
+                placeholder=label,
+                aria_label=label,
+                type="search",
+                default_value=state.list_search,
+                on_change=state.search_list.debounce(300),
+                width="320px",
+            ),
+            rx.button("Search", type="submit", variant="soft"),
+            align="center",
+        ),
+        on_submit=state.submit_search,
+    )
+
+
+def pager(state: type[PagedListMixin], label: str) -> rx.Component:
+    return rx.hstack(
+        rx.text(
+            "Page ", state.page, " of ", state.page_count, " · ", state.total,
+            rx.cond(state.total == 1, " result", " results"),
+            size="2", color_scheme="gray",
+        ),
+        rx.spacer(),
+        rx.button("Previous page", variant="soft", size="1",
+                  disabled=state.page <= 1, on_click=state.go_to_page(state.page - 1)),
+        rx.button("Next page", variant="soft", size="1",
+                  disabled=state.page >= state.page_count,
+                  on_click=state.go_to_page(state.page + 1)),
+        width="100%",
+        align="center",
+        aria_label=label,
+        role="navigation",
+    )
+
+
+def data_table(
+    state: type[PagedListMixin],
+    *,
+    columns: list[Column],
+    rows: Var,
+    row: Callable[[Any], rx.Component],
+    search_label: str = "Search",
+    empty_text: str = "Nothing here yet.",
+    table_id: str = "data-table",
+    toolbar: rx.Component | None = None,
+) -> rx.Component:
+    """Search box (and an optional toolbar), the table of one page, and the pager."""
+    return rx.vstack(
+        rx.hstack(
+            search_box(state, search_label, f"{table_id}-search"),
+            rx.spacer(),
+            *([toolbar] if toolbar is not None else []),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            state.list_error != "",
+            rx.callout(state.list_error, color_scheme="red", icon="triangle_alert",
+                       role="alert"),
+        ),
+        rx.table.root(
+            rx.table.header(rx.table.row(*[_header_cell(state, c) for c in columns])),
+            rx.table.body(rx.foreach(rows, row)),
+            width="100%",
+            id=table_id,
+        ),
+        rx.cond(state.total == 0, rx.text(empty_text, color_scheme="gray", size="2")),
+        pager(state, f"Pages of {search_label.removeprefix('Search ')}"),
+        width="100%",
+        spacing="3",
+    )

@@ -1,0 +1,134 @@
+"""UI pieces of the admin pages: section links, native checkboxes and selects, form buttons.
+
+Native <input type=checkbox> and <select> keep their state in the DOM and submit through the
+browser's FormData like any input, so rx.form handlers get every ticked box by name.
+"""
+
+import reflex as rx
+from reflex.vars import Var
+
+from .. import routes
+from ..components.forms import field_error
+from ..components.layout import page_shell
+
+ADMIN_SECTIONS = (
+    ("Organization Types", routes.ADMIN_ORG_TYPES),
+    ("Seat Types", routes.ADMIN_SEAT_TYPES),
+    ("Courses", routes.ADMIN_COURSES),
+    ("Licenses", routes.ADMIN_LICENSES),
+    ("Organizations", routes.ADMIN_ORGANIZATIONS),
+    ("Users", routes.ADMIN_USERS),
+    ("Audit log", routes.ADMIN_AUDIT),
+)
+
+_CONTROL_STYLE = {
+    "padding": "6px 8px",
+    "border": "1px solid var(--gray-7)",
+    "border_radius": "var(--radius-2)",
+    "background": "var(--color-surface)",
+    "font_size": "14px",
+    "min_width": "240px",
+}
+
+
+def admin_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            rx.link("Admin", href=routes.ADMIN, size="2"),
+            *[rx.link(name, href=href, size="2") for name, href in ADMIN_SECTIONS],
+            spacing="4",
+            wrap="wrap",
+        ),
+        aria_label="Admin sections",
+    )
+
+
+def admin_page(*children: rx.Component, title: str) -> rx.Component:
+    return page_shell(admin_nav(), *children, title=title)
+
+
+def checkbox(label: Var | str, name: str, *, value: Var | str = "on",
+             checked: Var | bool = False, checkbox_id: Var | str | None = None) -> rx.Component:
+    """A native checkbox inside its label (so the label names it)."""
+    props = {"id": checkbox_id} if checkbox_id is not None else {}
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, value=value, default_checked=checked,
+                    style={"width": "16px", "height": "16px", "accent_color": "var(--accent-9)"},
+                    **props),
+        rx.text(label, as_="span", size="2"),
+        style={"display": "flex", "gap": "8px", "align_items": "center", "cursor": "pointer"},
+    )
+
+
+def checkbox_group(legend: str, name: str, choices: Var, selected: Var,
+                   empty_text: str) -> rx.Component:
+    """A fieldset of checkboxes, one per choice; ticked when its id is in `selected`."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, style={"font_weight": "500", "font_size": "14px"}),
+        rx.cond(
+            choices.length() > 0,
+            rx.vstack(
+                rx.foreach(choices, lambda c: checkbox(c.label, name, value=c.id,
+                                                       checked=selected.contains(c.id))),
+                spacing="1",
+            ),
+            rx.text(empty_text, size="2", color_scheme="gray"),
+        ),
+        style={"border": "1px solid var(--gray-5)", "border_radius": "var(--radius-3)",
+               "padding": "8px 12px", "min_width": "260px"},
+    )
+
+
+def select_field(label: str, name: str, *, options: Var | list, default_value: Var | str,
+                 error: Var | str = "", field_id: str | None = None,
+                 empty_label: str | None = None, hint: str = "") -> rx.Component:
+    """A labelled native select. `options`: a Var list of ChoiceItem, or (value, label) pairs."""
+    field_id = field_id or name
+    if isinstance(options, Var):
+        rendered = rx.foreach(options, lambda c: rx.el.option(c.label, value=c.id))
+    else:
+        rendered = [rx.el.option(text, value=value) for value, text in options]
+    empty = [rx.el.option(empty_label, value="")] if empty_label is not None else []
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "14px"}),
+        rx.el.select(*empty, rendered, name=name, id=field_id, default_value=default_value,
+                     style=_CONTROL_STYLE),
+        *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+        field_error(error, field_id),
+        spacing="1",
+    )
+
+
+def notice(message: Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="check", color_scheme="green", role="status", id="admin-notice"),
+    )
+
+
+def form_buttons(state, save_label: str, delete_label: str) -> rx.Component:
+    """Save / Cancel, and for an existing record Delete with a confirmation step."""
+    return rx.hstack(
+        rx.button(save_label, type="submit"),
+        rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                  on_click=state.close_form),
+        rx.spacer(),
+        rx.cond(
+            state.editing_id != 0,
+            rx.cond(
+                state.confirm_delete,
+                rx.hstack(
+                    rx.text("Delete for good?", size="2"),
+                    rx.button(f"Yes, {delete_label.lower()}", type="button", color_scheme="red",
+                              on_click=state.delete),
+                    rx.button("Keep it", type="button", variant="soft",
+                              on_click=state.cancel_delete),
+                    align="center",
+                ),
+                rx.button(delete_label, type="button", color_scheme="red", variant="soft",
+                          on_click=state.ask_delete),
+            ),
+        ),
+        width="100%",
+        align="center",
+    )

@@ -1,0 +1,191 @@
+"""What a person's memberships give them, computed on every read (DESIGN.md §2, "What a member's
+seat gives them"): the organization's seat type (or its type's default) plus the type's Seat
+Benefits for the person's role, only for an active membership of an organization that has not
+expired (when its type says access ends at expiry). Nothing is copied, so nothing goes stale.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, literal, or_, union
+from sqlmodel import Session, select
+
+from ..models import (
+    Course,
+    CourseProgress,
+    License,
+    Membership,
+    MembershipStatus,
+    Organization,
+    OrganizationType,
+    Role,
+    RoleBenefitCourse,
+    RoleBenefitLicense,
+    SeatTypeCourse,
+    SeatTypeLicense,
+    User,
+    utcnow,
+)
+from .permissions import is_expired, require_signed_in
+
+
+def _granting_memberships(user_id: int):
+    """(organization id, org type id, seat type id, role) of memberships that grant access now."""
+    seat_type = func.coalesce(Organization.seat_type_id, OrganizationType.default_seat_type_id)
+    return (
+        select(Membership.organization_id.label("org_id"),
+               Organization.org_type_id.label("org_type_id"),
+               seat_type.label("seat_type_id"),
+               Membership.role.label("role"))
+        .join(Organization, Organization.id == Membership.organization_id)
+        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            or_(Organization.expires_at.is_(None), Organization.expires_at > utcnow(),
+                OrganizationType.access_ends_at_expiry.is_(False)),
+        )
+        .subquery()
+    )
+
+
+def _course_grants(user_id: int):
+    """(course id, organization id) for every way the user gets a course."""
+    grants = _granting_memberships(user_id)
+    via_seat = select(SeatTypeCourse.course_id.label("item_id"), grants.c.org_id).join(
+        grants, grants.c.seat_type_id == SeatTypeCourse.seat_type_id)
+    via_role = select(RoleBenefitCourse.course_id.label("item_id"), grants.c.org_id).join(
+        grants, and_(grants.c.org_type_id == RoleBenefitCourse.org_type_id,
+                     grants.c.role == RoleBenefitCourse.role))
+    return union(via_seat, via_role).subquery()
+
+
+def _license_grants(user_id: int):
+    grants = _granting_memberships(user_id)
+    via_seat = select(SeatTypeLicense.license_id.label("item_id"), grants.c.org_id).join(
+        grants, grants.c.seat_type_id == SeatTypeLicense.seat_type_id)
+    via_role = select(RoleBenefitLicense.license_id.label("item_id"), grants.c.org_id).join(
+        grants, and_(grants.c.org_type_id == RoleBenefitLicense.org_type_id,
+                     grants.c.role == RoleBenefitLicense.role))
+    return union(via_seat, via_role).subquery()
+
+
+def course_ids(session: Session, user_id: int) -> set[int]:
+    grants = _course_grants(user_id)
+    return set(session.exec(select(grants.c.item_id).distinct()).all())
+
+
+def license_ids(session: Session, user_id: int) -> set[int]:
+    grants = _license_grants(user_id)
+    return set(session.exec(select(grants.c.item_id).distinct()).all())
+
+
+def has_course(session: Session, user_id: int, course_id: int) -> bool:
+    grants = _course_grants(user_id)
+    return session.exec(
+        select(literal(1)).select_from(grants).where(grants.c.item_id == course_id).limit(1)
+    ).first() is not None
+
+
+@dataclass(frozen=True)
+class MyOrg:
+    org_id: int
+    title: str
+    role: Role
+    blocked: bool
+    expired: bool
+    expires_at: datetime | None
+    grants_access: bool
+    note: str  # why it gives no access, when it does not
+
+
+@dataclass(frozen=True)
+class MyCourse:
+    course_id: int
+    title: str
+    lesson_count: int
+    lessons_completed: int
+    status: str  # not started / in progress / completed
+    via: list[str]
+
+
+@dataclass(frozen=True)
+class MyLicense:
+    license_id: int
+    name: str
+    product: str
+    via: list[str]
+
+
+@dataclass
+class MyAccess:
+    orgs: list[MyOrg] = field(default_factory=list)
+    courses: list[MyCourse] = field(default_factory=list)
+    licenses: list[MyLicense] = field(default_factory=list)
+
+
+def progress_status(lessons_completed: int, lesson_count: int) -> str:
+    if lessons_completed <= 0:
+        return "not started"
+    if lessons_completed >= lesson_count:
+        return "completed"
+    return "in progress"
+
+
+def my_access(session: Session, *, actor: User | None) -> MyAccess:
+    """The signed-in person's organizations, courses (with progress) and licenses."""
+    actor = require_signed_in(actor)
+    result = MyAccess()
+    org_titles: dict[int, str] = {}
+    for membership, org, org_type in session.exec(
+        select(Membership, Organization, OrganizationType)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
+        .where(Membership.user_id == actor.id)
+        .order_by(Organization.title)
+    ).all():
+        expired = is_expired(org)
+        blocked = membership.status != MembershipStatus.ACTIVE
+        note = ""
+        if blocked:
+            note = "Your membership is blocked: it gives no access."
+        elif expired and org_type.access_ends_at_expiry:
+            note = "This organization has expired: its access has ended."
+        org_titles[org.id] = org.title
+        result.orgs.append(MyOrg(org_id=org.id, title=org.title, role=membership.role,
+                                 blocked=blocked, expired=expired, expires_at=org.expires_at,
+                                 grants_access=not note, note=note))
+
+    course_grants = _course_grants(actor.id)
+    via: dict[int, list[str]] = {}
+    for course_id, org_id in session.exec(select(course_grants.c.item_id, course_grants.c.org_id)):
+        via.setdefault(course_id, []).append(org_titles.get(org_id, ""))
+    if via:
+        for course, progress in session.exec(
+            select(Course, CourseProgress)
+            .outerjoin(CourseProgress, and_(CourseProgress.course_id == Course.id,
+                                            CourseProgress.user_id == actor.id))
+            .where(Course.id.in_(list(via)))
+            .order_by(Course.title)
+        ).all():
+            done = min(progress.lessons_completed, course.lesson_count) if progress else 0
+            result.courses.append(MyCourse(
+                course_id=course.id, title=course.title, lesson_count=course.lesson_count,
+                lessons_completed=done, status=progress_status(done, course.lesson_count),
+                via=sorted(set(via[course.id])),
+            ))
+
+    license_grants = _license_grants(actor.id)
+    license_via: dict[int, list[str]] = {}
+    for license_id, org_id in session.exec(
+        select(license_grants.c.item_id, license_grants.c.org_id)
+    ):
+        license_via.setdefault(license_id, []).append(org_titles.get(org_id, ""))
+    if license_via:
+        for lic in session.exec(
+            select(License).where(License.id.in_(list(license_via))).order_by(License.name)
+        ).all():
+            result.licenses.append(MyLicense(license_id=lic.id, name=lic.name,
+                                             product=lic.product,
+                                             via=sorted(set(license_via[lic.id]))))
+    return result

@@ -1,0 +1,350 @@
+"""Organizations in the back office (staff): the list (search, sort, pages in SQL), create, edit.
+
+Creating an organization also makes its owner's membership (role owner), in the same transaction.
+The seat count is never set below the seats in use (DESIGN.md §2, invariants 2 and 4).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_
+from sqlmodel import Session, select
+
+from ..models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationType,
+    Role,
+    SeatType,
+    User,
+    utcnow,
+)
+from . import audit
+from .catalog import (
+    DEFAULT_PAGE_SIZE,
+    Page,
+    apply_changes,
+    as_text,
+    clean_listing,
+    clean_optional_id,
+    collect,
+    is_int,
+    paginate,
+)
+from .errors import FieldErrors, ServiceError
+from .permissions import is_expired, require_staff
+from .seats import seats_used, seats_used_by_org
+from .users import create_user, find_by_login
+from .validation import clean_name, parse_optional_date, parse_seat_count
+
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    id: int
+    title: str
+    type_name: str
+    owner_username: str
+    owner_name: str
+    owner_email: str
+    seats_used: int
+    seat_count: int
+    expires_at: datetime | None
+    expired: bool
+
+
+@dataclass(frozen=True)
+class OrgForm:
+    """What the edit form shows for one organization."""
+
+    id: int
+    title: str
+    owner_username: str
+    owner_label: str
+    expires_on: str  # YYYY-MM-DD, or "" for never
+    seat_count: int
+    seats_used: int
+    org_type_id: int
+    seat_type_id: int | None
+
+
+ORG_SORTS = ("title", "type", "owner", "seats", "seat_count", "expires", "expired")
+
+
+def _seats_used_column():
+    """Seats used per organization as a correlated SQL expression, for sorting by it."""
+    members = (
+        select(func.count()).where(Membership.organization_id == Organization.id,
+                                   Membership.role != Role.OWNER)
+        .correlate(Organization).scalar_subquery()
+    )
+    invitations = (
+        select(func.count()).where(
+            Invitation.organization_id == Organization.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .correlate(Organization).scalar_subquery()
+    )
+    return members + invitations
+
+
+def list_organizations(
+    session: Session,
+    actor: User | None,
+    *,
+    search: Any = "",
+    sort: Any = "title",
+    descending: Any = False,
+    page: Any = 1,
+    page_size: Any = DEFAULT_PAGE_SIZE,
+) -> Page[OrgRow]:
+    """One page of organizations, searched by title or owner, sorted by any column, in SQL."""
+    require_staff(actor)
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=ORG_SORTS, default_sort="title")
+    query = (
+        select(Organization, OrganizationType.name, User)
+        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
+        .join(User, User.id == Organization.owner_id)
+    )
+    if listing.search:
+        text = listing.search
+        query = query.where(or_(
+            Organization.title.icontains(text, autoescape=True),
+            User.username.icontains(text, autoescape=True),
+            User.email.icontains(text, autoescape=True),
+            User.full_name.icontains(text, autoescape=True),
+        ))
+    now = utcnow()
+    rows, total, page_number = paginate(
+        session, query, listing,
+        {
+            "title": func.lower(Organization.title),
+            "type": func.lower(OrganizationType.name),
+            "owner": func.lower(User.username),
+            "seats": _seats_used_column(),
+            "seat_count": Organization.seat_count,
+            "expires": func.coalesce(Organization.expires_at,
+                                     literal(NEVER, Organization.expires_at.type)),
+            "expired": case(
+                (and_(Organization.expires_at.is_not(None), Organization.expires_at < now), 1),
+                else_=0,
+            ),
+        },
+        Organization.id,
+    )
+    used = seats_used_by_org(session, [org.id for org, _, _ in rows])
+    return Page(
+        rows=[
+            OrgRow(id=org.id, title=org.title, type_name=type_name, owner_username=owner.username,
+                   owner_name=owner.full_name, owner_email=owner.email, seats_used=used[org.id],
+                   seat_count=org.seat_count, expires_at=org.expires_at, expired=is_expired(org))
+            for org, type_name, owner in rows
+        ],
+        total=total, page=page_number, page_size=listing.page_size,
+    )
+
+
+def get_organization_form(session: Session, actor: User | None, *, org_id: Any) -> OrgForm:
+    require_staff(actor)
+    org = _get_org(session, org_id)
+    owner = session.get(User, org.owner_id)
+    return OrgForm(
+        id=org.id,
+        title=org.title,
+        owner_username=owner.username,
+        owner_label=_user_label(owner),
+        expires_on=org.expires_at.date().isoformat() if org.expires_at else "",
+        seat_count=org.seat_count,
+        seats_used=seats_used(session, org.id),
+        org_type_id=org.org_type_id,
+        seat_type_id=org.seat_type_id,
+    )
+
+
+def create_organization(
+    session: Session,
+    actor: User | None,
+    *,
+    title: Any,
+    owner: Any = "",
+    new_owner: Any = None,
+    expires_at: Any = "",
+    seat_count: Any,
+    org_type_id: Any,
+    seat_type_id: Any = None,
+) -> Organization:
+    """Create an organization and its owner's membership (role owner) in one transaction.
+
+    `owner` is an existing user's username or e-mail. Or `new_owner` - a mapping with username,
+    email, full_name and an optional password - creates the owner's account as part of it.
+    Every refusal is reported at once, keyed by the form's field names (new owner fields are
+    prefixed "new_owner_").
+    """
+    actor = require_staff(actor)
+    values, errors = _check_fields(session, None, title=title, expires_at=expires_at,
+                                   seat_count=seat_count, org_type_id=org_type_id,
+                                   seat_type_id=seat_type_id)
+    owner_user = None
+    # A savepoint: the new owner's account is written to learn its problems (taken username,
+    # ...) together with the other fields', and undone when anything is refused.
+    savepoint = session.begin_nested()
+    if new_owner is None:
+        try:
+            owner_user = _existing_owner(session, owner)
+        except ServiceError as error:
+            errors["owner"] = error.message
+    elif not isinstance(new_owner, Mapping):
+        errors["owner"] = "Fill in the new owner's username, e-mail and name."
+    else:
+        try:
+            owner_user = _create_owner(session, actor, new_owner)
+        except FieldErrors as error:
+            errors.update(error.errors)
+    if errors:
+        savepoint.rollback()
+        raise FieldErrors(errors)
+    savepoint.commit()
+    org = Organization(owner_id=owner_user.id, **values)
+    session.add(org)
+    session.flush()
+    session.add(Membership(organization_id=org.id, user_id=owner_user.id, role=Role.OWNER))
+    session.flush()
+    audit.record(session, actor, "organization.create", org.id, title=org.title,
+                 owner=owner_user.username, seat_count=org.seat_count,
+                 expires_at=org.expires_at, org_type_id=org.org_type_id,
+                 seat_type_id=org.seat_type_id)
+    return org
+
+
+def update_organization(
+    session: Session,
+    actor: User | None,
+    *,
+    org_id: Any,
+    title: Any,
+    expires_at: Any = "",
+    seat_count: Any,
+    org_type_id: Any,
+    seat_type_id: Any = None,
+) -> Organization:
+    """Edit title, expiry, seat count, type and seat type. The owner changes elsewhere."""
+    require_staff(actor)
+    org = _get_org(session, org_id, lock=True)
+    values, errors = _check_fields(session, org.id, title=title, expires_at=expires_at,
+                                   seat_count=seat_count, org_type_id=org_type_id,
+                                   seat_type_id=seat_type_id)
+    if "seat_count" in values:
+        in_use = seats_used(session, org.id)
+        if values["seat_count"] < in_use:
+            errors["seat_count"] = (
+                f"Seat count cannot be below the {in_use} seats in use "
+                "(members, managers and pending invitations)."
+            )
+    if errors:
+        raise FieldErrors(errors)
+    changes = apply_changes(org, values)
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "organization.update", org.id, title=org.title, changes=changes)
+    return org
+
+
+def _check_fields(session: Session, own_id: int | None, **raw: Any) -> tuple[dict, dict]:
+    values, errors = collect({
+        "title": lambda: clean_name(as_text(raw["title"]), "title", "Title"),
+        "expires_at": lambda: _expiry(raw["expires_at"]),
+        "seat_count": lambda: parse_seat_count(_number_text(raw["seat_count"])),
+        "org_type_id": lambda: _org_type_id(session, raw["org_type_id"]),
+        "seat_type_id": lambda: _seat_type_id(session, raw["seat_type_id"]),
+    })
+    if "title" in values:
+        query = select(Organization.id).where(
+            func.lower(Organization.title) == values["title"].lower())
+        if own_id is not None:
+            query = query.where(Organization.id != own_id)
+        if session.exec(query).first() is not None:
+            errors["title"] = f"An organization titled “{values['title']}” already exists."
+    return values, errors
+
+
+def _number_text(value: Any) -> str:
+    if is_int(value):
+        return str(value)
+    return value if isinstance(value, str) else "not a number"
+
+
+def _expiry(value: Any) -> datetime | None:
+    if value is not None and not isinstance(value, str):
+        raise ServiceError("Organization expires at must be a date like 2027-01-31.",
+                           "expires_at")
+    return parse_optional_date(value, "expires_at", "Organization expires at")
+
+
+def _org_type_id(session: Session, value: Any) -> int:
+    org_type_id = clean_optional_id(value, "org_type_id", "an organization type")
+    if org_type_id is None:
+        raise ServiceError("Choose an organization type (create one under Organization Types "
+                           "first).", "org_type_id")
+    if session.get(OrganizationType, org_type_id) is None:
+        raise ServiceError("That organization type does not exist.", "org_type_id")
+    return org_type_id
+
+
+def _seat_type_id(session: Session, value: Any) -> int | None:
+    seat_type_id = clean_optional_id(value, "seat_type_id", "a seat type")
+    if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
+        raise ServiceError("That seat type does not exist.", "seat_type_id")
+    return seat_type_id
+
+
+def _existing_owner(session: Session, owner: Any) -> User:
+    if owner is not None and not isinstance(owner, str):
+        raise ServiceError("Choose the owner by username or e-mail.", "owner")
+    login = (owner or "").strip()
+    if not login:
+        raise ServiceError("Choose the owner: search by username or e-mail, or create a user.",
+                           "owner")
+    user = find_by_login(session, login)
+    if user is None:
+        raise ServiceError(f"No user has the username or e-mail “{login}”.", "owner")
+    if not user.is_active:
+        raise ServiceError(f"The user “{user.username}” is deactivated.", "owner")
+    return user
+
+
+def _create_owner(session: Session, actor: User, new_owner: Mapping) -> User:
+    fields = ("username", "email", "full_name", "password")
+    texts = {name: new_owner.get(name) or "" for name in fields}
+    bad = {f"new_owner_{name}": "Must be text." for name, value in texts.items()
+           if not isinstance(value, str)}
+    if bad:
+        raise FieldErrors(bad)
+    try:
+        return create_user(session, actor, username=texts["username"], email=texts["email"],
+                           full_name=texts["full_name"], password=texts["password"] or None)
+    except FieldErrors as error:
+        raise FieldErrors({f"new_owner_{k}": v for k, v in error.errors.items()}) from error
+
+
+def _get_org(session: Session, org_id: Any, *, lock: bool = False) -> Organization:
+    if not is_int(org_id):
+        raise ServiceError("That organization does not exist.")
+    query = select(Organization).where(Organization.id == org_id)
+    if lock:
+        query = query.with_for_update()
+    org = session.exec(query).first()
+    if org is None:
+        raise ServiceError("That organization does not exist.")
+    return org
+
+
+def _user_label(user: User) -> str:
+    name = f"{user.full_name} " if user.full_name else ""
+    return f"{name}({user.username}, {user.email})"

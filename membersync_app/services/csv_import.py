@@ -1,0 +1,139 @@
+"""Import CSV: add many members from a file with the columns name, email, role.
+
+Every row is validated first and every problem is listed by its row number in the file (the
+header is row 1, as a spreadsheet shows it); then all rows are added in the caller's one
+transaction, or none. `import_steps` yields progress as it goes so the page can show it.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from ..models import User
+from .errors import FieldErrors, ServiceError
+from .members import AddResult, apply_entries, validate_entries
+from .permissions import Action, access_org
+from .seats import require_free_seats
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5_000
+CHUNK = 100
+COLUMNS = ("name", "email", "role")
+
+
+class CsvErrors(ServiceError):
+    """The file was refused; `problems` lists (row number, message), row 0 = the whole file."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} "
+                         "in the file.", "csv")
+
+
+@dataclass
+class ImportProgress:
+    phase: str  # "validating", "adding", "done"
+    done: int
+    total: int
+    result: AddResult | None = field(default=None)
+
+
+def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {name, email, role}) for every non-empty data row."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise CsvErrors([(0, f"The file is larger than {MAX_BYTES // 1_000_000} MB.")])
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CsvErrors([(0, "The file is not UTF-8 text; save it as CSV UTF-8.")]) from None
+    if not isinstance(data, str):
+        raise CsvErrors([(0, "Choose a CSV file.")])
+    if len(data) > MAX_BYTES:
+        raise CsvErrors([(0, f"The file is larger than {MAX_BYTES // 1_000_000} MB.")])
+    data = data.removeprefix("\ufeff")
+    try:
+        dialect = csv.Sniffer().sniff(data[:4096], delimiters=",;\t") if data.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(data), dialect)
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        raise CsvErrors([(0, f"The file is not valid CSV: {error}")]) from None
+    header_row = next((i for i, line in enumerate(lines) if any(c.strip() for c in line)), None)
+    if header_row is None:
+        raise CsvErrors([(0, "The file is empty. The first row must be: name,email,role")])
+    header = [cell.strip().lower() for cell in lines[header_row]]
+    missing = [column for column in ("name", "email") if column not in header]
+    if missing:
+        raise CsvErrors([(header_row + 1, "The first row must name the columns name, email, "
+                                          "role (role may be left out: Member).")])
+    positions = {column: header.index(column) for column in COLUMNS if column in header}
+    rows: list[tuple[int, dict[str, str]]] = []
+    for index in range(header_row + 1, len(lines)):
+        line = lines[index]
+        if not any(cell.strip() for cell in line):
+            continue
+        values = {column: (line[pos].strip() if pos < len(line) else "")
+                  for column, pos in positions.items()}
+        values["role"] = values.get("role") or "member"
+        rows.append((index + 1, values))
+    if not rows:
+        raise CsvErrors([(0, "The file has no member rows below its header.")])
+    if len(rows) > MAX_ROWS:
+        raise CsvErrors([(0, f"The file has {len(rows):,} rows; import at most {MAX_ROWS:,} "
+                             "at a time.")])
+    return rows
+
+
+def import_steps(
+    session: Session, *, actor: User | None, org_id: int, data: Any
+) -> Iterator[ImportProgress]:
+    """Validate everything, then add everything, yielding progress; raises CsvErrors on refusal.
+
+    Run it to the end inside one unit of work: an exception rolls every row back.
+    """
+    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+    rows = parse_csv(data)
+    total = len(rows)
+    yield ImportProgress("validating", 0, total)
+    try:
+        cleaned = validate_entries(session, actor=actor, access=access,
+                                   entries=[values for _, values in rows],
+                                   row_numbers=[number for number, _ in rows], max_rows=MAX_ROWS)
+    except FieldErrors as errors:
+        problems = []
+        for field_name, message in errors.errors.items():
+            index = int(field_name.rsplit("_", 1)[1])
+            problems.append((rows[index][0], message))
+        raise CsvErrors(sorted(problems)) from None
+    except ServiceError as error:
+        raise CsvErrors([(0, error.message)]) from None
+    try:
+        require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "csv")
+    except ServiceError as error:
+        raise CsvErrors([(0, error.message)]) from None
+    yield ImportProgress("validating", total, total)
+    result = AddResult()
+    for start in range(0, total, CHUNK):
+        part = apply_entries(session, actor=actor, access=access,
+                             entries=cleaned[start:start + CHUNK], source="csv")
+        result.memberships += part.memberships
+        result.created_accounts += part.created_accounts
+        result.message_ids += part.message_ids
+        yield ImportProgress("adding", min(start + CHUNK, total), total)
+    yield ImportProgress("done", total, total, result)
+
+
+def import_members(session: Session, *, actor: User | None, org_id: int, data: Any) -> AddResult:
+    """The whole import without progress (tests, command line)."""
+    result = None
+    for step in import_steps(session, actor=actor, org_id=org_id, data=data):
+        result = step.result or result
+    return result

@@ -1,0 +1,409 @@
+"""Invitations: invite several addresses, list, resend, revoke, and accept from the e-mailed link.
+
+A pending invitation holds one seat until it is accepted, revoked or expires; an expired one
+frees its seat by itself (seats.py counts only unexpired ones), so seats never leak to
+invitations nobody opened. Only the SHA-256 of a link's token is stored; resending makes a new
+token (the old link stops working) and a new expiry.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .. import routes
+from ..models import Invitation, Membership, Organization, Role, User, utcnow
+from ..settings import base_url
+from . import audit, mail
+from .errors import FieldErrors, ServiceError
+from .members import member_emails, parse_role, pending_invitation_emails
+from .passwords import hash_password, hash_token, new_token
+from .permissions import Action, access_org, is_expired, require_signed_in
+from .seats import require_free_seats
+from .users import check_password, find_by_email, unique_username_from_email
+from .validation import clean_email, clean_name
+
+MAX_EMAILS_PER_INVITE = 200
+PAGE_SIZE = 25
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    EXPIRED = "expired"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+
+
+def status_of(invitation: Invitation, now: datetime | None = None) -> InvitationStatus:
+    if invitation.accepted_at is not None:
+        return InvitationStatus.ACCEPTED
+    if invitation.revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if invitation.expires_at <= (now or utcnow()):
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.PENDING
+
+
+@dataclass
+class InviteResult:
+    invitations: list[Invitation] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)
+
+
+def split_emails(text: Any) -> list[str]:
+    """Addresses separated by commas, semicolons, spaces or new lines."""
+    if isinstance(text, list | tuple):
+        text = "\n".join(item for item in text if isinstance(item, str))
+    if not isinstance(text, str):
+        return []
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+def _queue_invitation_mail(
+    session: Session, *, invitation: Invitation, token: str, org: Organization, inviter: User
+) -> int:
+    link = base_url() + routes.invite_link(token)
+    who = inviter.full_name or inviter.username
+    body = (
+        f"Hello,\n\n{who} invites you to join {org.title} on MemberSync as a "
+        f"{invitation.role.value}.\n\nAccept the invitation here (it expires on "
+        f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n\n{link}\n\n"
+        f"Sign in or create your account with this e-mail address ({invitation.email}).\n"
+    )
+    return mail.queue(session, recipient=invitation.email,
+                      subject=f"You are invited to {org.title} on MemberSync", body=body).id
+
+
+def invite(
+    session: Session, *, actor: User | None, org_id: int, emails: Any, role: Any
+) -> InviteResult:
+    """Invite every address (or none): each invitation takes a seat and sends an e-mail."""
+    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    new_role = parse_role(role)
+    addresses = split_emails(emails)
+    if not addresses:
+        raise ServiceError("Enter at least one e-mail address.", "emails")
+    if len(addresses) > MAX_EMAILS_PER_INVITE:
+        raise ServiceError(f"Invite at most {MAX_EMAILS_PER_INVITE} addresses at once.", "emails")
+    problems: list[str] = []
+    cleaned: list[str] = []
+    for raw in addresses:
+        try:
+            email = clean_email(raw, "emails")
+        except ServiceError:
+            problems.append(f"“{raw[:100]}” is not a valid e-mail address.")
+            continue
+        if email in cleaned:
+            problems.append(f"{email} is listed twice.")
+        else:
+            cleaned.append(email)
+    problems.extend(f"{email} is already a member of this organization."
+                    for email in sorted(member_emails(session, access.org.id, cleaned)))
+    problems.extend(f"{email} already has a pending invitation (resend it instead)."
+                    for email in sorted(pending_invitation_emails(session, access.org.id, cleaned)))
+    if problems:
+        raise ServiceError(" ".join(problems), "emails")
+    if new_role == Role.MANAGER and not access.may(actor, Action.CHANGE_ROLES):
+        raise ServiceError("You may not make managers here: choose Member.", "invite_role")
+    require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
+    now = utcnow()
+    expires = now + timedelta(days=access.org_type.invitation_days)
+    result = InviteResult()
+    for email in cleaned:
+        token, token_hash = new_token()
+        invitation = Invitation(organization_id=access.org.id, email=email, role=new_role,
+                                token_hash=token_hash, invited_by_id=actor.id, created_at=now,
+                                expires_at=expires)
+        session.add(invitation)
+        session.flush()
+        result.invitations.append(invitation)
+        result.message_ids.append(_queue_invitation_mail(
+            session, invitation=invitation, token=token, org=access.org, inviter=actor))
+        audit.record(session, actor, "invitation.create", access.org.id,
+                     invitation_id=invitation.id, email=email, role=new_role)
+    return result
+
+
+# ---------------------------------------------------------------- listing
+
+@dataclass(frozen=True)
+class InvitationRow:
+    id: int
+    email: str
+    role: Role
+    status: InvitationStatus
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InvitationPage:
+    rows: list[InvitationRow]
+    total: int
+    page: int
+    page_size: int
+
+
+def list_open_invitations(
+    session: Session, *, actor: User | None, org_id: int, page: int = 1, page_size: int = PAGE_SIZE
+) -> InvitationPage:
+    """Invitations not accepted or revoked: pending ones first, then expired ones (newest first)."""
+    access_org(session, actor, org_id, Action.VIEW_ORG)
+    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
+    page_size = page_size if isinstance(page_size, int) and 1 <= page_size <= 100 else PAGE_SIZE
+    conditions = (Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
+                  Invitation.revoked_at.is_(None))
+    total = session.exec(select(func.count()).select_from(Invitation).where(*conditions)).one()
+    now = utcnow()
+    rows = session.exec(
+        select(Invitation).where(*conditions)
+        .order_by((Invitation.expires_at > now).desc(), Invitation.created_at.desc(),
+                  Invitation.id.desc())
+        .offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return InvitationPage(
+        rows=[InvitationRow(id=i.id, email=i.email, role=i.role, status=status_of(i, now),
+                            created_at=i.created_at, expires_at=i.expires_at) for i in rows],
+        total=total, page=page, page_size=page_size,
+    )
+
+
+# ---------------------------------------------------------------- resend / revoke
+
+def _invitation(session: Session, org_id: int, invitation_id: Any) -> Invitation:
+    if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
+        raise ServiceError("That invitation does not exist.")
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organization_id != org_id:
+        raise ServiceError("That invitation does not exist.")
+    return invitation
+
+
+def resend(session: Session, *, actor: User | None, org_id: int, invitation_id: Any) -> int:
+    """A new link and a new expiry; an expired invitation takes its seat again (if one is free).
+
+    Returns the outbox id of the new e-mail (deliver it after the commit).
+    """
+    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    invitation = _invitation(session, access.org.id, invitation_id)
+    status = status_of(invitation)
+    if status in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
+        raise ServiceError(f"This invitation was {status.value}; it cannot be resent.")
+    if status == InvitationStatus.EXPIRED:
+        if invitation.email in member_emails(session, access.org.id, [invitation.email]):
+            raise ServiceError(f"{invitation.email} is already a member of this organization.")
+        if invitation.email in pending_invitation_emails(session, access.org.id,
+                                                         [invitation.email]):
+            raise ServiceError(f"{invitation.email} already has a newer pending invitation.")
+        require_free_seats(session, access.org.id, access.org.seat_count, 1, "seats")
+    token, token_hash = new_token()
+    now = utcnow()
+    invitation.token_hash = token_hash
+    invitation.expires_at = now + timedelta(days=access.org_type.invitation_days)
+    session.add(invitation)
+    session.flush()
+    audit.record(session, actor, "invitation.resend", access.org.id,
+                 invitation_id=invitation.id, email=invitation.email)
+    return _queue_invitation_mail(session, invitation=invitation, token=token, org=access.org,
+                                  inviter=actor)
+
+
+def revoke(session: Session, *, actor: User | None, org_id: int, invitation_ids: Any) -> int:
+    """Revoke pending (or expired) invitations; their links stop working and seats free up."""
+    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    ids = invitation_ids if isinstance(invitation_ids, list | tuple) else [invitation_ids]
+    if not ids or len(ids) > 500:
+        raise ServiceError("Select at least one invitation.")
+    invitations = [_invitation(session, access.org.id, i) for i in dict.fromkeys(ids)]
+    for invitation in invitations:
+        if invitation.accepted_at is not None:
+            raise ServiceError(f"The invitation of {invitation.email} was already accepted.")
+    now = utcnow()
+    count = 0
+    for invitation in invitations:
+        if invitation.revoked_at is not None:
+            continue
+        invitation.revoked_at = now
+        session.add(invitation)
+        count += 1
+        audit.record(session, actor, "invitation.revoke", access.org.id,
+                     invitation_id=invitation.id, email=invitation.email)
+    session.flush()
+    return count
+
+
+# ---------------------------------------------------------------- accepting
+
+class LinkState(StrEnum):
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    USED = "used"
+    ORG_EXPIRED = "org_expired"
+
+
+LINK_MESSAGES = {
+    LinkState.UNKNOWN: "This invitation link is not valid. Check that you copied the whole "
+                       "address from the e-mail, or ask for a new invitation.",
+    LinkState.EXPIRED: "This invitation has expired. Ask the person who invited you to resend it.",
+    LinkState.REVOKED: "This invitation was withdrawn. Ask the organization's owner or a manager "
+                       "if you should still join.",
+    LinkState.USED: "This invitation was already accepted. Sign in to see your access.",
+    LinkState.ORG_EXPIRED: "This organization has expired, so it cannot take new members. "
+                           "Contact its owner.",
+}
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """What /invite/[token] shows, before anyone signs in."""
+
+    state: LinkState
+    message: str = ""
+    org_title: str = ""
+    email: str = ""
+    role: str = ""
+    account_exists: bool = False  # an account with a password: sign in to accept
+    expires_at: datetime | None = None
+
+
+def _by_token(session: Session, token: Any, *, lock: bool = False) -> Invitation | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def _link_state(
+    session: Session, invitation: Invitation | None
+) -> tuple[LinkState, Organization | None]:
+    if invitation is None:
+        return LinkState.UNKNOWN, None
+    org = session.get(Organization, invitation.organization_id)
+    status = status_of(invitation)
+    if status == InvitationStatus.ACCEPTED:
+        return LinkState.USED, org
+    if status == InvitationStatus.REVOKED:
+        return LinkState.REVOKED, org
+    if status == InvitationStatus.EXPIRED:
+        return LinkState.EXPIRED, org
+    if org is None:
+        return LinkState.UNKNOWN, None
+    if is_expired(org):
+        return LinkState.ORG_EXPIRED, org
+    return LinkState.VALID, org
+
+
+def inspect(session: Session, token: Any) -> InvitationView:
+    invitation = _by_token(session, token)
+    state, org = _link_state(session, invitation)
+    if state == LinkState.UNKNOWN:
+        return InvitationView(state, LINK_MESSAGES[state])
+    user = find_by_email(session, invitation.email)
+    return InvitationView(
+        state=state,
+        message=LINK_MESSAGES.get(state, ""),
+        org_title=org.title if org else "",
+        email=invitation.email,
+        role=invitation.role.value,
+        account_exists=bool(user and user.password_hash),
+        expires_at=invitation.expires_at,
+    )
+
+
+def _accept(session: Session, invitation: Invitation, user: User) -> Membership:
+    """Turn the invitation into a membership (its seat carries over: no new seat is taken)."""
+    org = session.exec(
+        select(Organization).where(Organization.id == invitation.organization_id).with_for_update()
+    ).first()
+    existing = session.exec(
+        select(Membership).where(Membership.organization_id == org.id,
+                                 Membership.user_id == user.id)
+    ).first()
+    now = utcnow()
+    invitation.accepted_at = now
+    session.add(invitation)
+    if existing is not None:
+        membership = existing
+    else:
+        membership = Membership(organization_id=org.id, user_id=user.id, role=invitation.role,
+                                joined_at=now)
+        session.add(membership)
+    session.flush()
+    audit.record(session, user, "invitation.accept", org.id, invitation_id=invitation.id,
+                 user_id=user.id, role=invitation.role, already_member=existing is not None)
+    return membership
+
+
+def _valid_invitation(session: Session, token: Any) -> Invitation:
+    invitation = _by_token(session, token, lock=True)
+    state, _org = _link_state(session, invitation)
+    if state != LinkState.VALID:
+        raise ServiceError(LINK_MESSAGES[state])
+    return invitation
+
+
+def accept(session: Session, *, actor: User | None, token: Any) -> Membership:
+    """The signed-in person accepts; their account's e-mail must be the invited address."""
+    actor = require_signed_in(actor)
+    invitation = _valid_invitation(session, token)
+    if actor.email != invitation.email:
+        raise ServiceError(
+            f"This invitation is for {invitation.email}, but you are signed in as {actor.email}. "
+            f"Sign out, then open the link again and sign in as {invitation.email}."
+        )
+    return _accept(session, invitation, actor)
+
+
+def accept_with_new_account(
+    session: Session, *, token: Any, full_name: Any, password: Any, confirm: Any
+) -> User:
+    """A signed-out visitor creates the invited account (name, password) and joins.
+
+    Also sets the password of an account that exists without one (made by "Add Member"):
+    holding the e-mailed link proves control of the address, as the set-password link does.
+    """
+    invitation = _valid_invitation(session, token)
+    errors: dict[str, str] = {}
+    name = ""
+    try:
+        name = clean_name(full_name if isinstance(full_name, str) else "", "full_name", "Name")
+    except ServiceError as error:
+        errors["full_name"] = error.message
+    password = password if isinstance(password, str) else ""
+    try:
+        check_password(password)
+    except ServiceError as error:
+        errors["password"] = error.message
+    if "password" not in errors and password != confirm:
+        errors["confirm"] = "The two passwords differ."
+    user = find_by_email(session, invitation.email)
+    if user is not None and user.password_hash:
+        raise ServiceError(
+            f"An account with {invitation.email} already exists: sign in to accept.", "password"
+        )
+    if user is not None and not user.is_active:
+        raise ServiceError(f"The account of {invitation.email} is deactivated; contact staff.")
+    if errors:
+        raise FieldErrors(errors)
+    if user is None:
+        user = User(username=unique_username_from_email(session, invitation.email),
+                    email=invitation.email, full_name=name, password_hash=hash_password(password))
+        session.add(user)
+        session.flush()
+        audit.record(session, user, "user.create", invitation.organization_id, user_id=user.id,
+                     username=user.username, via="invitation")
+    else:
+        user.full_name = name
+        user.password_hash = hash_password(password)
+        session.add(user)
+        audit.record(session, user, "user.set_password_from_invitation", user_id=user.id)
+    _accept(session, invitation, user)
+    return user

@@ -1,0 +1,114 @@
+"""Outgoing e-mail: queued in the outbox with the change that causes it, delivered after commit.
+
+A service that sends mail calls `queue(...)` inside its own transaction, so the message exists
+exactly when the change does (a rolled-back change sends nothing). After the commit the caller
+calls `deliver(...)`: with SMTP settings (MEMBERSYNC_SMTP_HOST) each message goes to the SMTP
+server and is marked `delivered`; without them the outbox row and the log are the delivery, so
+the demo works offline. A failed SMTP send never undoes the change: the row stays
+`delivered=False` and the caller tells the user.
+"""
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlmodel import Session, select
+
+from ..models import OutboxMessage
+from ..settings import SmtpSettings, smtp_settings
+
+logger = logging.getLogger("membersync.mail")
+
+SMTP_TIMEOUT_SECONDS = 10
+
+
+def queue(session: Session, *, recipient: str, subject: str, body: str) -> OutboxMessage:
+    """Write a message to the outbox in the caller's transaction; `deliver` sends it later."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, delivered=False)
+    session.add(message)
+    session.flush()
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    """What happened to the messages handed to `deliver`."""
+
+    smtp_configured: bool
+    delivered: list[str] = field(default_factory=list)  # recipients
+    failed: list[str] = field(default_factory=list)  # recipients whose SMTP send failed
+    outbox_only: list[str] = field(default_factory=list)  # no SMTP configured
+
+    def summary(self) -> str:
+        """One sentence for the person who caused the mail."""
+        if self.failed:
+            return (
+                "The e-mail to " + ", ".join(self.failed) + " could not be sent; it is kept in the "
+                "outbox, and the change itself was saved."
+            )
+        if self.outbox_only:
+            count = len(self.outbox_only)
+            return (f"{count} e-mail{'s' if count != 1 else ''} written to the outbox "
+                    "(no mail server is set up).")
+        if self.delivered:
+            count = len(self.delivered)
+            return f"{count} e-mail{'s' if count != 1 else ''} sent."
+        return ""
+
+
+def deliver(
+    uow: Callable[[], AbstractContextManager[Session]],
+    message_ids: Iterable[int],
+    settings: SmtpSettings | None = None,
+) -> DeliveryReport:
+    """Send the outbox messages `message_ids` (after their transaction committed).
+
+    SMTP runs outside any database transaction (it may be slow; SQLite writers would wait on it).
+    `uow` opens a short transaction to read the messages and one to mark the delivered ones.
+    """
+    settings = settings if settings is not None else smtp_settings()
+    ids = [message_id for message_id in message_ids if isinstance(message_id, int)]
+    report = DeliveryReport(smtp_configured=settings is not None)
+    if not ids:
+        return report
+    with uow() as session:
+        messages = session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+    delivered_ids: list[int] = []
+    for message in messages:
+        logger.info("mail to %s: %s\n%s", message.recipient, message.subject, message.body)
+        if settings is None:
+            report.outbox_only.append(message.recipient)
+            continue
+        try:
+            _send_smtp(settings, message)
+        except (OSError, smtplib.SMTPException) as error:
+            logger.warning("SMTP delivery to %s failed: %s", message.recipient, error)
+            report.failed.append(message.recipient)
+        else:
+            delivered_ids.append(message.id)
+            report.delivered.append(message.recipient)
+    if delivered_ids:
+        with uow() as session:
+            for row in session.exec(
+                select(OutboxMessage).where(OutboxMessage.id.in_(delivered_ids))
+            ).all():
+                row.delivered = True
+                session.add(row)
+    return report
+
+
+def _send_smtp(settings: SmtpSettings, message: OutboxMessage) -> None:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+        smtp.send_message(email)

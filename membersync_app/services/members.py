@@ -1,0 +1,438 @@
+"""Members of an organization: list (paged in SQL), add one or many, remove, promote / demote,
+transfer ownership.
+
+Every function starts with `access_org`; seat-taking ones lock the organization row first, so
+the seat check and the inserts after it cannot interleave with another writer's (DESIGN.md §2,
+invariant 1). A refusal raises `ServiceError` / `FieldErrors` before anything is written.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from ..models import Invitation, Membership, MembershipStatus, Organization, Role, User, utcnow
+from . import accounts, audit
+from .errors import FieldErrors, ServiceError
+from .permissions import Action, OrgAccess, access_org
+from .seats import require_free_seats
+from .users import create_user, unique_username_from_email
+from .validation import clean_email
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+MAX_ROWS_PER_ADD = 200  # the modal; CSV imports go through csv_import with their own limit
+MAX_IDS_PER_CALL = 500
+
+SORT_COLUMNS = {
+    "name": func.lower(User.full_name),
+    "email": User.email,
+    "role": Membership.role,
+    "status": Membership.status,
+    "joined": Membership.joined_at,
+}
+
+ADDABLE_ROLES = {"member": Role.MEMBER, "manager": Role.MANAGER}
+
+
+# ---------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership_id: int
+    user_id: int
+    name: str
+    email: str
+    role: Role
+    status: MembershipStatus
+    joined_at: datetime
+    takes_seat: bool
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    rows: list[MemberRow]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_members(
+    session: Session,
+    *,
+    actor: User | None,
+    org_id: int,
+    search: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> MemberPage:
+    """One page of the organization's members, searched and sorted by the database."""
+    access_org(session, actor, org_id, Action.VIEW_ORG)
+    search = search.strip()[:200] if isinstance(search, str) else ""
+    sort_column = SORT_COLUMNS.get(sort if isinstance(sort, str) else "", SORT_COLUMNS["name"])
+    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
+    if not isinstance(page_size, int) or isinstance(page_size, bool):
+        page_size = PAGE_SIZE
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+
+    conditions = [Membership.organization_id == org_id]
+    if search:
+        pattern = f"%{_escape_like(search.lower())}%"
+        conditions.append(or_(
+            func.lower(User.full_name).like(pattern, escape="\\"),
+            User.email.like(pattern, escape="\\"),
+            func.lower(User.username).like(pattern, escape="\\"),
+        ))
+    total = session.exec(
+        select(func.count()).select_from(Membership)
+        .join(User, User.id == Membership.user_id).where(*conditions)
+    ).one()
+    order = sort_column.desc() if descending is True else sort_column.asc()
+    results = session.exec(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(*conditions)
+        .order_by(order, Membership.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    rows = [
+        MemberRow(
+            membership_id=membership.id,
+            user_id=user.id,
+            name=user.full_name or user.username,
+            email=user.email,
+            role=membership.role,
+            status=membership.status,
+            joined_at=membership.joined_at,
+            takes_seat=membership.role != Role.OWNER,
+        )
+        for membership, user in results
+    ]
+    return MemberPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+# ---------------------------------------------------------------- adding
+
+@dataclass(frozen=True)
+class CleanEntry:
+    """One validated row to add: the account exists (`user`) or will be created."""
+
+    name: str
+    email: str
+    role: Role
+    user: User | None
+
+
+@dataclass
+class AddResult:
+    memberships: list[Membership] = field(default_factory=list)
+    created_accounts: list[str] = field(default_factory=list)  # e-mails of new accounts
+    message_ids: list[int] = field(default_factory=list)  # outbox rows to deliver after commit
+
+
+def parse_role(value: Any, field_name: str = "role") -> Role:
+    """Member or Manager (the owner is made only by transferring ownership)."""
+    role = ADDABLE_ROLES.get(str(value).strip().lower()) if isinstance(value, str | Role) else None
+    if role is None:
+        raise ServiceError("Role must be Member or Manager.", field_name)
+    return role
+
+
+def pending_invitation_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(Invitation.email).where(
+            Invitation.organization_id == org_id,
+            Invitation.email.in_(list(emails)),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    ).all())
+
+
+def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(User.email).join(Membership, Membership.user_id == User.id).where(
+            Membership.organization_id == org_id, User.email.in_(list(emails))
+        )
+    ).all())
+
+
+def validate_entries(
+    session: Session,
+    *,
+    actor: User,
+    access: OrgAccess,
+    entries: Any,
+    row_label: str = "row",
+    row_numbers: Sequence[int] | None = None,
+    max_rows: int = MAX_ROWS_PER_ADD,
+) -> list[CleanEntry]:
+    """Check every row before anything is written; all problems are reported together.
+
+    Field names in the FieldErrors are `name_<i>`, `email_<i>`, `role_<i>` (i from 0).
+    """
+    if not isinstance(entries, list | tuple) or not entries:
+        raise ServiceError("Add at least one member.", "email_0")
+    if len(entries) > max_rows:
+        raise ServiceError(f"At most {max_rows:,} members can be added at once.", "email_0")
+    numbers = list(row_numbers) if row_numbers else list(range(1, len(entries) + 1))
+    errors: dict[str, str] = {}
+    parsed: list[tuple[int, str, str, Role] | None] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            errors[f"email_{index}"] = f"{row_label.capitalize()} {numbers[index]} is not a member."
+            parsed.append(None)
+            continue
+        raw_name = entry.get("name", "")
+        name = " ".join(raw_name.split()) if isinstance(raw_name, str) else None
+        email = role = None
+        if name is None or len(name) > 200:
+            errors[f"name_{index}"] = "Name must be text of at most 200 characters."
+        try:
+            raw_email = entry.get("email", "")
+            if not isinstance(raw_email, str):
+                raise ServiceError("Email is required.", f"email_{index}")
+            email = clean_email(raw_email, f"email_{index}")
+        except ServiceError as error:
+            errors[f"email_{index}"] = error.message
+        try:
+            role = parse_role(entry.get("role", "member"), f"role_{index}")
+        except ServiceError as error:
+            errors[f"role_{index}"] = error.message
+        parsed.append((index, name or "", email, role) if email and role and name is not None
+                      else None)
+
+    valid = [item for item in parsed if item is not None]
+    emails = [email for _, _, email, _ in valid]
+    first_row: dict[str, int] = {}
+    for index, _, email, _ in valid:
+        if email in first_row:
+            errors[f"email_{index}"] = (
+                f"{email} is listed twice ({row_label}s {numbers[first_row[email]]} and "
+                f"{numbers[index]})."
+            )
+        else:
+            first_row[email] = index
+    org_id = access.org.id
+    already = member_emails(session, org_id, emails)
+    invited = pending_invitation_emails(session, org_id, emails)
+    users = {
+        user.email: user
+        for user in session.exec(select(User).where(User.email.in_(emails))).all()
+    } if emails else {}
+    domain = access.org_type.auto_add_domain.strip().lower().lstrip("@")
+    cleaned: list[CleanEntry] = []
+    for index, name, email, role in valid:
+        key = f"email_{index}"
+        if key in errors:
+            continue
+        user = users.get(email)
+        if email in already:
+            errors[key] = f"{email} is already a member of this organization."
+        elif email in invited:
+            errors[key] = (
+                f"{email} already has a pending invitation: revoke it first, "
+                "or wait until they accept it."
+            )
+        elif domain and not actor.is_staff and email.rsplit("@", 1)[1] != domain:
+            errors[key] = (
+                f"Only addresses at {domain} may be added directly; "
+                "use Invite members for other addresses."
+            )
+        elif user is not None and not user.is_active:
+            errors[key] = f"The account of {email} is deactivated; ask staff to reactivate it."
+        elif user is None and not name:
+            errors[f"name_{index}"] = f"Name is required for {email}: there is no account yet."
+        else:
+            cleaned.append(CleanEntry(name=name, email=email, role=role, user=user))
+    if errors:
+        raise FieldErrors(dict(sorted(errors.items(), key=lambda kv: _row_of(kv[0]))))
+    if any(entry.role == Role.MANAGER for entry in cleaned) and not access.may(
+        actor, Action.CHANGE_ROLES
+    ):
+        first = next(i for i, e in enumerate(cleaned) if e.role == Role.MANAGER)
+        raise ServiceError("You may not make managers here: choose Member.", f"role_{first}")
+    return cleaned
+
+
+def _row_of(field_name: str) -> int:
+    tail = field_name.rsplit("_", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def apply_entries(
+    session: Session, *, actor: User, access: OrgAccess, entries: Sequence[CleanEntry],
+    source: str = "dashboard",
+) -> AddResult:
+    """Write validated rows (the caller checked the seats with the row lock held)."""
+    result = AddResult()
+    org = access.org
+    now = utcnow()
+    for entry in entries:
+        user = entry.user
+        created = user is None
+        if user is None:
+            user = create_user(
+                session, actor,
+                username=unique_username_from_email(session, entry.email),
+                email=entry.email, full_name=entry.name, password=None,
+            )
+            result.created_accounts.append(user.email)
+        membership = Membership(organization_id=org.id, user_id=user.id, role=entry.role,
+                                joined_at=now)
+        session.add(membership)
+        session.flush()
+        result.memberships.append(membership)
+        if created:
+            result.message_ids.append(
+                accounts.queue_welcome_mail(session, user=user, org_title=org.title, added_by=actor)
+            )
+        audit.record(session, actor, "member.add", org.id, user_id=user.id, email=user.email,
+                     role=entry.role, created_account=created, source=source)
+    return result
+
+
+def add_members(session: Session, *, actor: User | None, org_id: int, entries: Any) -> AddResult:
+    """Add one or more people (dicts with name, email, role) in one go, or none of them.
+
+    An unknown e-mail gets a new account without a password and a "set your password" e-mail
+    (queued in the outbox: deliver `result.message_ids` after the commit); a known one is added
+    as is. Each added member takes one seat.
+    """
+    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+    cleaned = validate_entries(session, actor=actor, access=access, entries=entries)
+    require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
+    return apply_entries(session, actor=actor, access=access, entries=cleaned)
+
+
+def add_member(
+    session: Session, *, actor: User | None, org_id: int, name: str, email: str, role: str
+) -> AddResult:
+    return add_members(session, actor=actor, org_id=org_id,
+                       entries=[{"name": name, "email": email, "role": role}])
+
+
+# ---------------------------------------------------------------- changing
+
+def _ids(values: Any) -> list[int]:
+    if isinstance(values, int) and not isinstance(values, bool):
+        values = [values]
+    if not isinstance(values, list | tuple) or not values:
+        raise ServiceError("Select at least one member.")
+    if len(values) > MAX_IDS_PER_CALL:
+        raise ServiceError(f"Select at most {MAX_IDS_PER_CALL} members at once.")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise ServiceError("That member is not in this organization.")
+    return list(dict.fromkeys(values))
+
+
+def _memberships(
+    session: Session, org_id: int, membership_ids: list[int]
+) -> list[tuple[Membership, User]]:
+    rows = session.exec(
+        select(Membership, User).join(User, User.id == Membership.user_id).where(
+            Membership.organization_id == org_id, Membership.id.in_(membership_ids)
+        )
+    ).all()
+    if len(rows) != len(membership_ids):
+        raise ServiceError("That member is not in this organization (any more). Reload the page.")
+    return list(rows)
+
+
+def remove_members(
+    session: Session, *, actor: User | None, org_id: int, membership_ids: Any
+) -> int:
+    """Remove the selected members (each frees a seat). The owner is never removed."""
+    access = access_org(session, actor, org_id, Action.REMOVE_MEMBERS, lock=True)
+    ids = _ids(membership_ids)
+    rows = _memberships(session, access.org.id, ids)
+    for membership, user in rows:
+        if membership.role == Role.OWNER:
+            raise ServiceError(
+                f"{user.full_name or user.email} is the owner and cannot be removed; "
+                "hand ownership to a manager first."
+            )
+    for membership, user in rows:
+        session.delete(membership)
+        audit.record(session, actor, "member.remove", access.org.id, user_id=user.id,
+                     email=user.email, role=membership.role)
+    session.flush()
+    return len(rows)
+
+
+def set_role(
+    session: Session, *, actor: User | None, org_id: int, membership_ids: Any, role: Any
+) -> int:
+    """Promote to manager or demote to member; returns how many changed (others had it already)."""
+    access = access_org(session, actor, org_id, Action.CHANGE_ROLES, lock=True)
+    new_role = parse_role(role)
+    ids = _ids(membership_ids)
+    rows = _memberships(session, access.org.id, ids)
+    for membership, user in rows:
+        if membership.role == Role.OWNER:
+            raise ServiceError(
+                f"{user.full_name or user.email} is the owner; the owner's role changes only "
+                "by handing ownership to a manager."
+            )
+    changed = 0
+    for membership, user in rows:
+        if membership.role == new_role:
+            continue
+        old_role = membership.role
+        membership.role = new_role
+        session.add(membership)
+        changed += 1
+        audit.record(session, actor, "member.set_role", access.org.id, user_id=user.id,
+                     email=user.email, old_role=old_role, role=new_role)
+    session.flush()
+    return changed
+
+
+def transfer_ownership(
+    session: Session, *, actor: User | None, org_id: int, membership_id: Any
+) -> Membership:
+    """Hand the organization to one of its active managers; the old owner becomes a manager."""
+    access = access_org(session, actor, org_id, Action.TRANSFER_OWNERSHIP, lock=True)
+    org: Organization = access.org
+    ((target, target_user),) = _memberships(session, org.id, _ids(membership_id)[:1])
+    if target.role == Role.OWNER:
+        raise ServiceError(f"{target_user.full_name or target_user.email} is already the owner.")
+    if target.role != Role.MANAGER:
+        raise ServiceError("Ownership goes to a manager: promote this member to manager first.")
+    if target.status != MembershipStatus.ACTIVE or not target_user.is_active:
+        raise ServiceError("Ownership can only go to an active manager.")
+    old_owner = session.exec(
+        select(Membership).where(Membership.organization_id == org.id,
+                                 Membership.role == Role.OWNER)
+    ).first()
+    if old_owner is not None:
+        old_owner.role = Role.MANAGER
+        session.add(old_owner)
+        session.flush()  # the one-owner index must see the old owner step down first
+    target.role = Role.OWNER
+    org.owner_id = target.user_id
+    session.add_all([target, org])
+    session.flush()
+    audit.record(session, actor, "org.transfer_ownership", org.id,
+                 old_owner_id=old_owner.user_id if old_owner else None,
+                 new_owner_id=target.user_id)
+    return target

@@ -1,0 +1,123 @@
+"""An organization's header facts for its management page, its Settings (name, seat count) and
+Manage Seats (add seats).
+
+Rename needs "edit settings"; any change of the seat count also needs "manage seats" (the
+organization type's Access tab decides both for managers). The seat count never goes below the
+seats in use (DESIGN.md §2, invariant 4); the check runs with the organization row locked.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from ..models import MAX_SEAT_COUNT, Organization, User
+from . import audit
+from .errors import FieldErrors, ServiceError
+from .permissions import Action, access_org, is_expired
+from .seats import seats_used
+from .validation import clean_name, parse_seat_count, parse_whole_number
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    id: int
+    title: str
+    type_name: str
+    seats_used: int
+    seat_count: int
+    expires_at: datetime | None
+    expired: bool
+    viewer_role: str  # owner / manager / staff
+    allowed: frozenset[Action]  # what the viewer may do here, for hiding controls
+
+
+def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
+    access = access_org(session, actor, org_id, Action.VIEW_ORG)
+    org = access.org
+    role = access.membership.role.value if access.membership else ""
+    if actor.is_staff and access.membership is None:
+        role = "staff"
+    return OrgOverview(
+        id=org.id, title=org.title, type_name=access.org_type.name,
+        seats_used=seats_used(session, org.id), seat_count=org.seat_count,
+        expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
+        allowed=frozenset(a for a in Action if access.may(actor, a)),
+    )
+
+
+def _seat_count_floor(session: Session, org: Organization, new_count: int, field: str) -> None:
+    used = seats_used(session, org.id)
+    if new_count < used:
+        raise ServiceError(
+            f"{used} seats are in use, so the seat count cannot go below {used}. "
+            "Remove members or revoke invitations first.",
+            field,
+        )
+
+
+def update_settings(
+    session: Session, *, actor: User | None, org_id: int, title: Any, seat_count: Any
+) -> Organization:
+    """Save the Settings form: organization name and seat count, both or neither."""
+    access = access_org(session, actor, org_id, Action.EDIT_SETTINGS, lock=True)
+    org = access.org
+    errors: dict[str, str] = {}
+    new_title = org.title
+    new_count = org.seat_count
+    try:
+        new_title = clean_name(title if isinstance(title, str) else "", "title",
+                               "Organization name")
+    except ServiceError as error:
+        errors["title"] = error.message
+    try:
+        if not isinstance(seat_count, str | int) or isinstance(seat_count, bool):
+            raise ServiceError("Seat count must be a whole number.", "seat_count")
+        new_count = parse_seat_count(seat_count)
+        if new_count != org.seat_count:
+            if not access.may(actor, Action.MANAGE_SEATS):
+                raise ServiceError("You may not change the seat count here.", "seat_count")
+            _seat_count_floor(session, org, new_count, "seat_count")
+    except ServiceError as error:
+        errors["seat_count"] = error.message
+    if errors:
+        raise FieldErrors(errors)
+    changes = {}
+    if new_title != org.title:
+        changes["title"] = [org.title, new_title]
+    if new_count != org.seat_count:
+        changes["seat_count"] = [org.seat_count, new_count]
+    if not changes:
+        return org
+    org.title = new_title
+    org.seat_count = new_count
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "org.update_settings", org.id, **changes)
+    return org
+
+
+def add_seats(session: Session, *, actor: User | None, org_id: int, count: Any) -> Organization:
+    """Manage Seats: raise the seat count by `count`."""
+    access = access_org(session, actor, org_id, Action.MANAGE_SEATS, lock=True)
+    org = access.org
+    if not isinstance(count, str | int) or isinstance(count, bool):
+        raise ServiceError("Seats to add must be a whole number.", "add_seats")
+    room = MAX_SEAT_COUNT - org.seat_count
+    if room < 1:
+        raise ServiceError(f"This organization already has the most seats ({MAX_SEAT_COUNT:,}).",
+                           "add_seats")
+    added = parse_whole_number(count, "add_seats", "Seats to add", 1, room)
+    old = org.seat_count
+    org.seat_count = old + added
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "org.add_seats", org.id, added=added,
+                 seat_count=[old, org.seat_count])
+    return org
+
+
+def viewer_may(overview_: OrgOverview, action: Action) -> bool:
+    return action in overview_.allowed
+

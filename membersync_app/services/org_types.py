@@ -1,0 +1,377 @@
+"""Organization types (staff): the template of an organization, with its three tabs.
+
+General (name, visibility, default seat type), Access (what managers may do, invitation lifetime,
+access at expiry, auto-add e-mail domain) and Seat Benefits (courses and licenses per role).
+Access is computed from these rows on every read, so an edit here reaches existing members at once.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..models import (
+    Course,
+    License,
+    Organization,
+    OrganizationType,
+    Role,
+    RoleBenefitCourse,
+    RoleBenefitLicense,
+    SeatType,
+    User,
+    Visibility,
+)
+from . import audit
+from .catalog import (
+    DEFAULT_PAGE_SIZE,
+    Page,
+    apply_changes,
+    as_text,
+    clean_bool,
+    clean_listing,
+    clean_optional_id,
+    collect,
+    existing_ids,
+    flush_or_refuse,
+    get_or_refuse,
+    grouped_count,
+    is_int,
+    name_list,
+    name_taken,
+    paginate,
+)
+from .errors import FieldErrors, ServiceError
+from .permissions import require_staff
+from .validation import clean_name, parse_whole_number
+
+# The Access tab's manager permissions, in the order the form shows them, with their labels.
+MANAGER_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("managers_add_members", "Add members"),
+    ("managers_invite", "Invite members"),
+    ("managers_remove_members", "Remove members (and promote / demote)"),
+    ("managers_manage_seats", "Manage seats"),
+    ("managers_edit_settings", "Edit settings"),
+    ("managers_view_reports", "View reports"),
+)
+PERMISSION_FIELDS = tuple(name for name, _ in MANAGER_PERMISSIONS)
+MIN_INVITATION_DAYS, MAX_INVITATION_DAYS = 1, 365
+BENEFIT_ROLES = (Role.OWNER, Role.MANAGER, Role.MEMBER)
+DOMAIN_PATTERN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+
+@dataclass(frozen=True)
+class OrgTypeRow:
+    id: int
+    name: str
+    visibility: str
+    default_seat_type: str
+    organization_count: int
+
+
+@dataclass(frozen=True)
+class Benefits:
+    course_ids: list[int] = field(default_factory=list)
+    license_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OrgTypeForm:
+    """Everything the three tabs show for one organization type."""
+
+    id: int
+    name: str
+    visibility: str
+    default_seat_type_id: int | None
+    permissions: dict[str, bool]
+    invitation_days: int
+    access_ends_at_expiry: bool
+    auto_add_domain: str
+    benefits: dict[str, Benefits]
+
+
+ORG_TYPE_SORTS = ("name", "visibility", "default_seat_type", "organizations")
+
+
+def list_org_types(
+    session: Session,
+    actor: User | None,
+    *,
+    search: Any = "",
+    sort: Any = "name",
+    descending: Any = False,
+    page: Any = 1,
+    page_size: Any = DEFAULT_PAGE_SIZE,
+) -> Page[OrgTypeRow]:
+    require_staff(actor)
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=ORG_TYPE_SORTS, default_sort="name")
+    org_count = (
+        select(func.count()).where(Organization.org_type_id == OrganizationType.id)
+        .correlate(OrganizationType).scalar_subquery()
+    )
+    query = (
+        select(OrganizationType, SeatType.name)
+        .outerjoin(SeatType, SeatType.id == OrganizationType.default_seat_type_id)
+    )
+    if listing.search:
+        query = query.where(OrganizationType.name.icontains(listing.search, autoescape=True))
+    rows, total, page_number = paginate(
+        session, query, listing,
+        {
+            "name": func.lower(OrganizationType.name),
+            "visibility": OrganizationType.visibility,
+            "default_seat_type": func.lower(func.coalesce(SeatType.name, "")),
+            "organizations": org_count,
+        },
+        OrganizationType.id,
+    )
+    counts = grouped_count(session, Organization.org_type_id, [t.id for t, _ in rows])
+    return Page(
+        rows=[
+            OrgTypeRow(id=t.id, name=t.name, visibility=str(t.visibility),
+                       default_seat_type=seat_type_name or "", organization_count=counts[t.id])
+            for t, seat_type_name in rows
+        ],
+        total=total, page=page_number, page_size=listing.page_size,
+    )
+
+
+def org_type_choices(session: Session, actor: User | None) -> list[tuple[int, str]]:
+    """Every organization type (id, name), for the organization form's select."""
+    require_staff(actor)
+    return [
+        (row[0], row[1]) for row in session.exec(
+            select(OrganizationType.id, OrganizationType.name)
+            .order_by(func.lower(OrganizationType.name)).limit(500)
+        ).all()
+    ]
+
+
+def get_org_type_form(session: Session, actor: User | None, *, org_type_id: Any) -> OrgTypeForm:
+    require_staff(actor)
+    org_type = get_or_refuse(session, OrganizationType, org_type_id,
+                    "That organization type does not exist.")
+    return OrgTypeForm(
+        id=org_type.id,
+        name=org_type.name,
+        visibility=str(org_type.visibility),
+        default_seat_type_id=org_type.default_seat_type_id,
+        permissions={name: getattr(org_type, name) for name in PERMISSION_FIELDS},
+        invitation_days=org_type.invitation_days,
+        access_ends_at_expiry=org_type.access_ends_at_expiry,
+        auto_add_domain=org_type.auto_add_domain,
+        benefits=_benefits_of(session, org_type.id),
+    )
+
+
+def _benefits_of(session: Session, org_type_id: int) -> dict[str, Benefits]:
+    courses: dict[str, list[int]] = {str(role): [] for role in BENEFIT_ROLES}
+    licenses: dict[str, list[int]] = {str(role): [] for role in BENEFIT_ROLES}
+    for role, course_id in session.exec(
+        select(RoleBenefitCourse.role, RoleBenefitCourse.course_id)
+        .where(RoleBenefitCourse.org_type_id == org_type_id)
+    ):
+        courses[str(role)].append(course_id)
+    for role, license_id in session.exec(
+        select(RoleBenefitLicense.role, RoleBenefitLicense.license_id)
+        .where(RoleBenefitLicense.org_type_id == org_type_id)
+    ):
+        licenses[str(role)].append(license_id)
+    return {role: Benefits(sorted(courses[role]), sorted(licenses[role])) for role in courses}
+
+
+def create_org_type(
+    session: Session,
+    actor: User | None,
+    *,
+    name: Any,
+    visibility: Any = Visibility.PRIVATE.value,
+    default_seat_type_id: Any = None,
+    permissions: Any = None,
+    invitation_days: Any = 14,
+    access_ends_at_expiry: Any = True,
+    auto_add_domain: Any = "",
+    benefits: Any = None,
+) -> OrganizationType:
+    """Create a type from its three tabs. `permissions` maps the MANAGER_PERMISSIONS fields to
+    bools (missing ones are False); `benefits` maps "owner" / "manager" / "member" to
+    {"course_ids": [...], "license_ids": [...]}."""
+    require_staff(actor)
+    values, benefits_ = _check(session, None, name=name, visibility=visibility,
+                               default_seat_type_id=default_seat_type_id,
+                               permissions=permissions, invitation_days=invitation_days,
+                               access_ends_at_expiry=access_ends_at_expiry,
+                               auto_add_domain=auto_add_domain, benefits=benefits)
+    org_type = OrganizationType(**values)
+    session.add(org_type)
+    flush_or_refuse(session, _taken_message(values["name"]), "name")
+    _set_benefits(session, org_type.id, benefits_)
+    audit.record(session, actor, "org_type.create", org_type_id=org_type.id, **values,
+                 benefits=_benefits_audit(benefits_))
+    return org_type
+
+
+def update_org_type(
+    session: Session,
+    actor: User | None,
+    *,
+    org_type_id: Any,
+    name: Any,
+    visibility: Any,
+    default_seat_type_id: Any = None,
+    permissions: Any = None,
+    invitation_days: Any = 14,
+    access_ends_at_expiry: Any = True,
+    auto_add_domain: Any = "",
+    benefits: Any = None,
+) -> OrganizationType:
+    """Save all three tabs. Members' access is computed on read, so it changes at once."""
+    require_staff(actor)
+    org_type = get_or_refuse(session, OrganizationType, org_type_id,
+                    "That organization type does not exist.")
+    values, benefits_ = _check(session, org_type.id, name=name, visibility=visibility,
+                               default_seat_type_id=default_seat_type_id,
+                               permissions=permissions, invitation_days=invitation_days,
+                               access_ends_at_expiry=access_ends_at_expiry,
+                               auto_add_domain=auto_add_domain, benefits=benefits)
+    changes = apply_changes(org_type, values)
+    session.add(org_type)
+    flush_or_refuse(session, _taken_message(values["name"]), "name")
+    before = _benefits_audit(_benefits_of(session, org_type.id))
+    _set_benefits(session, org_type.id, benefits_)
+    after = _benefits_audit(benefits_)
+    if before != after:
+        changes["benefits"] = [before, after]
+    audit.record(session, actor, "org_type.update", org_type_id=org_type.id, name=org_type.name,
+                 changes=changes)
+    return org_type
+
+
+def delete_org_type(session: Session, actor: User | None, *, org_type_id: Any) -> None:
+    require_staff(actor)
+    org_type = get_or_refuse(session, OrganizationType, org_type_id,
+                    "That organization type does not exist.")
+    orgs = session.exec(
+        select(Organization.title).where(Organization.org_type_id == org_type.id)
+    ).all()
+    if orgs:
+        raise ServiceError(
+            f"Cannot delete the organization type “{org_type.name}”: it is still used by "
+            f"organizations {name_list(orgs)}. Change their type first."
+        )
+    session.delete(org_type)
+    session.flush()
+    audit.record(session, actor, "org_type.delete", org_type_id=org_type.id, name=org_type.name)
+
+
+def _taken_message(name: str) -> str:
+    return f"An organization type named “{name}” already exists."
+
+
+def _check(session: Session, own_id: int | None, **raw: Any) -> tuple[dict, dict[str, Benefits]]:
+    """Check the three tabs; every refusal is reported at once, keyed by form field."""
+    values, errors = collect({
+        "name": lambda: clean_name(as_text(raw["name"]), "name", "Name"),
+        "visibility": lambda: _visibility(raw["visibility"]),
+        "default_seat_type_id": lambda: _seat_type_id(session, raw["default_seat_type_id"]),
+        "permissions": lambda: _permissions(raw["permissions"]),
+        "invitation_days": lambda: _invitation_days(raw["invitation_days"]),
+        "access_ends_at_expiry": lambda: clean_bool(raw["access_ends_at_expiry"],
+                                                    "access_ends_at_expiry"),
+        "auto_add_domain": lambda: _domain(raw["auto_add_domain"]),
+        "benefits": lambda: _benefits(session, raw["benefits"]),
+    })
+    if "name" in values and name_taken(session, OrganizationType.name, values["name"], own_id,
+                                        OrganizationType.id):
+        errors["name"] = _taken_message(values["name"])
+    if errors:
+        raise FieldErrors(errors)
+    benefits = values.pop("benefits")
+    values.update(values.pop("permissions"))
+    return values, benefits
+
+
+def _visibility(value: Any) -> Visibility:
+    try:
+        return Visibility(value)
+    except ValueError:
+        raise ServiceError("Choose a visibility: public, private or hidden.",
+                           "visibility") from None
+
+
+def _seat_type_id(session: Session, value: Any) -> int | None:
+    seat_type_id = clean_optional_id(value, "default_seat_type_id", "a seat type")
+    if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
+        raise ServiceError("That seat type does not exist.", "default_seat_type_id")
+    return seat_type_id
+
+
+def _permissions(value: Any) -> dict[str, bool]:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping) or any(key not in PERMISSION_FIELDS for key in value):
+        raise ServiceError("Unknown manager permission.", "permissions")
+    return {name: clean_bool(value.get(name, False), "permissions") for name in PERMISSION_FIELDS}
+
+
+def _invitation_days(value: Any) -> int:
+    text = str(value) if is_int(value) else value if isinstance(value, str) else ""
+    return parse_whole_number(text, "invitation_days", "Invitation lifetime (days)",
+                              MIN_INVITATION_DAYS, MAX_INVITATION_DAYS)
+
+
+def _domain(value: Any) -> str:
+    domain = as_text(value).strip().lower().removeprefix("@")
+    if domain and not DOMAIN_PATTERN.match(domain):
+        raise ServiceError(f"“{domain}” is not an e-mail domain like example.com.",
+                           "auto_add_domain")
+    return domain
+
+
+def _benefits(session: Session, value: Any) -> dict[str, Benefits]:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping) or any(key not in set(BENEFIT_ROLES) for key in value):
+        raise ServiceError("Seat Benefits are given per role: owner, manager, member.",
+                           "benefits")
+    result = {}
+    for role in BENEFIT_ROLES:
+        entry = value.get(str(role)) or {}
+        if not isinstance(entry, Mapping):
+            raise ServiceError("Seat Benefits are lists of courses and licenses.", "benefits")
+        result[str(role)] = Benefits(
+            course_ids=existing_ids(session, Course, entry.get("course_ids"), "benefits",
+                                    "courses"),
+            license_ids=existing_ids(session, License, entry.get("license_ids"), "benefits",
+                                     "licenses"),
+        )
+    return result
+
+
+def _set_benefits(session: Session, org_type_id: int, benefits: dict[str, Benefits]) -> None:
+    for table, column, attr in (
+        (RoleBenefitCourse, "course_id", "course_ids"),
+        (RoleBenefitLicense, "license_id", "license_ids"),
+    ):
+        current = {
+            (str(row.role), getattr(row, column)): row
+            for row in session.exec(select(table).where(table.org_type_id == org_type_id))
+        }
+        wanted = {(role, item) for role, entry in benefits.items() for item in getattr(entry, attr)}
+        for key, row in current.items():
+            if key not in wanted:
+                session.delete(row)
+        for role, item in sorted(wanted - current.keys()):
+            session.add(table(org_type_id=org_type_id, role=Role(role), **{column: item}))
+    session.flush()
+
+
+def _benefits_audit(benefits: dict[str, Benefits]) -> dict[str, dict[str, list[int]]]:
+    return {role: {"course_ids": sorted(b.course_ids), "license_ids": sorted(b.license_ids)}
+            for role, b in benefits.items()}

@@ -1,0 +1,78 @@
+"""What every admin form state shares: open / close, per-field errors, delete confirmation."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..services.catalog import Choice
+from ..services.errors import FieldErrors, ServiceError
+
+FIX_FIELDS = "Nothing was saved. Please correct the fields marked below."
+
+
+class ChoiceItem(BaseModel):
+    """An option of a select or checkbox group (ids as text: that is what forms send)."""
+
+    id: str
+    label: str
+
+
+def choice_items(choices: list[Choice]) -> list[ChoiceItem]:
+    return [ChoiceItem(id=str(c.id), label=c.label) for c in choices]
+
+
+def form_id(value) -> str:
+    return "" if value is None else str(value)
+
+
+class AdminFormMixin(rx.State, mixin=True):
+    """The add / edit form of an admin list page. The form's inputs are uncontrolled: what the
+    user typed stays in them when the service refuses; `form_key` changes to show a new record."""
+
+    form_open: bool = False
+    editing_id: int = 0  # 0: adding a new one
+    form_key: int = 0
+    errors: dict[str, str] = {}  # noqa: RUF012  (Reflex copies var defaults)
+    form_error: str = ""
+    notice: str = ""
+    confirm_delete: bool = False
+
+    def _open_form(self, editing_id: int) -> None:
+        self.form_open = True
+        self.editing_id = editing_id
+        self.form_key += 1
+        self.errors = {}
+        self.form_error = ""
+        self.notice = ""
+        self.confirm_delete = False
+
+    def _refused(self, error: ServiceError) -> None:
+        if isinstance(error, FieldErrors):
+            self.errors = dict(error.errors)
+            self.form_error = FIX_FIELDS
+        elif error.field:
+            self.errors = {error.field: error.message}
+            self.form_error = FIX_FIELDS
+        else:
+            self.errors = {}
+            self.form_error = error.message
+        self.confirm_delete = False
+
+    def _done(self, notice: str) -> None:
+        self.form_open = False
+        self.editing_id = 0
+        self.errors = {}
+        self.form_error = ""
+        self.confirm_delete = False
+        self.notice = notice
+
+    @rx.event
+    def close_form(self):
+        self._done("")
+
+    @rx.event
+    def ask_delete(self):
+        self.confirm_delete = True
+
+    @rx.event
+    def cancel_delete(self):
+        self.confirm_delete = False

@@ -1,0 +1,217 @@
+"""End-to-end harness: the real production build, its own database, Debian's Chromium.
+
+The app is built and started once per test session on a free port, with a temporary SQLite
+database migrated by alembic. Tests create what they need in that database through the same
+factories as the unit tests (the app reads the database on every event, so nothing is cached),
+then drive Chromium and assert what a person sees and what the database holds.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("MEMBERSYNC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT_SECONDS = 300
+
+
+class MailCatcher:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd handler hook
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    catcher: MailCatcher
+
+    def app_env(self) -> dict[str, str]:
+        return {
+            "MEMBERSYNC_SMTP_HOST": self.host,
+            "MEMBERSYNC_SMTP_PORT": str(self.port),
+            "MEMBERSYNC_MAIL_FROM": "membersync@example.test",
+        }
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    from aiosmtpd.controller import Controller
+
+    catcher = MailCatcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield SmtpServer(host="127.0.0.1", port=controller.port, catcher=catcher)
+    finally:
+        controller.stop()
+
+
+@dataclass
+class RunningApp:
+    url: str
+    database_url: str
+    engine: Engine
+    log_path: Path
+
+    def log_errors(self) -> list[str]:
+        """Lines the app logged as errors (tracebacks, ERROR records) so far."""
+        text = self.log_path.read_text(errors="replace")
+        return [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    """Poll /ping and / until both answer; fail early if the server process died."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited while starting:\n{log_path.read_text()[-4000:]}")
+        try:
+            for path in ("/ping", "/"):
+                with urllib.request.urlopen(url + path, timeout=2) as response:
+                    response.read()
+            return
+        except OSError:
+            time.sleep(0.5)  # polling a server that is starting; not test synchronisation
+    raise RuntimeError(f"the app did not start in time:\n{log_path.read_text()[-4000:]}")
+
+
+# What the app needs to build and run; copied so parallel runs never share a .web build folder.
+APP_FILES = ("rxconfig.py", "membersync_app", "assets", "reflex.lock", "alembic", "alembic.ini")
+
+
+def _copy_app(destination: Path) -> Path:
+    """A private copy of the app's source to build in (its own .web), like a clean clone."""
+    for name in APP_FILES:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".web"))
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def _migrate(database_url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "membersync_app.cli", "migrate"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "MEMBERSYNC_DATABASE_URL": database_url},
+        check=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, smtp_server) -> Iterator[RunningApp]:
+    from membersync_app.db import make_engine
+
+    workdir = tmp_path_factory.mktemp("app")
+    app_dir = _copy_app(tmp_path_factory.mktemp("src"))
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    _migrate(database_url)
+    port = _free_port()
+    log_path = workdir / "app.log"
+    env = {
+        **os.environ,
+        "MEMBERSYNC_DATABASE_URL": database_url,
+        "MEMBERSYNC_BASE_URL": f"http://127.0.0.1:{port}",
+        "REFLEX_FRONTEND_PORT": str(port),
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    env.update(smtp_server.app_env())
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"],
+            cwd=app_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    engine = make_engine(database_url)
+    try:
+        _wait_until_serving(url, process, log_path)
+        yield RunningApp(url=url, database_url=database_url, engine=engine, log_path=log_path)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def app_url(app_server) -> str:
+    return app_server.url
+
+
+@pytest.fixture
+def uow(app_server):
+    """Open a transaction on the app's database: `with uow() as session: ...`."""
+    from membersync_app.db import unit_of_work
+
+    return lambda: unit_of_work(app_server.engine)
+
+
+@pytest.fixture(autouse=True)
+def _no_app_errors(request, app_server):
+    """Fail the test when the app logged an error while it ran."""
+    before = len(app_server.log_errors())
+    yield
+    new_errors = app_server.log_errors()[before:]
+    assert not new_errors, "the app logged errors:\n" + "\n".join(new_errors)
+
+
+def sign_in(page, app_url: str, login: str, password: str) -> None:
+    """Sign in through the real form and wait until the app has moved on from /login."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/login")
+    page.get_by_label("Username or email").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signed-in-as")).to_be_visible()

@@ -1,0 +1,52 @@
+"""services/accounts.py: the one-time "set your password" link of people added by e-mail."""
+
+from datetime import timedelta
+
+import pytest
+from factories import make_org
+from sqlmodel import select
+
+from membersync_app.models import OutboxMessage, PasswordSetToken, User, utcnow
+from membersync_app.services import accounts, auth, members
+from membersync_app.services.errors import FieldErrors, ServiceError
+
+
+def added_member_token(session) -> tuple[User, str]:
+    org = make_org(session)
+    result = members.add_member(session, actor=session.get(User, org.owner_id), org_id=org.id,
+                                name="New Person", email="new@example.com", role="member")
+    body = session.get(OutboxMessage, result.message_ids[0]).body
+    return session.exec(select(User).where(User.email == "new@example.com")).one(), \
+        body.split("/set-password/")[1].split()[0]
+
+
+def test_link_sets_the_password_once(session):
+    user, token = added_member_token(session)
+    assert accounts.inspect_password_link(session, token).valid
+    with pytest.raises(FieldErrors, match="at least"):
+        accounts.set_password_with_link(session, token=token, password="short", confirm="short")
+    with pytest.raises(FieldErrors, match="differ"):
+        accounts.set_password_with_link(session, token=token, password="pass-word-1",
+                                        confirm="pass-word-2")
+    accounts.set_password_with_link(session, token=token, password="pass-word-1",
+                                    confirm="pass-word-1")
+    _, signed_in = auth.sign_in(session, "NEW@example.com", "pass-word-1")
+    assert signed_in.id == user.id
+    view = accounts.inspect_password_link(session, token)
+    assert not view.valid and "already used" in view.message
+    with pytest.raises(ServiceError, match="already used"):
+        accounts.set_password_with_link(session, token=token, password="pass-word-3",
+                                        confirm="pass-word-3")
+
+
+def test_expired_and_unknown_links(session):
+    _, token = added_member_token(session)
+    row = session.exec(select(PasswordSetToken)).one()
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(row)
+    assert "expired" in accounts.inspect_password_link(session, token).message
+    for bad in ("", "nope", None, 12):
+        assert not accounts.inspect_password_link(session, bad).valid
+    with pytest.raises(ServiceError, match="expired"):
+        accounts.set_password_with_link(session, token=token, password="pass-word-1",
+                                        confirm="pass-word-1")

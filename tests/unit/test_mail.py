@@ -1,0 +1,97 @@
+"""services/mail.py: every message lands in the outbox; SMTP delivery to a real local server;
+a failed send keeps the message and the change."""
+
+import socket
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from factories import make_org
+from sqlmodel import select
+
+from membersync_app.models import OutboxMessage, User
+from membersync_app.services import invitations, mail
+from membersync_app.settings import SmtpSettings
+
+
+class Catcher:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd hook
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    catcher = Catcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield SmtpSettings(host="127.0.0.1", port=controller.port, user="", password="",
+                       starttls=False, mail_from="app@example.test"), catcher
+    controller.stop()
+
+
+def invite_one(uow, email="guest@example.com"):
+    with uow() as session:
+        org = make_org(session)
+        result = invitations.invite(session, actor=session.get(User, org.owner_id),
+                                    org_id=org.id, emails=email, role="member")
+    return result.message_ids
+
+
+def test_invitation_is_delivered_by_smtp_and_marked(uow, smtp):
+    settings, catcher = smtp
+    ids = invite_one(uow)
+    report = mail.deliver(uow, ids, settings)
+    assert report.delivered == ["guest@example.com"] and report.summary() == "1 e-mail sent."
+    (received,) = catcher.messages
+    assert received["To"] == "guest@example.com" and received["From"] == "app@example.test"
+    body = received.get_content()
+    assert "/invite/" in body
+    token = body.split("/invite/")[1].split()[0]
+    with uow() as session:
+        assert invitations.inspect(session, token).state == invitations.LinkState.VALID
+        assert session.get(OutboxMessage, ids[0]).delivered is True
+
+
+def test_without_smtp_the_outbox_and_log_are_the_delivery(uow, caplog, monkeypatch):
+    monkeypatch.delenv("MEMBERSYNC_SMTP_HOST", raising=False)
+    ids = invite_one(uow)
+    with caplog.at_level("INFO", logger="membersync.mail"):
+        report = mail.deliver(uow, ids)
+    assert report.outbox_only == ["guest@example.com"]
+    assert "outbox" in report.summary()
+    assert "guest@example.com" in caplog.text and "/invite/" in caplog.text
+    with uow() as session:
+        assert session.get(OutboxMessage, ids[0]).delivered is False
+
+
+def test_failed_smtp_keeps_the_change_and_says_so(uow):
+    ids = invite_one(uow)
+    dead = SmtpSettings(host="127.0.0.1", port=free_port(), user="", password="",
+                        starttls=False, mail_from="app@example.test")
+    report = mail.deliver(uow, ids, dead)
+    assert report.failed == ["guest@example.com"]
+    assert "could not be sent" in report.summary() and "saved" in report.summary()
+    with uow() as session:
+        assert session.exec(select(OutboxMessage)).one().delivered is False
+
+
+def test_rolled_back_change_sends_nothing(uow):
+    with pytest.raises(RuntimeError), uow() as session:
+        org = make_org(session)
+        invitations.invite(session, actor=session.get(User, org.owner_id), org_id=org.id,
+                           emails="x@example.com", role="member")
+        raise RuntimeError("boom")
+    with uow() as session:
+        assert session.exec(select(OutboxMessage)).all() == []

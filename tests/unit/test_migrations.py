@@ -1,0 +1,155 @@
+"""The alembic revisions build exactly the schema the models describe, and take it down again."""
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, insert, inspect, pool
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from membersync_app import cli
+from membersync_app.db import make_engine, unit_of_work
+from membersync_app.models import Course, Membership, Organization, OrganizationType, Role, User
+
+MODEL_TABLES = set(SQLModel.metadata.tables)
+
+
+def _plain_engine(url: str):
+    return create_engine(url, poolclass=pool.NullPool)
+
+
+def _tables(url: str) -> set[str]:
+    engine = _plain_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_models_define_the_tables_the_app_needs():
+    # Guards the comparison below against an empty metadata (a models import gone missing).
+    assert {"users", "organizations", "memberships", "invitations", "audit_events"} <= MODEL_TABLES
+
+
+def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_database_url):
+    config = cli.alembic_config(empty_database_url)
+    assert _tables(empty_database_url) == set()
+
+    command.upgrade(config, "head")
+    assert _tables(empty_database_url) == MODEL_TABLES | {"alembic_version"}
+
+    command.downgrade(config, "base")
+    assert _tables(empty_database_url) == {"alembic_version"}
+
+    # And up again: downgrade left nothing behind that would block a second upgrade.
+    command.upgrade(config, "head")
+    assert _tables(empty_database_url) == MODEL_TABLES | {"alembic_version"}
+
+
+def test_migrated_schema_matches_the_models(database_url):
+    engine = _plain_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, SQLModel.metadata)
+            current = context.get_current_revision()
+    finally:
+        engine.dispose()
+    assert diff == []
+    head = ScriptDirectory.from_config(cli.alembic_config(database_url)).get_current_head()
+    assert current == head
+
+
+def test_there_is_one_head():
+    script = ScriptDirectory.from_config(cli.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_migrated_database_enforces_one_owner_per_organization(database_url):
+    """The partial unique index uq_membership_one_owner comes from the migration, with its WHERE."""
+    engine = make_engine(database_url)
+    try:
+        with unit_of_work(engine) as session:
+            first = User(username="first", email="first@example.com")
+            second = User(username="second", email="second@example.com")
+            third = User(username="third", email="third@example.com")
+            org_type = OrganizationType(name="Type")
+            session.add_all([first, second, third, org_type])
+            session.flush()
+            org = Organization(title="Org", owner_id=first.id, seat_count=5,
+                               org_type_id=org_type.id)
+            session.add(org)
+            session.flush()
+            session.add(Membership(organization_id=org.id, user_id=first.id, role=Role.OWNER))
+            # Many managers and members are fine: the index only covers role = 'owner'.
+            session.add(Membership(organization_id=org.id, user_id=third.id, role=Role.MANAGER))
+            org_id, second_id = org.id, second.id
+
+        with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+            session.add(Membership(organization_id=org_id, user_id=second_id, role=Role.OWNER))
+            session.flush()
+
+        with unit_of_work(engine) as session:
+            session.add(Membership(organization_id=org_id, user_id=second_id, role=Role.MANAGER))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        (Course.__table__, {"title": "No lessons", "lesson_count": 0}),
+        (OrganizationType.__table__, {
+            "name": "Too long invitations", "visibility": "private", "invitation_days": 366,
+            "managers_add_members": True, "managers_invite": True,
+            "managers_remove_members": True, "managers_manage_seats": False,
+            "managers_edit_settings": False, "managers_view_reports": True,
+            "access_ends_at_expiry": True, "auto_add_domain": "",
+        }),
+        (OrganizationType.__table__, {
+            "name": "Unknown visibility", "visibility": "secret", "invitation_days": 14,
+            "managers_add_members": True, "managers_invite": True,
+            "managers_remove_members": True, "managers_manage_seats": False,
+            "managers_edit_settings": False, "managers_view_reports": True,
+            "access_ends_at_expiry": True, "auto_add_domain": "",
+        }),
+    ],
+    ids=["course-lessons", "invitation-days", "visibility-enum"],
+)
+def test_migrated_database_has_the_check_constraints(database_url, table, values):
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(insert(table).values(**values))
+    finally:
+        engine.dispose()
+
+
+def test_migrated_database_refuses_seat_count_out_of_range(session):
+    owner = User(username="owner", email="owner@example.com")
+    org_type = OrganizationType(name="Type")
+    session.add_all([owner, org_type])
+    session.flush()
+    for seat_count in (0, 100_001):
+        nested = session.begin_nested()
+        session.add(Organization(title=f"Org {seat_count}", owner_id=owner.id,
+                                 seat_count=seat_count, org_type_id=org_type.id))
+        with pytest.raises(IntegrityError):
+            session.flush()
+        nested.rollback()
+    session.add(Organization(title="Org ok", owner_id=owner.id, seat_count=100_000,
+                             org_type_id=org_type.id))
+    session.flush()
+
+
+def test_cli_migrate_upgrades_an_empty_database(empty_database_url, monkeypatch, capsys):
+    monkeypatch.setenv("MEMBERSYNC_DATABASE_URL", empty_database_url)
+
+    assert cli.main(["migrate"]) == 0
+    assert "Migrated database" in capsys.readouterr().out
+    assert _tables(empty_database_url) == MODEL_TABLES | {"alembic_version"}
+
+    assert cli.main(["migrate"]) == 0
+    assert "is up to date" in capsys.readouterr().out

@@ -1,0 +1,220 @@
+"""Accounts: creating with every field checked at once, and the staff-only changes."""
+
+import pytest
+from factories import make_membership, make_org, make_staff, make_user
+from sqlmodel import select
+
+from membersync_app.models import AuditEvent, Membership, MembershipStatus, Role, User
+from membersync_app.services import auth, users
+from membersync_app.services.errors import FieldErrors, ServiceError
+from membersync_app.services.passwords import verify_password
+
+PASSWORD = "long-enough-1"
+
+
+def _create(session, **overrides):
+    fields = {"username": "carol", "email": "carol@example.com", "full_name": "Carol Jones",
+              "password": PASSWORD, **overrides}
+    return users.create_user(session, None, **fields)
+
+
+def test_create_user_stores_a_clean_account(session):
+    staff = make_staff(session)
+    user = users.create_user(session, staff, username="  carol.j ", email=" Carol@Example.COM ",
+                             full_name="  Carol   Jones ", password=PASSWORD)
+    assert (user.username, user.email, user.full_name) == ("carol.j", "carol@example.com",
+                                                           "Carol Jones")
+    assert user.is_active and not user.is_staff
+    assert user.password_hash != PASSWORD
+    assert verify_password(user.password_hash, PASSWORD)
+    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "user.create")).all()
+    assert event.actor_id == staff.id
+    assert event.details["user_id"] == user.id
+
+
+def test_created_account_can_sign_in(session):
+    _create(session)
+    _, user = auth.sign_in(session, "CAROL@example.com", PASSWORD)
+    assert user.username == "carol"
+
+
+def test_create_user_without_password_leaves_it_unset(session):
+    user = _create(session, password=None)
+    assert user.password_hash == ""
+    with pytest.raises(ServiceError, match="Wrong username"):
+        auth.sign_in(session, "carol", "")
+
+
+def test_create_staff(session):
+    assert _create(session, is_staff=True).is_staff
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-email", "is not a valid e-mail address"),
+        ("email", "two@@example.com", "is not a valid e-mail address"),
+        ("email", "", "Email is required."),
+        ("username", "ab", "Username must be 3 to 150 characters"),
+        ("username", "has space", "Username must be 3 to 150 characters"),
+        ("username", "x" * 151, "Username must be 3 to 150 characters"),
+        ("full_name", "   ", "Full name is required."),
+        ("password", "short", "Password must be at least 8 characters."),
+    ],
+)
+def test_create_user_refuses_bad_fields(session, field, value, message):
+    with pytest.raises(FieldErrors) as refused:
+        _create(session, **{field: value})
+    assert set(refused.value.errors) == {field}
+    assert message in refused.value.errors[field]
+    assert refused.value.field == field
+    assert session.exec(select(User)).all() == []
+
+
+def test_create_user_reports_every_problem_at_once(session):
+    with pytest.raises(FieldErrors) as refused:
+        users.create_user(session, None, username="a", email="nope", full_name="",
+                          password="short")
+    assert set(refused.value.errors) == {"username", "email", "full_name", "password"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"username": "CAROL", "email": "other@example.com"}, "username"),
+        ({"username": "other", "email": "CAROL@example.com"}, "email"),
+    ],
+)
+def test_duplicates_are_refused_whatever_the_case(session, overrides, field):
+    _create(session)
+    with pytest.raises(FieldErrors) as refused:
+        _create(session, **overrides)
+    assert set(refused.value.errors) == {field}
+    assert len(session.exec(select(User)).all()) == 1
+
+
+def test_duplicate_username_and_email_together(session):
+    _create(session)
+    with pytest.raises(FieldErrors) as refused:
+        _create(session, username="Carol", email="carol@EXAMPLE.com")
+    assert "is taken" in refused.value.errors["username"]
+    assert "already exists" in refused.value.errors["email"]
+
+
+# Staff-only changes
+
+
+@pytest.fixture
+def people(session):
+    return {
+        "staff": make_staff(session),
+        "user": make_user(session, password=PASSWORD),
+        "other": make_user(session),
+    }
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        (users.set_password, ("new-password-1",)),
+        (users.set_staff, (True,)),
+        (users.set_active, (False,)),
+    ],
+    ids=["set_password", "set_staff", "set_active"],
+)
+def test_staff_only_changes_refuse_everyone_else(session, people, call, args):
+    target = people["user"]
+    before = (target.password_hash, target.is_staff, target.is_active)
+    with pytest.raises(ServiceError, match="Only staff may do that."):
+        call(session, people["other"], target.id, *args)
+    with pytest.raises(ServiceError, match="Please sign in first."):
+        call(session, None, target.id, *args)
+    session.refresh(target)
+    assert (target.password_hash, target.is_staff, target.is_active) == before
+
+
+@pytest.mark.parametrize("user_id", [10**9, "1", None])
+def test_staff_changes_to_unknown_users_are_refused(session, people, user_id):
+    with pytest.raises(ServiceError, match="That user does not exist."):
+        users.set_active(session, people["staff"], user_id, False)
+
+
+def test_set_password_replaces_it_and_ends_sessions(session, people):
+    user = people["user"]
+    token, _ = auth.sign_in(session, user.username, PASSWORD)
+    users.set_password(session, people["staff"], user.id, "brand-new-pass")
+    assert auth.user_for_token(session, token) is None
+    with pytest.raises(ServiceError, match="Wrong username"):
+        auth.sign_in(session, user.username, PASSWORD)
+    assert auth.sign_in(session, user.username, "brand-new-pass")[1].id == user.id
+
+
+def test_set_password_checks_the_length(session, people):
+    with pytest.raises(ServiceError, match="at least 8"):
+        users.set_password(session, people["staff"], people["user"].id, "short")
+
+
+def test_set_staff(session, people):
+    staff, user = people["staff"], people["user"]
+    assert users.set_staff(session, staff, user.id, True).is_staff
+    assert not users.set_staff(session, staff, user.id, False).is_staff
+    with pytest.raises(ServiceError, match="your own staff rights"):
+        users.set_staff(session, staff, staff.id, False)
+    assert staff.is_staff
+
+
+def test_deactivation_blocks_sign_in_ends_sessions_and_keeps_memberships(session, people):
+    staff, user = people["staff"], people["user"]
+    org = make_org(session)
+    make_membership(session, org, user, role=Role.MANAGER)
+    token, _ = auth.sign_in(session, user.username, PASSWORD)
+
+    users.set_active(session, staff, user.id, False)
+
+    assert auth.user_for_token(session, token) is None
+    with pytest.raises(ServiceError) as refused:
+        auth.sign_in(session, user.username, PASSWORD)
+    assert refused.value.message == auth.WRONG_CREDENTIALS
+    [membership] = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
+    assert (membership.role, membership.status) == (Role.MANAGER, MembershipStatus.ACTIVE)
+
+    users.set_active(session, staff, user.id, True)
+    assert auth.sign_in(session, user.username, PASSWORD)[1].id == user.id
+
+
+def test_staff_cannot_deactivate_themselves(session, people):
+    staff = people["staff"]
+    with pytest.raises(ServiceError, match="your own account"):
+        users.set_active(session, staff, staff.id, False)
+    assert staff.is_active
+
+
+def test_staff_changes_are_audited(session, people):
+    staff, user = people["staff"], people["user"]
+    users.set_password(session, staff, user.id, "brand-new-pass")
+    users.set_staff(session, staff, user.id, True)
+    users.set_active(session, staff, user.id, False)
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.actor_id == staff.id).order_by(AuditEvent.id)
+    ).all()
+    assert [(e.action, e.details["user_id"]) for e in events] == [
+        ("user.reset_password", user.id),
+        ("user.set_staff", user.id),
+        ("user.set_active", user.id),
+    ]
+    assert events[2].details["is_active"] is False
+
+
+def test_find_by_username_and_email_ignore_case(session):
+    user = make_user(session, username="Dora_X", email="dora@example.com")
+    assert users.find_by_username(session, " dora_x ").id == user.id
+    assert users.find_by_email(session, "DORA@example.com").id == user.id
+    assert users.find_by_username(session, "dora") is None
+
+
+def test_unique_username_from_email(session):
+    make_user(session, username="erin")
+    assert users.unique_username_from_email(session, "frank@example.com") == "frank"
+    derived = users.unique_username_from_email(session, "erin@example.com")
+    assert derived != "erin" and derived.startswith("erin")
+    assert users.unique_username_from_email(session, "x@example.com") == "x_user"
