@@ -8,7 +8,7 @@ Which database server:
       MEMBERSYNC_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
   That database is only used to run CREATE / DROP DATABASE. The migrations run once into a
   template database `ms_test_tpl_<pid>_<random>`; each test gets `ms_test_<random>` created from it
-  (CREATE DATABASE ... TEMPLATE, prepared in the background during the previous test) and
+  (CREATE DATABASE ... TEMPLATE, prepared in the background while earlier tests run) and
   dropped afterwards; the template is dropped at the end.
 
 Fixtures (all function-scoped unless said otherwise):
@@ -29,6 +29,7 @@ No Playwright here: tests/e2e/ has its own conftest. Factories live in tests/fac
 import os
 import shutil
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -79,18 +80,22 @@ class SqliteDatabases:
 class PostgresDatabases:
     """Fresh databases on a PostgreSQL server, created from a migrated template database.
 
-    CREATE DATABASE costs about 0.2 s on PostgreSQL, more than most tests, so one background
-    thread creates the next test's database while the current test runs, and drops used ones.
+    CREATE DATABASE takes 0.2-0.5 s (it fsyncs the new files), longer than most tests, but
+    several run well side by side: background threads keep a few databases ready ahead of the
+    tests that will take them, and drop used ones, so a test rarely waits.
     """
+
+    PREPARED_AHEAD = 3
 
     def __init__(self, server_url: str) -> None:
         self.server_url = make_url(server_url)
         self.admin = create_engine(
             self.server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool
         )
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self._creating = ThreadPoolExecutor(self.PREPARED_AHEAD, thread_name_prefix="create-db")
+        self._dropping = ThreadPoolExecutor(2, thread_name_prefix="drop-db")
         self._template: str | None = None
-        self._next: Future[str] | None = None
+        self._ready: deque[Future[str]] = deque()
 
     def _url_for(self, name: str) -> str:
         return self.server_url.set(database=name).render_as_string(hide_password=False)
@@ -116,17 +121,18 @@ class PostgresDatabases:
             self._execute(f'CREATE DATABASE "{name}"')
             migrate_to_head(self._url_for(name))
             self._template = name
-        ready = self._next or self._worker.submit(self._create, self._template)
-        self._next = self._worker.submit(self._create, self._template)
-        return ready.result()
+        while len(self._ready) <= self.PREPARED_AHEAD:
+            self._ready.append(self._creating.submit(self._create, self._template))
+        return self._ready.popleft().result()
 
     def drop(self, url: str) -> None:
-        self._worker.submit(self._drop_database, make_url(url).database)
+        self._dropping.submit(self._drop_database, make_url(url).database)
 
     def close(self) -> None:
-        if self._next is not None:
-            self.drop(self._next.result())
-        self._worker.shutdown(wait=True)
+        self._creating.shutdown(wait=True)
+        for prepared in self._ready:
+            self.drop(prepared.result())
+        self._dropping.shutdown(wait=True)
         if self._template is not None:
             self._drop_database(self._template)
         self.admin.dispose()

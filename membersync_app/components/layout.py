@@ -13,7 +13,7 @@ def _nav_link(text: str, href: str) -> rx.Component:
 def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
-            rx.link(rx.heading("MemberSync", size="5"), href=routes.DASHBOARD, underline="none"),
+            rx.link(rx.heading("MemberSync", size="5", as_="p"), href=routes.DASHBOARD, underline="none"),
             rx.cond(
                 AppState.viewer_signed_in,
                 rx.el.nav(

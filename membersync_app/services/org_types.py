@@ -153,6 +153,17 @@ def org_type_choices(session: Session, actor: User | None) -> list[tuple[int, st
     ]
 
 
+def new_org_type_form() -> OrgTypeForm:
+    """The form of a new type, with the model's defaults."""
+    blank = OrganizationType(name="")
+    return OrgTypeForm(
+        id=0, name="", visibility=str(blank.visibility), default_seat_type_id=None,
+        permissions={name: getattr(blank, name) for name in PERMISSION_FIELDS},
+        invitation_days=blank.invitation_days, access_ends_at_expiry=blank.access_ends_at_expiry,
+        auto_add_domain="", benefits={str(role): Benefits() for role in BENEFIT_ROLES},
+    )
+
+
 def get_org_type_form(session: Session, actor: User | None, *, org_type_id: Any) -> OrgTypeForm:
     require_staff(actor)
     org_type = get_or_refuse(session, OrganizationType, org_type_id,

@@ -7,6 +7,7 @@ then drive Chromium and assert what a person sees and what the database holds.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -204,6 +205,15 @@ def _no_app_errors(request, app_server):
     yield
     new_errors = app_server.log_errors()[before:]
     assert not new_errors, "the app logged errors:\n" + "\n".join(new_errors)
+
+
+def at(app_url: str, path: str) -> re.Pattern:
+    """A URL pattern for `path` on the app; the production build may add a trailing slash."""
+    route, _, query = path.partition("?")
+    pattern = re.escape(app_url + route.rstrip("/")) + "/?"
+    if query:
+        pattern += re.escape("?" + query)
+    return re.compile(pattern + "$")
 
 
 def sign_in(page, app_url: str, login: str, password: str) -> None:

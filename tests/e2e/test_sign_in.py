@@ -1,6 +1,6 @@
 """Sign-in as a person does it: staff, owner, wrong password, sign out."""
 
-from conftest import sign_in
+from conftest import at, sign_in
 from factories import make_org, make_staff, make_user
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -14,7 +14,7 @@ def test_staff_signs_in_and_sees_the_admin_link(page, app_url, uow):
     with uow() as session:
         staff = make_staff(session, password=PASSWORD)
     sign_in(page, app_url, staff.username, PASSWORD)
-    expect(page).to_have_url(f"{app_url}/admin")
+    expect(page).to_have_url(at(app_url, "/admin"))
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")).to_be_visible()
     expect(page.get_by_text("Organization Types")).to_be_visible()
 
@@ -30,7 +30,7 @@ def test_owner_signs_in_with_email_and_sees_the_group_dashboard(page, app_url, u
     # An owner is not staff: no admin link, and /admin sends them back to the dashboard.
     expect(page.get_by_role("link", name="Admin")).to_have_count(0)
     page.goto(f"{app_url}/admin")
-    expect(page).to_have_url(f"{app_url}/dashboard")
+    expect(page).to_have_url(at(app_url, "/dashboard"))
 
 
 def test_wrong_password_shows_one_message_and_keeps_the_username(page, app_url, uow):
@@ -48,18 +48,18 @@ def test_wrong_password_shows_one_message_and_keeps_the_username(page, app_url, 
     page.get_by_label("Password").fill("whatever-pass")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong username, email or password.")
-    expect(page).to_have_url(f"{app_url}/login")
+    expect(page).to_have_url(at(app_url, "/login"))
 
 
 def test_signed_out_visitor_is_sent_to_login_and_back(page, app_url, uow):
     with uow() as session:
         user = make_user(session, password=PASSWORD)
-    page.goto(f"{app_url}/my")
-    expect(page).to_have_url(f"{app_url}/login?next=/my")
+    page.goto(f"{app_url}/dashboard")
+    expect(page).to_have_url(at(app_url, "/login?next=/dashboard"))
     page.get_by_label("Username or email").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{app_url}/my")
+    expect(page).to_have_url(at(app_url, "/dashboard"))
 
 
 def test_sign_out_ends_the_session_for_good(page, app_url, uow, browser):
@@ -68,7 +68,7 @@ def test_sign_out_ends_the_session_for_good(page, app_url, uow, browser):
     sign_in(page, app_url, user.username, PASSWORD)
     cookie = next(c for c in page.context.cookies() if c["name"] == "membersync_session")
     page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(f"{app_url}/login")
+    expect(page).to_have_url(at(app_url, "/login"))
     with uow() as session:
         sessions = session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all()
     assert [s.revoked_at is not None for s in sessions] == [True]
@@ -77,5 +77,5 @@ def test_sign_out_ends_the_session_for_good(page, app_url, uow, browser):
     other.add_cookies([cookie])
     stolen = other.new_page()
     stolen.goto(f"{app_url}/dashboard")
-    expect(stolen).to_have_url(f"{app_url}/login?next=/dashboard")
+    expect(stolen).to_have_url(at(app_url, "/login?next=/dashboard"))
     other.close()

@@ -1,0 +1,160 @@
+"""/admin/organization-types: the list, and the form with tabs General, Access, Seat Benefits."""
+
+import reflex as rx
+
+from .. import routes
+from ..components.data_table import Column, data_table
+from ..components.forms import error_callout, field_error, form_field
+from ..services.org_types import MANAGER_PERMISSIONS
+from ..state.admin_org_types import ROLES, AdminOrgTypesState, OrgTypeItem
+from ..state.base import AppState
+from .admin_common import admin_page, checkbox, checkbox_group, form_buttons, notice, select_field
+
+S = AdminOrgTypesState
+VISIBILITIES = (
+    ("public", "Public: listed in the directory for everyone signed in"),
+    ("private", "Private: only its own people see it"),
+    ("hidden", "Hidden: staff only"),
+)
+# Every tab stays mounted (so its inputs are submitted with the form); inactive ones are hidden.
+_TAB_STYLE = {"padding_top": "16px", "&[data-state='inactive']": {"display": "none"}}
+
+
+def _row(org_type: OrgTypeItem) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(org_type.name),
+        rx.table.cell(org_type.visibility),
+        rx.table.cell(org_type.default_seat_type),
+        rx.table.cell(org_type.organization_count),
+        rx.table.cell(rx.button("Edit", size="1", variant="soft",
+                                aria_label="Edit " + org_type.name,
+                                on_click=S.open_edit(org_type.id))),
+    )
+
+
+def _general_tab() -> rx.Component:
+    return rx.vstack(
+        form_field("Name", "name", field_id="org-type-name", default_value=S.f_name,
+                   error=S.errors.get("name", "")),
+        select_field("Visibility", "visibility", options=list(VISIBILITIES),
+                     default_value=S.f_visibility, field_id="org-type-visibility",
+                     error=S.errors.get("visibility", "")),
+        select_field("Default Seat Type", "default_seat_type_id", options=S.seat_type_choices,
+                     default_value=S.f_default_seat_type_id, field_id="org-type-seat-type",
+                     empty_label="— none —", error=S.errors.get("default_seat_type_id", ""),
+                     hint="Organizations of this type get it unless they pick their own."),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _access_tab() -> rx.Component:
+    return rx.vstack(
+        rx.el.fieldset(
+            rx.el.legend("Managers may", style={"font_weight": "500", "font_size": "14px"}),
+            rx.vstack(
+                *[checkbox(label, name, checked=S.f_permissions.get(name, False),
+                           checkbox_id=f"perm-{name}")
+                  for name, label in MANAGER_PERMISSIONS],
+                spacing="1",
+            ),
+            field_error(S.errors.get("permissions", ""), "permissions"),
+            style={"border": "1px solid var(--gray-5)", "border_radius": "var(--radius-3)",
+                   "padding": "8px 12px"},
+        ),
+        rx.text("Owners and staff may always do all of these.", size="1", color_scheme="gray"),
+        form_field("Invitation lifetime (days)", "invitation_days", field_id="invitation-days",
+                   default_value=S.f_invitation_days, input_mode="numeric",
+                   error=S.errors.get("invitation_days", "")),
+        checkbox("Access ends when the organization expires", "access_ends_at_expiry",
+                 checked=S.f_access_ends_at_expiry, checkbox_id="access-ends-at-expiry"),
+        form_field("E-mail domain added without invitation", "auto_add_domain",
+                   field_id="auto-add-domain", default_value=S.f_auto_add_domain,
+                   placeholder="example.com (optional)",
+                   error=S.errors.get("auto_add_domain", "")),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _benefits_tab() -> rx.Component:
+    return rx.vstack(
+        rx.text("On top of the seat type's courses and licenses, each role gets:", size="2"),
+        *[
+            rx.vstack(
+                rx.heading(role.capitalize(), size="3", as_="h3"),
+                rx.hstack(
+                    checkbox_group(f"{role.capitalize()} courses", f"{role}_course_ids",
+                                   S.course_choices, S.f_benefits.get(f"{role}_course_ids", []),
+                                   "No courses yet."),
+                    checkbox_group(f"{role.capitalize()} licenses", f"{role}_license_ids",
+                                   S.license_choices, S.f_benefits.get(f"{role}_license_ids", []),
+                                   "No licenses yet."),
+                    spacing="4",
+                    align="start",
+                    wrap="wrap",
+                ),
+                spacing="2",
+            )
+            for role in ROLES
+        ],
+        field_error(S.errors.get("benefits", ""), "benefits"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(rx.cond(S.editing_id == 0, "Add an organization type",
+                                   "Edit organization type"), size="5", as_="h2"),
+                error_callout(S.form_error),
+                rx.tabs.root(
+                    rx.tabs.list(
+                        rx.tabs.trigger("General", value="general"),
+                        rx.tabs.trigger("Access", value="access"),
+                        rx.tabs.trigger("Seat Benefits", value="benefits"),
+                    ),
+                    rx.tabs.content(_general_tab(), value="general", force_mount=True,
+                                    style=_TAB_STYLE),
+                    rx.tabs.content(_access_tab(), value="access", force_mount=True,
+                                    style=_TAB_STYLE),
+                    rx.tabs.content(_benefits_tab(), value="benefits", force_mount=True,
+                                    style=_TAB_STYLE),
+                    default_value="general",
+                    width="100%",
+                ),
+                form_buttons(S, "Save", "Delete organization type"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save,
+            key=S.form_key,
+        ),
+        width="100%",
+        max_width="860px",
+    )
+
+
+@rx.page(route=routes.ADMIN_ORG_TYPES, title="Organization Types · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load])
+def admin_org_types_page() -> rx.Component:
+    return admin_page(
+        notice(S.notice),
+        rx.cond(
+            S.form_open,
+            _form(),
+            data_table(
+                S,
+                columns=[Column("Name", "name"), Column("Visibility", "visibility"),
+                         Column("Default seat type", "default_seat_type"),
+                         Column("Organizations", "organizations"), Column("")],
+                rows=S.rows, row=_row, search_label="Search organization types",
+                empty_text="No organization types yet.", table_id="org-types",
+                toolbar=rx.button("Add new", on_click=S.open_new),
+            ),
+        ),
+        title="Organization Types",
+    )

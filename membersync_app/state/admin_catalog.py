@@ -1,0 +1,235 @@
+"""Admin states for the catalog: Courses, Licenses and Seat Types (list + add / edit form)."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..components.data_table import PagedListMixin
+from ..services import catalog
+from ..services.errors import ServiceError
+from .admin_common import AdminFormMixin, ChoiceItem, choice_items
+from .base import AppState
+
+# ---------------------------------------------------------------- courses
+
+
+class CourseItem(BaseModel):
+    id: int
+    title: str
+    lesson_count: int
+    used_by: int
+
+
+class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
+    rows: list[CourseItem] = []  # noqa: RUF012
+    f_title: str = ""
+    f_lesson_count: str = ""
+
+    def _load_page(self, session, user, **listing):
+        result = catalog.list_courses(session, user, **listing)
+        self.rows = [CourseItem(**vars(r)) for r in result.rows]
+        return result
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        self.f_title, self.f_lesson_count = "", "1"
+        self._open_form(0)
+
+    @rx.event
+    def open_edit(self, course_id: int):
+        try:
+            with self.unit() as (session, user):
+                course = catalog.get_course(session, user, course_id=course_id)
+                self.f_title, self.f_lesson_count = course.title, str(course.lesson_count)
+                self._open_form(course.id)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+
+    @rx.event
+    def save(self, form_data: dict):
+        fields = {"title": form_data.get("title"), "lesson_count": form_data.get("lesson_count")}
+        try:
+            with self.unit() as (session, user):
+                if self.editing_id:
+                    course = catalog.update_course(session, user, course_id=self.editing_id,
+                                                   **fields)
+                else:
+                    course = catalog.create_course(session, user, **fields)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Saved the course “{course.title}”.")
+        self._refresh()
+
+    @rx.event
+    def delete(self):
+        try:
+            with self.unit() as (session, user):
+                catalog.delete_course(session, user, course_id=self.editing_id)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done("Deleted the course.")
+        self._refresh()
+
+
+# ---------------------------------------------------------------- licenses
+
+
+class LicenseItem(BaseModel):
+    id: int
+    name: str
+    product: str
+    used_by: int
+
+
+class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
+    rows: list[LicenseItem] = []  # noqa: RUF012
+    f_name: str = ""
+    f_product: str = ""
+
+    def _load_page(self, session, user, **listing):
+        result = catalog.list_licenses(session, user, **listing)
+        self.rows = [LicenseItem(**vars(r)) for r in result.rows]
+        return result
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        self.f_name, self.f_product = "", ""
+        self._open_form(0)
+
+    @rx.event
+    def open_edit(self, license_id: int):
+        try:
+            with self.unit() as (session, user):
+                lic = catalog.get_license(session, user, license_id=license_id)
+                self.f_name, self.f_product = lic.name, lic.product
+                self._open_form(lic.id)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+
+    @rx.event
+    def save(self, form_data: dict):
+        fields = {"name": form_data.get("name"), "product": form_data.get("product")}
+        try:
+            with self.unit() as (session, user):
+                if self.editing_id:
+                    lic = catalog.update_license(session, user, license_id=self.editing_id,
+                                                 **fields)
+                else:
+                    lic = catalog.create_license(session, user, **fields)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Saved the license “{lic.name}”.")
+        self._refresh()
+
+    @rx.event
+    def delete(self):
+        try:
+            with self.unit() as (session, user):
+                catalog.delete_license(session, user, license_id=self.editing_id)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done("Deleted the license.")
+        self._refresh()
+
+
+# ---------------------------------------------------------------- seat types
+
+
+class SeatTypeItem(BaseModel):
+    id: int
+    name: str
+    course_count: int
+    license_count: int
+    organization_count: int
+
+
+class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
+    rows: list[SeatTypeItem] = []  # noqa: RUF012
+    course_choices: list[ChoiceItem] = []  # noqa: RUF012
+    license_choices: list[ChoiceItem] = []  # noqa: RUF012
+    f_name: str = ""
+    f_course_ids: list[str] = []  # noqa: RUF012
+    f_license_ids: list[str] = []  # noqa: RUF012
+
+    def _load_page(self, session, user, **listing):
+        result = catalog.list_seat_types(session, user, **listing)
+        self.rows = [SeatTypeItem(**vars(r)) for r in result.rows]
+        return result
+
+    def _load_choices(self, session, user) -> None:
+        self.course_choices = choice_items(catalog.course_choices(session, user))
+        self.license_choices = choice_items(catalog.license_choices(session, user))
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        try:
+            with self.unit() as (session, user):
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.list_error = error.message
+            return
+        self.f_name, self.f_course_ids, self.f_license_ids = "", [], []
+        self._open_form(0)
+
+    @rx.event
+    def open_edit(self, seat_type_id: int):
+        try:
+            with self.unit() as (session, user):
+                form = catalog.get_seat_type_form(session, user, seat_type_id=seat_type_id)
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+            return
+        self.f_name = form.name
+        self.f_course_ids = [str(i) for i in form.course_ids]
+        self.f_license_ids = [str(i) for i in form.license_ids]
+        self._open_form(form.id)
+
+    @rx.event
+    def save(self, form_data: rx.form.FormData):
+        fields = {
+            "name": form_data.get("name"),
+            "course_ids": form_data.getlist("course_ids"),
+            "license_ids": form_data.getlist("license_ids"),
+        }
+        try:
+            with self.unit() as (session, user):
+                if self.editing_id:
+                    seat_type = catalog.update_seat_type(session, user,
+                                                         seat_type_id=self.editing_id, **fields)
+                else:
+                    seat_type = catalog.create_seat_type(session, user, **fields)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Saved the seat type “{seat_type.name}”.")
+        self._refresh()
+
+    @rx.event
+    def delete(self):
+        try:
+            with self.unit() as (session, user):
+                catalog.delete_seat_type(session, user, seat_type_id=self.editing_id)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done("Deleted the seat type.")
+        self._refresh()

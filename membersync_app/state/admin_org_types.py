@@ -1,0 +1,128 @@
+"""Admin state for Organization Types: the list, and the form with its three tabs."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..components.data_table import PagedListMixin
+from ..services import catalog, org_types
+from ..services.errors import ServiceError
+from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
+from .base import AppState
+
+ROLES = ("owner", "manager", "member")
+BENEFIT_KEYS = tuple(f"{role}_{kind}" for role in ROLES for kind in ("course_ids", "license_ids"))
+
+
+class OrgTypeItem(BaseModel):
+    id: int
+    name: str
+    visibility: str
+    default_seat_type: str
+    organization_count: int
+
+
+class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
+    rows: list[OrgTypeItem] = []  # noqa: RUF012
+    course_choices: list[ChoiceItem] = []  # noqa: RUF012
+    license_choices: list[ChoiceItem] = []  # noqa: RUF012
+    seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
+    # General
+    f_name: str = ""
+    f_visibility: str = "private"
+    f_default_seat_type_id: str = ""
+    # Access
+    f_permissions: dict[str, bool] = {}  # noqa: RUF012
+    f_invitation_days: str = "14"
+    f_access_ends_at_expiry: bool = True
+    f_auto_add_domain: str = ""
+    # Seat Benefits: "owner_course_ids" -> ["3", "5"], ...
+    f_benefits: dict[str, list[str]] = {}  # noqa: RUF012
+
+    def _load_page(self, session, user, **listing):
+        result = org_types.list_org_types(session, user, **listing)
+        self.rows = [OrgTypeItem(**vars(r)) for r in result.rows]
+        return result
+
+    def _load_choices(self, session, user) -> None:
+        self.course_choices = choice_items(catalog.course_choices(session, user))
+        self.license_choices = choice_items(catalog.license_choices(session, user))
+        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        try:
+            with self.unit() as (session, user):
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.list_error = error.message
+            return
+        self._show_form(org_types.new_org_type_form())
+
+    @rx.event
+    def open_edit(self, org_type_id: int):
+        try:
+            with self.unit() as (session, user):
+                form = org_types.get_org_type_form(session, user, org_type_id=org_type_id)
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+            return
+        self._show_form(form)
+
+    def _show_form(self, form: org_types.OrgTypeForm) -> None:
+        self.f_name, self.f_visibility = form.name, form.visibility
+        self.f_default_seat_type_id = form_id(form.default_seat_type_id)
+        self.f_permissions = dict(form.permissions)
+        self.f_invitation_days = str(form.invitation_days)
+        self.f_access_ends_at_expiry = form.access_ends_at_expiry
+        self.f_auto_add_domain = form.auto_add_domain
+        self.f_benefits = {
+            f"{role}_{kind}": [str(i) for i in getattr(form.benefits[role], kind)]
+            for role in ROLES for kind in ("course_ids", "license_ids")
+        }
+        self._open_form(form.id)
+
+    @rx.event
+    def save(self, form_data: rx.form.FormData):
+        fields = {
+            "name": form_data.get("name"),
+            "visibility": form_data.get("visibility"),
+            "default_seat_type_id": form_data.get("default_seat_type_id"),
+            "permissions": {name: name in form_data for name in org_types.PERMISSION_FIELDS},
+            "invitation_days": form_data.get("invitation_days"),
+            "access_ends_at_expiry": "access_ends_at_expiry" in form_data,
+            "auto_add_domain": form_data.get("auto_add_domain"),
+            "benefits": {
+                role: {kind: form_data.getlist(f"{role}_{kind}")
+                       for kind in ("course_ids", "license_ids")}
+                for role in ROLES
+            },
+        }
+        try:
+            with self.unit() as (session, user):
+                if self.editing_id:
+                    org_type = org_types.update_org_type(session, user,
+                                                         org_type_id=self.editing_id, **fields)
+                else:
+                    org_type = org_types.create_org_type(session, user, **fields)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Saved the organization type “{org_type.name}”.")
+        self._refresh()
+
+    @rx.event
+    def delete(self):
+        try:
+            with self.unit() as (session, user):
+                org_types.delete_org_type(session, user, org_type_id=self.editing_id)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done("Deleted the organization type.")
+        self._refresh()

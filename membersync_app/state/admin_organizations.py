@@ -1,0 +1,154 @@
+"""Admin state for Organizations: the list (search, sort, pages in SQL) and the add / edit form."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..components.data_table import PagedListMixin
+from ..services import admin_organizations, catalog, org_types, users
+from ..services.errors import ServiceError
+from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
+from .base import AppState
+
+OWNER_INPUT_ID = "org-owner"
+
+
+class OrgItem(BaseModel):
+    id: int
+    title: str
+    type_name: str
+    owner: str
+    seats: str  # "3 / 10"
+    expires: str  # YYYY-MM-DD or "never"
+    expired: str  # "yes" / "no"
+
+
+class OwnerMatch(BaseModel):
+    username: str
+    label: str
+
+
+class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
+    rows: list[OrgItem] = []  # noqa: RUF012
+    org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
+    seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
+    owner_matches: list[OwnerMatch] = []  # noqa: RUF012
+    owner_search_done: bool = False
+    new_owner: bool = False  # create the owner's account with the organization
+    f_title: str = ""
+    f_owner: str = ""
+    f_owner_label: str = ""
+    f_expires_at: str = ""
+    f_seat_count: str = ""
+    f_seats_used: int = 0
+    f_org_type_id: str = ""
+    f_seat_type_id: str = ""
+
+    def _load_page(self, session, user, **listing):
+        result = admin_organizations.list_organizations(session, user, **listing)
+        self.rows = [
+            OrgItem(
+                id=r.id, title=r.title, type_name=r.type_name, owner=r.owner_username,
+                seats=f"{r.seats_used} / {r.seat_count}",
+                expires=r.expires_at.date().isoformat() if r.expires_at else "never",
+                expired="yes" if r.expired else "no",
+            )
+            for r in result.rows
+        ]
+        return result
+
+    def _load_choices(self, session, user) -> None:
+        self.org_type_choices = [ChoiceItem(id=str(i), label=name)
+                                 for i, name in org_types.org_type_choices(session, user)]
+        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        try:
+            with self.unit() as (session, user):
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.list_error = error.message
+            return
+        self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
+        self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
+        self.f_org_type_id = ""
+        self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+        self._open_form(0)
+
+    @rx.event
+    def open_edit(self, org_id: int):
+        try:
+            with self.unit() as (session, user):
+                form = admin_organizations.get_organization_form(session, user, org_id=org_id)
+                self._load_choices(session, user)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+            return
+        self.f_title, self.f_owner, self.f_owner_label = (
+            form.title, form.owner_username, form.owner_label)
+        self.f_expires_at, self.f_seat_count = form.expires_on, str(form.seat_count)
+        self.f_seats_used = form.seats_used
+        self.f_org_type_id, self.f_seat_type_id = (
+            form_id(form.org_type_id), form_id(form.seat_type_id))
+        self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+        self._open_form(form.id)
+
+    @rx.event
+    def search_owner(self, text: str):
+        """Up to 10 users matching what was typed in Owner (username, e-mail or name)."""
+        try:
+            with self.unit() as (session, user):
+                found = users.search_users(session, user, text=text)
+        except ServiceError as error:
+            self.errors = {**self.errors, "owner": error.message}
+            return
+        self.owner_matches = [
+            OwnerMatch(username=u.username,
+                       label=f"{u.username} · {u.full_name} · {u.email}" if u.full_name
+                       else f"{u.username} · {u.email}")
+            for u in found
+        ]
+        self.owner_search_done = bool(str(text).strip())
+
+    @rx.event
+    def pick_owner(self, username: str):
+        self.owner_matches, self.owner_search_done = [], False
+        return rx.set_value(OWNER_INPUT_ID, username)
+
+    @rx.event
+    def set_new_owner(self, value: bool):
+        self.new_owner = bool(value)
+
+    @rx.event
+    def save(self, form_data: dict):
+        fields = {
+            "title": form_data.get("title"),
+            "expires_at": form_data.get("expires_at"),
+            "seat_count": form_data.get("seat_count"),
+            "org_type_id": form_data.get("org_type_id"),
+            "seat_type_id": form_data.get("seat_type_id"),
+        }
+        try:
+            with self.unit() as (session, user):
+                if self.editing_id:
+                    org = admin_organizations.update_organization(
+                        session, user, org_id=self.editing_id, **fields)
+                elif self.new_owner:
+                    org = admin_organizations.create_organization(
+                        session, user, **fields, new_owner={
+                            key: form_data.get(f"new_owner_{key}")
+                            for key in ("username", "email", "full_name", "password")
+                        })
+                else:
+                    org = admin_organizations.create_organization(
+                        session, user, owner=form_data.get("owner"), **fields)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Saved the organization “{org.title}”.")
+        self._refresh()

@@ -1,0 +1,102 @@
+"""services/csv_import.py: every row validated first, errors by row number, all or nothing."""
+
+import pytest
+from factories import make_membership, make_org
+from sqlalchemy import func
+from sqlmodel import select
+
+from membersync_app.models import Membership, Role, User
+from membersync_app.services import csv_import
+from membersync_app.services.csv_import import CsvErrors
+
+
+def member_count(session, org_id):
+    return session.exec(select(func.count()).select_from(Membership).where(
+        Membership.organization_id == org_id)).one()
+
+
+def test_all_rows_added_with_progress(session):
+    org = make_org(session, seat_count=300)
+    lines = ["name,email,role"] + [f"Person {i},p{i}@example.com,member" for i in range(250)]
+    lines.append("Boss,boss@example.com,Manager")
+    steps = list(csv_import.import_steps(session, actor=session.get(User, org.owner_id),
+                                         org_id=org.id, data="\n".join(lines).encode()))
+    assert [s.phase for s in steps][:2] == ["validating", "validating"]
+    assert [s.done for s in steps if s.phase == "adding"] == [100, 200, 251]
+    assert steps[-1].phase == "done" and len(steps[-1].result.memberships) == 251
+    boss = session.exec(select(Membership).join(User, User.id == Membership.user_id).where(
+        User.email == "boss@example.com")).one()
+    assert boss.role == Role.MANAGER
+    assert member_count(session, org.id) == 252
+
+
+def test_errors_listed_by_row_number_and_nothing_added(uow):
+    with uow() as session:
+        org = make_org(session, seat_count=10)
+        existing = make_membership(session, org)
+        existing_email = session.get(User, existing.user_id).email
+        org_id, owner_id = org.id, org.owner_id
+    data = "\n".join([
+        "Name,Email,Role",
+        "Good,good@example.com,member",
+        "Bad,not-an-email,member",
+        "",
+        "Dup,good@example.com,member",
+        f"Known,{existing_email},member",
+        "Boss,boss@example.com,owner",
+    ])
+    with uow() as session, pytest.raises(CsvErrors) as refused:
+        csv_import.import_members(session, actor=session.get(User, owner_id), org_id=org_id,
+                                  data=data)
+    problems = dict(refused.value.problems)
+    assert sorted(problems) == [3, 5, 6, 7]
+    assert "not a valid e-mail" in problems[3]
+    assert "listed twice (rows 2 and 5)" in problems[5]
+    assert "already a member" in problems[6] and "Member or Manager" in problems[7]
+    with uow() as session:
+        assert member_count(session, org_id) == 2
+        assert session.exec(select(User).where(User.email == "good@example.com")).first() is None
+
+
+def test_too_few_seats_refuses_the_whole_file(session):
+    org = make_org(session, seat_count=2)
+    data = "name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\n"
+    with pytest.raises(CsvErrors) as refused:
+        csv_import.import_members(session, actor=session.get(User, org.owner_id),
+                                  org_id=org.id, data=data)
+    assert "Only 2 of 2 seats are free, and this needs 3" in refused.value.problems[0][1]
+    assert member_count(session, org.id) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ("", "empty"),
+        ("email\nx@example.com", "must name the columns"),
+        ("name,email,role\n", "no member rows"),
+        (b"\xff\xfe\x00bad", "UTF-8"),
+        (12, "Choose a CSV file"),
+    ],
+)
+def test_file_level_problems(session, data, words):
+    org = make_org(session)
+    with pytest.raises(CsvErrors) as refused:
+        csv_import.import_members(session, actor=session.get(User, org.owner_id),
+                                  org_id=org.id, data=data)
+    assert words in refused.value.problems[0][1]
+
+
+def test_semicolons_bom_and_missing_role_column(session):
+    org = make_org(session)
+    data = "\ufeffname;email\nSemi Colon;semi@example.com\n".encode()
+    result = csv_import.import_members(session, actor=session.get(User, org.owner_id),
+                                       org_id=org.id, data=data)
+    assert [m.role for m in result.memberships] == [Role.MEMBER]
+
+
+def test_members_may_not_import(session):
+    org = make_org(session)
+    member = session.get(User, make_membership(session, org).user_id)
+    with pytest.raises(Exception, match="Only the owner and managers"):
+        csv_import.import_members(session, actor=member, org_id=org.id,
+                                  data="name,email\nA,a@example.com")
