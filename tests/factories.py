@@ -31,7 +31,6 @@ from membersync_app.models import (
 )
 from membersync_app.services.passwords import hash_password, new_token
 
-
 # Argon2 is slow on purpose; tests reuse one hash per password (each still verifies for real).
 _hash_password = functools.cache(hash_password)
 

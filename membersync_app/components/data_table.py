@@ -31,13 +31,14 @@ class PagedListMixin(rx.State, mixin=True):
     """Paging, sorting and search vars and handlers; mix into a page state next to AppState."""
 
     list_search: str = ""
-    sort_by: str = ""  # "" lets the service use its default order
+    sort_by: str = ""  # a page state sets its default column; "" is the service's default
     sort_desc: bool = False
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     total: int = 0
     page_count: int = 1
     list_error: str = ""
+    loaded: bool = False  # the first page arrived: until then a spinner, not an empty table
 
     def _load_page(self, session, user, **listing: Any):
         """Fetch one page through a service, store its rows, return the service's Page."""
@@ -65,6 +66,7 @@ class PagedListMixin(rx.State, mixin=True):
             self.list_error = error.message
             return
         self.list_error = ""
+        self.loaded = True
         self.list_search = listing["search"]
         self.sort_by = listing["sort"]
         self.sort_desc = listing["descending"]
@@ -166,11 +168,30 @@ def data_table(
     empty_text: str = "Nothing here yet.",
     table_id: str = "data-table",
     toolbar: rx.Component | None = None,
+    searchable: bool = True,
 ) -> rx.Component:
-    """Search box (and an optional toolbar), the table of one page, and the pager."""
+    """Search box (and an optional toolbar), the table of one page, and the pager.
+
+    Shown once the first page has arrived (so nothing is clicked before the page is live).
+    """
+    return rx.cond(
+        state.loaded,
+        _table(state, columns=columns, rows=rows, row=row, search_label=search_label,
+               empty_text=empty_text, table_id=table_id, toolbar=toolbar, searchable=searchable),
+        rx.cond(
+            state.list_error != "",
+            rx.callout(state.list_error, color_scheme="red", icon="triangle_alert",
+                       role="alert"),
+            rx.spinner(aria_label="Loading"),
+        ),
+    )
+
+
+def _table(state, *, columns, rows, row, search_label, empty_text, table_id, toolbar,
+           searchable) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            search_box(state, search_label, f"{table_id}-search"),
+            *([search_box(state, search_label, f"{table_id}-search")] if searchable else []),
             rx.spacer(),
             *([toolbar] if toolbar is not None else []),
             width="100%",
@@ -181,11 +202,15 @@ def data_table(
             rx.callout(state.list_error, color_scheme="red", icon="triangle_alert",
                        role="alert"),
         ),
-        rx.table.root(
-            rx.table.header(rx.table.row(*[_header_cell(state, c) for c in columns])),
-            rx.table.body(rx.foreach(rows, row)),
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[_header_cell(state, c) for c in columns])),
+                rx.table.body(rx.foreach(rows, row)),
+                width="100%",
+                id=table_id,
+            ),
             width="100%",
-            id=table_id,
+            overflow_x="auto",
         ),
         rx.cond(state.total == 0, rx.text(empty_text, color_scheme="gray", size="2")),
         pager(state, f"Pages of {search_label.removeprefix('Search ')}"),

@@ -13,7 +13,9 @@ def _nav_link(text: str, href: str) -> rx.Component:
 def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
-            rx.link(rx.heading("MemberSync", size="5", as_="p"), href=routes.DASHBOARD, underline="none"),
+            rx.link(
+                rx.heading("MemberSync", size="5", as_="p"), href=routes.DASHBOARD, underline="none"
+            ),
             rx.cond(
                 AppState.viewer_signed_in,
                 rx.el.nav(
@@ -31,8 +33,12 @@ def header() -> rx.Component:
             rx.cond(
                 AppState.viewer_signed_in,
                 rx.hstack(
-                    rx.text("Signed in as ", rx.text.strong(AppState.viewer_name), size="2",
-                            id="signed-in-as"),
+                    rx.text(
+                        "Signed in as ",
+                        rx.text.strong(AppState.viewer_name),
+                        size="2",
+                        id="signed-in-as",
+                    ),
                     rx.button("Sign out", on_click=AppState.sign_out, variant="soft", size="1"),
                     align="center",
                 ),

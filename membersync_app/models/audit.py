@@ -14,7 +14,9 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
+    actor_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
     # No foreign key: the trail of a deleted organization must outlive it.
     organization_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=64, index=True)
@@ -22,7 +24,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """Every e-mail the app sends, kept so the demo works offline and staff can see what went out."""
+    """Every e-mail the app sends: the demo works offline, and staff can see what went out."""
 
     __tablename__ = "outbox_messages"
 

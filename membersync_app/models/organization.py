@@ -50,7 +50,8 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     role: Role = Field(default=Role.MEMBER, sa_column=enum_column(Role, "role"))
     status: MembershipStatus = Field(
-        default=MembershipStatus.ACTIVE, sa_column=enum_column(MembershipStatus, "membership_status")
+        default=MembershipStatus.ACTIVE,
+        sa_column=enum_column(MembershipStatus, "membership_status"),
     )
     is_org_admin: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow)

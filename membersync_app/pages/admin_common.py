@@ -106,8 +106,14 @@ def notice(message: Var) -> rx.Component:
     )
 
 
-def form_buttons(state, save_label: str, delete_label: str) -> rx.Component:
+def form_buttons(state, save_label: str, delete_label: str | None) -> rx.Component:
     """Save / Cancel, and for an existing record Delete with a confirmation step."""
+    if delete_label is None:
+        return rx.hstack(
+            rx.button(save_label, type="submit"),
+            rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                      on_click=state.close_form),
+        )
     return rx.hstack(
         rx.button(save_label, type="submit"),
         rx.button("Cancel", type="button", variant="soft", color_scheme="gray",

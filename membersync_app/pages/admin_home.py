@@ -5,16 +5,7 @@ import reflex as rx
 from .. import routes
 from ..components.layout import page_shell
 from ..state.base import AppState
-
-ADMIN_SECTIONS = (
-    ("Organization Types", routes.ADMIN_ORG_TYPES),
-    ("Seat Types", routes.ADMIN_SEAT_TYPES),
-    ("Courses", routes.ADMIN_COURSES),
-    ("Licenses", routes.ADMIN_LICENSES),
-    ("Organizations", routes.ADMIN_ORGANIZATIONS),
-    ("Users", routes.ADMIN_USERS),
-    ("Audit log", routes.ADMIN_AUDIT),
-)
+from .admin_common import ADMIN_SECTIONS
 
 
 @rx.page(route=routes.ADMIN, title="Admin · MemberSync", on_load=AppState.guard_staff)

@@ -53,8 +53,7 @@ def _access_tab() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend("Managers may", style={"font_weight": "500", "font_size": "14px"}),
             rx.vstack(
-                *[checkbox(label, name, checked=S.f_permissions.get(name, False),
-                           checkbox_id=f"perm-{name}")
+                *[checkbox(label, name, checked=S.f_permissions.get(name, False))
                   for name, label in MANAGER_PERMISSIONS],
                 spacing="1",
             ),
@@ -67,7 +66,7 @@ def _access_tab() -> rx.Component:
                    default_value=S.f_invitation_days, input_mode="numeric",
                    error=S.errors.get("invitation_days", "")),
         checkbox("Access ends when the organization expires", "access_ends_at_expiry",
-                 checked=S.f_access_ends_at_expiry, checkbox_id="access-ends-at-expiry"),
+                 checked=S.f_access_ends_at_expiry),
         form_field("E-mail domain added without invitation", "auto_add_domain",
                    field_id="auto-add-domain", default_value=S.f_auto_add_domain,
                    placeholder="example.com (optional)",

@@ -15,15 +15,25 @@ def _org_row(org: OrgCard) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.text(f"{org.seats_used} / {org.seat_count}", size="2"),
-                rx.progress(value=org.seats_percent, max=100, width="120px",
-                            aria_label=f"Seats used in {org.title}"),
+                rx.progress(
+                    value=org.seats_percent,
+                    max=100,
+                    width="120px",
+                    aria_label=f"Seats used in {org.title}",
+                ),
                 spacing="1",
             )
         ),
-        rx.table.cell(rx.cond(org.expired, rx.badge("expired " + org.expires, color_scheme="red"),
-                              rx.text(org.expires))),
-        rx.table.cell(rx.link(rx.button("View", size="1"), href=org.href,
-                              aria_label="View " + org.title)),
+        rx.table.cell(
+            rx.cond(
+                org.expired,
+                rx.badge("expired " + org.expires, color_scheme="red"),
+                rx.text(org.expires),
+            )
+        ),
+        rx.table.cell(
+            rx.link(rx.button("View", size="1"), href=org.href, aria_label="View " + org.title)
+        ),
     )
 
 
@@ -35,8 +45,17 @@ def dashboard_page() -> rx.Component:
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        *[rx.table.column_header_cell(h) for h in
-                          ("Organization", "Type", "Your role", "Seats used / total", "Expires", "")]
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in (
+                                "Organization",
+                                "Type",
+                                "Your role",
+                                "Seats used / total",
+                                "Expires",
+                                "",
+                            )
+                        ]
                     )
                 ),
                 rx.table.body(rx.foreach(DashboardState.orgs, _org_row)),

@@ -8,7 +8,11 @@ from ..models import AuditEvent, User
 
 
 def record(
-    session: Session, actor: User | None, action: str, organization_id: int | None = None, **details: Any
+    session: Session,
+    actor: User | None,
+    action: str,
+    organization_id: int | None = None,
+    **details: Any,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (it commits or rolls back with the change)."""
     event = AuditEvent(

@@ -21,16 +21,26 @@ def sign_in(session: Session, login: str, password: str) -> tuple[str, User]:
     so the form does not tell a stranger which accounts exist.
     """
     login = (login or "").strip().lower()
-    user = session.exec(
-        select(User).where(or_(func.lower(User.username) == login, User.email == login))
-    ).first() if login else None
+    user = (
+        session.exec(
+            select(User).where(or_(func.lower(User.username) == login, User.email == login))
+        ).first()
+        if login
+        else None
+    )
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
         raise ServiceError(WRONG_CREDENTIALS, "password")
     token, token_hash = new_token()
     now = utcnow()
-    session.add(AuthSession(token_hash=token_hash, user_id=user.id, created_at=now,
-                            expires_at=now + SESSION_LIFETIME))
+    session.add(
+        AuthSession(
+            token_hash=token_hash,
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
     audit.record(session, user, "auth.sign_in")
     return token, user
 

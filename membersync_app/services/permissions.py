@@ -1,4 +1,4 @@
-"""Who may do what on an organization: one table of rules, and the fetch-and-check every service starts with.
+"""Who may do what on an organization: one rule table, and the fetch-and-check services start with.
 
 The rules depend on the actor's role (staff, owner, manager, member, outsider), the membership
 status, the organization type's Access tab, and whether the organization has expired. A client
@@ -10,7 +10,15 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User, utcnow
+from ..models import (
+    Membership,
+    MembershipStatus,
+    Organization,
+    OrganizationType,
+    Role,
+    User,
+    utcnow,
+)
 from .errors import ServiceError
 
 

@@ -47,12 +47,17 @@ def seats_used(session: Session, org_id: int) -> int:
     return seats_used_by_org(session, [org_id])[org_id]
 
 
-def require_free_seats(session: Session, org_id: int, seat_count: int, needed: int, field: str = "") -> None:
+def require_free_seats(
+    session: Session, org_id: int, seat_count: int, needed: int, field: str = ""
+) -> None:
     """Refuse unless `needed` more seats fit. Call with the organization row locked."""
     free = seat_count - seats_used(session, org_id)
     if needed > free:
         if free <= 0:
-            message = f"No seats left: all {seat_count} seats are in use. Add seats in Manage Seats first."
+            message = (
+                f"No seats left: all {seat_count} seats are in use. "
+                "Add seats in Manage Seats first."
+            )
         else:
             message = (
                 f"Only {free} of {seat_count} seats are free, and this needs {needed}. "

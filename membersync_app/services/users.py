@@ -104,8 +104,9 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", user_id=user.id, username=user.username,
-                 is_staff=is_staff)
+    audit.record(
+        session, actor, "user.create", user_id=user.id, username=user.username, is_staff=is_staff
+    )
     return user
 
 
@@ -201,13 +202,22 @@ def list_users(
 ):
     """One page of users (staff only), searched by username, e-mail or name, sorted in SQL."""
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=USER_SORTS, default_sort="username")
+    listing = clean_listing(
+        search=search,
+        sort=sort,
+        descending=descending,
+        page=page,
+        page_size=page_size,
+        sorts=USER_SORTS,
+        default_sort="username",
+    )
     query = select(User)
     if listing.search:
         query = query.where(_matches(listing.search))
     users, total, page_number = paginate(
-        session, query, listing,
+        session,
+        query,
+        listing,
         {
             "username": func.lower(User.username),
             "email": User.email,
@@ -220,9 +230,17 @@ def list_users(
     )
     orgs = grouped_count(session, Membership.user_id, [u.id for u in users])
     rows = [
-        UserRow(id=u.id, username=u.username, email=u.email, full_name=u.full_name,
-                is_staff=u.is_staff, is_active=u.is_active, has_password=bool(u.password_hash),
-                created_at=u.created_at, organization_count=orgs[u.id])
+        UserRow(
+            id=u.id,
+            username=u.username,
+            email=u.email,
+            full_name=u.full_name,
+            is_staff=u.is_staff,
+            is_active=u.is_active,
+            has_password=bool(u.password_hash),
+            created_at=u.created_at,
+            organization_count=orgs[u.id],
+        )
         for u in users
     ]
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
@@ -238,10 +256,14 @@ def search_users(
     text = text.strip()[:200]
     if not text:
         return []
-    return list(session.exec(
-        select(User).where(_matches(text), User.is_active)
-        .order_by(func.lower(User.username)).limit(limit)
-    ).all())
+    return list(
+        session.exec(
+            select(User)
+            .where(_matches(text), User.is_active)
+            .order_by(func.lower(User.username))
+            .limit(limit)
+        ).all()
+    )
 
 
 def find_by_login(session: Session, login: str) -> User | None:
@@ -267,12 +289,21 @@ def create_user_by_staff(
     """Staff create an account. An empty password creates one with no password set yet."""
     require_staff(actor)
     texts = {"username": username, "email": email, "full_name": full_name, "password": password}
-    errors = {field: "Must be text." for field, value in texts.items()
-              if value is not None and not isinstance(value, str)}
+    errors = {
+        field: "Must be text."
+        for field, value in texts.items()
+        if value is not None and not isinstance(value, str)
+    }
     if not isinstance(is_staff, bool):
         errors["is_staff"] = "Choose yes or no."
     if errors:
         raise FieldErrors(errors)
-    return create_user(session, actor, username=username or "", email=email or "",
-                       full_name=full_name or "", password=password or None,
-                       is_staff=is_staff)
+    return create_user(
+        session,
+        actor,
+        username=username or "",
+        email=email or "",
+        full_name=full_name or "",
+        password=password or None,
+        is_staff=is_staff,
+    )

@@ -29,16 +29,18 @@ def clean_email(value: str, field: str = "email") -> str:
     return checked.normalized.lower()
 
 
-def parse_whole_number(
-    value: str | int, field: str, label: str, minimum: int, maximum: int
-) -> int:
+def parse_whole_number(value: str | int, field: str, label: str, minimum: int, maximum: int) -> int:
     text = str(value).strip()
     try:
         number = int(text)
     except ValueError:
-        raise ServiceError(f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field) from None
+        raise ServiceError(
+            f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field
+        ) from None
     if not minimum <= number <= maximum:
-        raise ServiceError(f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field)
+        raise ServiceError(
+            f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field
+        )
     return number
 
 
@@ -46,7 +48,9 @@ def parse_seat_count(value: str | int, field: str = "seat_count") -> int:
     return parse_whole_number(value, field, "Seat count", 1, MAX_SEAT_COUNT)
 
 
-def parse_optional_date(value: str | date | datetime | None, field: str, label: str) -> datetime | None:
+def parse_optional_date(
+    value: str | date | datetime | None, field: str, label: str
+) -> datetime | None:
     """A date typed as YYYY-MM-DD (what a date input sends), or None for empty.
 
     A date means the end of that day (UTC): an organization "expires at 2027-01-31" is usable

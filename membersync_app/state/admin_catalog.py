@@ -20,6 +20,7 @@ class CourseItem(BaseModel):
 
 
 class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "title"
     rows: list[CourseItem] = []  # noqa: RUF012
     f_title: str = ""
     f_lesson_count: str = ""
@@ -88,6 +89,7 @@ class LicenseItem(BaseModel):
 
 
 class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "name"
     rows: list[LicenseItem] = []  # noqa: RUF012
     f_name: str = ""
     f_product: str = ""
@@ -157,6 +159,7 @@ class SeatTypeItem(BaseModel):
 
 
 class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "name"
     rows: list[SeatTypeItem] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
     license_choices: list[ChoiceItem] = []  # noqa: RUF012

@@ -76,3 +76,10 @@ class AdminFormMixin(rx.State, mixin=True):
     @rx.event
     def cancel_delete(self):
         self.confirm_delete = False
+
+
+def ticked(form_data, name: str) -> bool:
+    """Whether a checkbox was ticked. The browser submits its value ("on") only when ticked;
+    Reflex may add the element's ref value (True / False) under its id."""
+    value = form_data.get(name)
+    return value not in (None, False, "", "false", "off")

@@ -6,10 +6,17 @@ from pydantic import BaseModel
 from ..components.data_table import PagedListMixin
 from ..services import catalog, org_types
 from ..services.errors import ServiceError
-from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
+from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .base import AppState
 
 ROLES = ("owner", "manager", "member")
+# Which tab shows each field, so a refusal can say where to look.
+TAB_OF_FIELD = {
+    "name": "General", "visibility": "General", "default_seat_type_id": "General",
+    "permissions": "Access", "invitation_days": "Access", "access_ends_at_expiry": "Access",
+    "auto_add_domain": "Access", "benefits": "Seat Benefits",
+}
+TAB_ORDER = ("General", "Access", "Seat Benefits")
 BENEFIT_KEYS = tuple(f"{role}_{kind}" for role in ROLES for kind in ("course_ids", "license_ids"))
 
 
@@ -22,6 +29,7 @@ class OrgTypeItem(BaseModel):
 
 
 class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "name"
     rows: list[OrgTypeItem] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
     license_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -93,9 +101,9 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
             "name": form_data.get("name"),
             "visibility": form_data.get("visibility"),
             "default_seat_type_id": form_data.get("default_seat_type_id"),
-            "permissions": {name: name in form_data for name in org_types.PERMISSION_FIELDS},
+            "permissions": {name: ticked(form_data, name) for name in org_types.PERMISSION_FIELDS},
             "invitation_days": form_data.get("invitation_days"),
-            "access_ends_at_expiry": "access_ends_at_expiry" in form_data,
+            "access_ends_at_expiry": ticked(form_data, "access_ends_at_expiry"),
             "auto_add_domain": form_data.get("auto_add_domain"),
             "benefits": {
                 role: {kind: form_data.getlist(f"{role}_{kind}")
@@ -112,6 +120,9 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
                     org_type = org_types.create_org_type(session, user, **fields)
         except ServiceError as error:
             self._refused(error)
+            tabs = {TAB_OF_FIELD.get(field, "") for field in self.errors}
+            if named := [tab for tab in TAB_ORDER if tab in tabs]:
+                self.form_error = f"{self.form_error} See the tab {' and '.join(named)}."
             return
         self._done(f"Saved the organization type “{org_type.name}”.")
         self._refresh()

@@ -28,6 +28,7 @@ class OwnerMatch(BaseModel):
 
 
 class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "title"
     rows: list[OrgItem] = []  # noqa: RUF012
     org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
     seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012

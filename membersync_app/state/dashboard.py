@@ -22,7 +22,7 @@ class OrgCard(BaseModel):
 
 
 class DashboardState(AppState):
-    orgs: list[OrgCard] = []
+    orgs: list[OrgCard] = rx.field(default_factory=list)
 
     @rx.event
     def load(self):

@@ -15,7 +15,9 @@ def test_staff_signs_in_and_sees_the_admin_link(page, app_url, uow):
         staff = make_staff(session, password=PASSWORD)
     sign_in(page, app_url, staff.username, PASSWORD)
     expect(page).to_have_url(at(app_url, "/admin"))
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
+    ).to_be_visible()
     expect(page.get_by_text("Organization Types")).to_be_visible()
 
 

@@ -1,4 +1,4 @@
-"""services/access.py: seat type (or the type's default) ∪ role benefits, only while the
+"""services/access.py: seat type (or the type's default) plus role benefits, only while the
 membership is active and the organization has not expired (when its type says so)."""
 
 from datetime import timedelta

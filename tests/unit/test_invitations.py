@@ -140,7 +140,7 @@ def test_accept_with_another_account_is_refused(session):
     org = make_org(session)
     other = make_user(session, email="other@example.com")
     _, token = make_invitation(session, org, email="invited@example.com")
-    with pytest.raises(ServiceError, match="signed in as other@example.com"):
+    with pytest.raises(ServiceError, match=r"signed in as other@example\.com"):
         invitations.accept(session, actor=other, token=token)
     assert session.exec(select(Membership).where(Membership.user_id == other.id)).first() is None
 

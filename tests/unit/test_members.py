@@ -94,7 +94,7 @@ def test_seat_limit_refuses_the_whole_batch(uow):
 def test_no_seat_left_message_offers_manage_seats(session):
     org = make_org(session, seat_count=1)
     make_membership(session, org)
-    with pytest.raises(ServiceError, match="No seats left.*Manage Seats"):
+    with pytest.raises(ServiceError, match=r"No seats left.*Manage Seats"):
         members.add_member(session, actor=session.get(User, org.owner_id), org_id=org.id,
                            name="N", email="n@example.com", role="member")
 
@@ -151,7 +151,7 @@ def test_duplicate_email_in_batch_already_member_and_pending_invitation(session)
 def test_auto_add_domain_limits_direct_adds(session):
     org = make_org(session, org_type=make_org_type(session, auto_add_domain="corp.example"))
     owner = session.get(User, org.owner_id)
-    with pytest.raises(FieldErrors, match="Only addresses at corp.example"):
+    with pytest.raises(FieldErrors, match=r"Only addresses at corp\.example"):
         members.add_member(session, actor=owner, org_id=org.id, name="X", email="x@other.example",
                            role="member")
     members.add_member(session, actor=owner, org_id=org.id, name="Y", email="y@corp.example",
@@ -235,7 +235,8 @@ def test_remove_frees_the_seat_and_never_removes_the_owner(uow):
         owner_membership = session.exec(select(Membership).where(
             Membership.organization_id == org.id)).one()
         a, b = make_membership(session, org), make_membership(session, org)
-        ids = dict(org=org.id, owner=org.owner_id, owner_m=owner_membership.id, a=a.id, b=b.id)
+        ids = {"org": org.id, "owner": org.owner_id, "owner_m": owner_membership.id,
+               "a": a.id, "b": b.id}
     with uow() as session, pytest.raises(ServiceError, match="owner and cannot be removed"):
         members.remove_members(session, actor=session.get(User, ids["owner"]),
                                org_id=ids["org"], membership_ids=[ids["a"], ids["owner_m"]])

@@ -1,0 +1,207 @@
+"""The Members table (one server-side page), its search, sort headers, paging, bulk actions, and
+the pending invitations list."""
+
+import reflex as rx
+
+from ..state.org_invitations import InvitationItem, OrgInvitationsState
+from ..state.org_members import MemberItem, OrgMembersState
+from ..state.org_page import OrgPageState
+from .forms import error_callout
+
+S = OrgMembersState
+
+
+def notice(message, notice_id: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle_check", color_scheme="green", id=notice_id,
+                   role="status"),
+    )
+
+
+def _sort_header(label: str, column: str) -> rx.Component:
+    arrow = rx.cond(S.sort == column, rx.cond(S.descending, " ↓", " ↑"), "")
+    return rx.table.column_header_cell(
+        rx.button(label, arrow, variant="ghost", size="1", on_click=S.sort_by(column),
+                  aria_label=f"Sort by {label.lower()}"),
+    )
+
+
+def _row_actions(row: MemberItem) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            ~row.is_owner & OrgPageState.can_change_roles,
+            rx.cond(
+                row.is_manager,
+                rx.button("Demote to member", size="1", variant="soft",
+                          on_click=S.demote_one(row.membership_id)),
+                rx.button("Promote to manager", size="1", variant="soft",
+                          on_click=S.promote_one(row.membership_id)),
+            ),
+        ),
+        rx.cond(
+            ~row.is_owner & OrgPageState.can_remove,
+            rx.button("Remove", size="1", variant="soft", color_scheme="red",
+                      on_click=S.remove_one(row.membership_id)),
+        ),
+        rx.cond(
+            row.is_manager & OrgPageState.can_transfer,
+            rx.button("Make owner", size="1", variant="outline",
+                      on_click=S.make_owner(row.membership_id)),
+        ),
+        spacing="2",
+    )
+
+
+def _member_row(row: MemberItem) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.cond(
+                row.is_owner,
+                rx.fragment(),
+                rx.checkbox(
+                    checked=S.selected.contains(row.membership_id),
+                    on_change=lambda checked: S.toggle(row.membership_id, checked),
+                    aria_label="Select " + row.name,
+                ),
+            )
+        ),
+        rx.table.row_header_cell(row.name),
+        rx.table.cell(row.email),
+        rx.table.cell(row.role_label),
+        rx.table.cell(row.status),
+        rx.table.cell(row.joined),
+        rx.table.cell(row.seat),
+        rx.table.cell(_row_actions(row)),
+        data_email=row.email,
+    )
+
+
+def _bulk_bar() -> rx.Component:
+    return rx.cond(
+        S.selected.length() > 0,
+        rx.hstack(
+            rx.text(S.selected.length().to_string() + " selected", size="2"),
+            rx.cond(OrgPageState.can_change_roles, rx.fragment(
+                rx.button("Promote selected to manager", size="1",
+                          on_click=S.promote_selected),
+                rx.button("Demote selected to member", size="1", on_click=S.demote_selected),
+            )),
+            rx.cond(OrgPageState.can_remove,
+                    rx.button("Remove selected", size="1", color_scheme="red",
+                              on_click=S.remove_selected)),
+            spacing="2",
+            align="center",
+            aria_label="Manage Members",
+        ),
+    )
+
+
+def members_table() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                rx.el.label("Search members", html_for="member-search",
+                            style={"font_size": "14px", "font_weight": "500"}),
+                rx.input(name="search", id="member-search", placeholder="name or e-mail",
+                         width="260px"),
+                rx.button("Search", type="submit", variant="soft"),
+                align="center",
+                spacing="2",
+            ),
+            on_submit=S.run_search,
+        ),
+        error_callout(S.members_error, "members-error"),
+        notice(S.members_notice, "members-notice"),
+        _bulk_bar(),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(
+                        rx.checkbox(on_change=S.toggle_all, aria_label="Select all on this page")
+                    ),
+                    _sort_header("Name", "name"),
+                    _sort_header("Email", "email"),
+                    _sort_header("Role", "role"),
+                    _sort_header("Status", "status"),
+                    _sort_header("Joined", "joined"),
+                    rx.table.column_header_cell("Seat"),
+                    rx.table.column_header_cell("Manage Members"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.rows, _member_row)),
+            width="100%",
+            id="members-table",
+        ),
+        rx.hstack(
+            rx.button("Previous page", size="1", variant="soft",
+                      disabled=S.page <= 1, on_click=S.go_to_page(S.page - 1)),
+            rx.text("Page ", S.page, " of ", S.page_count, " · ", S.total, " members",
+                    size="2", id="members-paging"),
+            rx.button("Next page", size="1", variant="soft",
+                      disabled=S.page >= S.page_count, on_click=S.go_to_page(S.page + 1)),
+            align="center",
+            spacing="3",
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _invitation_row(row: InvitationItem) -> rx.Component:
+    inv = OrgInvitationsState
+    return rx.table.row(
+        rx.table.row_header_cell(row.email),
+        rx.table.cell(row.role),
+        rx.table.cell(rx.cond(row.expired, rx.badge("expired", color_scheme="orange"),
+                              rx.badge("pending", color_scheme="blue"))),
+        rx.table.cell(row.expires),
+        rx.table.cell(
+            rx.cond(
+                OrgPageState.can_invite,
+                rx.hstack(
+                    rx.button("Resend", size="1", variant="soft", on_click=inv.resend(row.id)),
+                    rx.button("Revoke", size="1", variant="soft", color_scheme="red",
+                              on_click=inv.revoke(row.id)),
+                    spacing="2",
+                ),
+            )
+        ),
+        data_email=row.email,
+    )
+
+
+def invitations_table() -> rx.Component:
+    inv = OrgInvitationsState
+    return rx.vstack(
+        rx.heading("Pending invitations", size="4", as_="h3"),
+        error_callout(inv.invitations_error, "invitations-error"),
+        notice(inv.invitations_notice, "invitations-notice"),
+        rx.cond(
+            inv.invitations.length() > 0,
+            rx.vstack(
+                rx.table.root(
+                    rx.table.header(rx.table.row(
+                        *[rx.table.column_header_cell(h)
+                          for h in ("Email", "Role", "Status", "Expires", "")])),
+                    rx.table.body(rx.foreach(inv.invitations, _invitation_row)),
+                    width="100%",
+                    id="invitations-table",
+                ),
+                rx.hstack(
+                    rx.button("Previous invitations", size="1", variant="soft",
+                              disabled=inv.invitations_page <= 1,
+                              on_click=inv.invitations_go_to_page(inv.invitations_page - 1)),
+                    rx.text(inv.invitations_total, " open invitations", size="2"),
+                    rx.button("More invitations", size="1", variant="soft",
+                              disabled=inv.invitations_page * 25 >= inv.invitations_total,
+                              on_click=inv.invitations_go_to_page(inv.invitations_page + 1)),
+                    spacing="3", align="center",
+                ),
+                width="100%",
+            ),
+            rx.text("No pending invitations.", size="2", color="gray"),
+        ),
+        width="100%",
+        spacing="2",
+    )

@@ -1,0 +1,81 @@
+"""/admin/audit: every change with who, when, organization, action, details; filtered, paged."""
+
+import reflex as rx
+
+from .. import routes
+from ..components.data_table import Column, data_table
+from ..state.admin_audit import AdminAuditState, AuditItem
+from ..state.base import AppState
+from .admin_common import admin_page
+
+S = AdminAuditState
+
+
+def _row(event: AuditItem) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(event.when, size="1", white_space="nowrap")),
+        rx.table.cell(event.actor),
+        rx.table.cell(event.organization),
+        rx.table.row_header_cell(rx.code(event.action)),
+        rx.table.cell(rx.text(event.details, size="1",
+                              style={"font_family": "var(--code-font-family)",
+                                     "word_break": "break-all"})),
+    )
+
+
+def _labelled(label: str, control: rx.Component, control_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=control_id, style={"font_weight": "500", "font_size": "14px"}),
+        control,
+        spacing="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            _labelled("Organization", rx.input(name="organization", id="audit-organization",
+                                               default_value=S.filter_organization,
+                                               placeholder="title or id"),
+                      "audit-organization"),
+            _labelled("User", rx.input(name="user", id="audit-user",
+                                       default_value=S.filter_user,
+                                       placeholder="username or e-mail"), "audit-user"),
+            _labelled(
+                "Action",
+                rx.el.select(
+                    rx.el.option("any action", value=""),
+                    rx.foreach(S.actions, lambda a: rx.el.option(a, value=a)),
+                    name="action", id="audit-action", default_value=S.filter_action,
+                    style={"padding": "6px 8px", "border": "1px solid var(--gray-7)",
+                           "border_radius": "var(--radius-2)", "font_size": "14px"},
+                ),
+                "audit-action",
+            ),
+            rx.button("Filter", type="submit"),
+            rx.button("Clear filters", type="button", variant="soft", color_scheme="gray",
+                      on_click=S.clear_filters),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=S.apply_filters,
+        key=S.filter_key,
+        width="100%",
+    )
+
+
+@rx.page(route=routes.ADMIN_AUDIT, title="Audit log · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load])
+def admin_audit_page() -> rx.Component:
+    return admin_page(
+        _filters(),
+        data_table(
+            S,
+            columns=[Column("When", "when"), Column("Who"), Column("Organization"),
+                     Column("Action", "action"), Column("Details")],
+            rows=S.rows, row=_row, searchable=False, search_label="Audit events",
+            empty_text="No events match these filters.", table_id="audit",
+        ),
+        title="Audit log",
+    )

@@ -1,0 +1,157 @@
+"""/admin/organizations: the list (search, sort, pages) and the add / edit form."""
+
+import reflex as rx
+
+from .. import routes
+from ..components.data_table import Column, data_table
+from ..components.forms import error_callout, field_error, form_field
+from ..state.admin_organizations import (
+    OWNER_INPUT_ID,
+    AdminOrganizationsState,
+    OrgItem,
+    OwnerMatch,
+)
+from ..state.base import AppState
+from .admin_common import admin_page, form_buttons, notice, select_field
+
+S = AdminOrganizationsState
+
+
+def _row(org: OrgItem) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(org.title),
+        rx.table.cell(org.type_name),
+        rx.table.cell(org.owner),
+        rx.table.cell(org.seats),
+        rx.table.cell(org.expires),
+        rx.table.cell(rx.cond(org.expired == "yes", rx.badge("yes", color_scheme="red"),
+                              rx.text("no"))),
+        rx.table.cell(rx.button("Edit", size="1", variant="soft", aria_label="Edit " + org.title,
+                                on_click=S.open_edit(org.id))),
+    )
+
+
+def _match(match: OwnerMatch) -> rx.Component:
+    return rx.button(match.label, type="button", variant="ghost", size="1",
+                     on_click=S.pick_owner(match.username),
+                     aria_label="Choose " + match.username)
+
+
+def _owner_picker() -> rx.Component:
+    existing = rx.vstack(
+        rx.el.label("Owner", html_for=OWNER_INPUT_ID,
+                    style={"font_weight": "500", "font_size": "14px"}),
+        rx.input(name="owner", id=OWNER_INPUT_ID, default_value=S.f_owner, width="100%",
+                 placeholder="Type a few letters of a username or e-mail",
+                 auto_complete="off", on_change=S.search_owner.debounce(250)),
+        rx.cond(
+            S.owner_matches.length() > 0,
+            rx.vstack(rx.foreach(S.owner_matches, _match), spacing="1", role="list",
+                      aria_label="Matching users", id="owner-matches",
+                      style={"border": "1px solid var(--gray-5)", "padding": "6px",
+                             "border_radius": "var(--radius-2)", "width": "100%"}),
+            rx.cond(S.owner_search_done,
+                    rx.text("No user matches. Check the spelling, or create a new user.",
+                            size="1", color_scheme="gray")),
+        ),
+        field_error(S.errors.get("owner", ""), OWNER_INPUT_ID),
+        spacing="1",
+        width="100%",
+    )
+    new = rx.vstack(
+        rx.text("New owner", weight="medium", size="2"),
+        form_field("Owner username", "new_owner_username", field_id="new-owner-username",
+                   error=S.errors.get("new_owner_username", "")),
+        form_field("Owner email", "new_owner_email", field_id="new-owner-email",
+                   error=S.errors.get("new_owner_email", "")),
+        form_field("Owner full name", "new_owner_full_name", field_id="new-owner-full-name",
+                   error=S.errors.get("new_owner_full_name", "")),
+        form_field("Owner password (optional)", "new_owner_password",
+                   field_id="new-owner-password", type_="password",
+                   auto_complete="new-password",
+                   error=S.errors.get("new_owner_password", "")),
+        spacing="2",
+        width="100%",
+    )
+    return rx.vstack(
+        rx.cond(S.new_owner, new, existing),
+        rx.checkbox("Create a new user as owner", checked=S.new_owner,
+                    on_change=S.set_new_owner),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(rx.cond(S.editing_id == 0, "Add an organization",
+                                   "Edit organization"), size="5", as_="h2"),
+                error_callout(S.form_error),
+                form_field("Title", "title", field_id="org-title", default_value=S.f_title,
+                           error=S.errors.get("title", "")),
+                rx.cond(
+                    S.editing_id == 0,
+                    _owner_picker(),
+                    rx.vstack(
+                        rx.text("Owner", weight="medium", size="2"),
+                        rx.text(S.f_owner_label, size="2", id="org-owner-label"),
+                        spacing="1",
+                    ),
+                ),
+                form_field("Organization expires at", "expires_at", field_id="org-expires",
+                           type_="date", default_value=S.f_expires_at,
+                           error=S.errors.get("expires_at", "")),
+                rx.text("Leave empty if the organization never expires.", size="1",
+                        color_scheme="gray"),
+                form_field("Seat count", "seat_count", field_id="org-seat-count",
+                           default_value=S.f_seat_count, input_mode="numeric",
+                           error=S.errors.get("seat_count", "")),
+                rx.cond(S.editing_id != 0,
+                        rx.text(S.f_seats_used, " seats are in use now.", size="1",
+                                color_scheme="gray")),
+                select_field("Organization type", "org_type_id", options=S.org_type_choices,
+                             default_value=S.f_org_type_id, field_id="org-type",
+                             empty_label="— choose —", error=S.errors.get("org_type_id", "")),
+                rx.cond(S.org_type_choices.length() == 0,
+                        rx.text("There are no organization types yet: ",
+                                rx.link("create one first", href=routes.ADMIN_ORG_TYPES), ".",
+                                size="2", color="red")),
+                select_field("Seat type", "seat_type_id", options=S.seat_type_choices,
+                             default_value=S.f_seat_type_id, field_id="org-seat-type",
+                             empty_label="— the type's default —",
+                             error=S.errors.get("seat_type_id", "")),
+                form_buttons(S, "Save", None),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save,
+            key=S.form_key,
+        ),
+        width="100%",
+        max_width="720px",
+    )
+
+
+@rx.page(route=routes.ADMIN_ORGANIZATIONS, title="Organizations · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load])
+def admin_organizations_page() -> rx.Component:
+    return admin_page(
+        notice(S.notice),
+        rx.cond(
+            S.form_open,
+            _form(),
+            data_table(
+                S,
+                columns=[Column("Title", "title"), Column("Type", "type"),
+                         Column("Owner", "owner"), Column("Seats used", "seats"),
+                         Column("Expires", "expires"), Column("Expired", "expired"),
+                         Column("")],
+                rows=S.rows, row=_row, search_label="Search organizations",
+                empty_text="No organizations match.", table_id="organizations",
+                toolbar=rx.button("Add new", on_click=S.open_new),
+            ),
+        ),
+        title="Organizations",
+    )

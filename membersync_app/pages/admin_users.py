@@ -1,0 +1,136 @@
+"""/admin/users: list, search, create, reset password, make staff, deactivate."""
+
+import reflex as rx
+
+from .. import routes
+from ..components.data_table import Column, data_table
+from ..components.forms import error_callout, form_field
+from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState, UserItem
+from ..state.base import AppState
+from .admin_common import admin_page, checkbox, form_buttons, notice
+
+S = AdminUsersState
+
+
+def _row(user: UserItem) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(user.username),
+        rx.table.cell(user.full_name),
+        rx.table.cell(user.email),
+        rx.table.cell(rx.cond(user.is_staff, rx.badge("staff"), "")),
+        rx.table.cell(rx.cond(user.is_active, "active",
+                              rx.badge("deactivated", color_scheme="red"))),
+        rx.table.cell(user.organization_count),
+        rx.table.cell(rx.text(user.created, white_space="nowrap")),
+        rx.table.cell(
+            rx.hstack(
+                rx.button("Reset password", size="1", variant="soft",
+                          aria_label="Reset password of " + user.username,
+                          on_click=S.start_reset(user.id, user.username)),
+                rx.cond(
+                    user.is_staff,
+                    rx.button("Remove staff", size="1", variant="soft", color_scheme="gray",
+                              aria_label="Remove staff rights of " + user.username,
+                              on_click=S.set_staff(user.id, False)),
+                    rx.button("Make staff", size="1", variant="soft",
+                              aria_label="Make " + user.username + " staff",
+                              on_click=S.set_staff(user.id, True)),
+                ),
+                rx.cond(
+                    user.is_active,
+                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
+                              aria_label="Deactivate " + user.username,
+                              on_click=S.set_active(user.id, False)),
+                    rx.button("Reactivate", size="1", variant="soft", color_scheme="green",
+                              aria_label="Reactivate " + user.username,
+                              on_click=S.set_active(user.id, True)),
+                ),
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
+    )
+
+
+def _create_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Add a user", size="5", as_="h2"),
+                error_callout(S.form_error),
+                form_field("Username", "username", field_id="user-username",
+                           auto_complete="off", error=S.errors.get("username", "")),
+                form_field("Email", "email", field_id="user-email", type_="email",
+                           error=S.errors.get("email", "")),
+                form_field("Full name", "full_name", field_id="user-full-name",
+                           error=S.errors.get("full_name", "")),
+                form_field("Password", "password", field_id="user-password", type_="password",
+                           auto_complete="new-password", error=S.errors.get("password", "")),
+                rx.text("Leave the password empty to create the account without one "
+                        "(it can be set later with Reset password).", size="1",
+                        color_scheme="gray"),
+                checkbox("Staff (may use the admin pages)", "is_staff"),
+                form_buttons(S, "Create user", None),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save,
+            key=S.form_key,
+        ),
+        width="100%",
+        max_width="600px",
+    )
+
+
+def _reset_form() -> rx.Component:
+    return rx.cond(
+        S.reset_user_id != 0,
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.heading("Reset the password of ", S.reset_username, size="4", as_="h2"),
+                    form_field("New password", "password", field_id=RESET_PASSWORD_INPUT_ID,
+                               type_="password", auto_complete="new-password",
+                               error=S.reset_error),
+                    rx.hstack(
+                        rx.button("Set password", type="submit"),
+                        rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                                  on_click=S.cancel_reset),
+                    ),
+                    spacing="3",
+                ),
+                on_submit=S.reset_password,
+            ),
+            max_width="600px",
+            width="100%",
+        ),
+    )
+
+
+@rx.page(route=routes.ADMIN_USERS, title="Users · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load])
+def admin_users_page() -> rx.Component:
+    return admin_page(
+        notice(S.notice),
+        error_callout(S.row_error, "user-action-error"),
+        rx.cond(
+            S.form_open,
+            _create_form(),
+            rx.vstack(
+                _reset_form(),
+                data_table(
+                    S,
+                    columns=[Column("Username", "username"), Column("Full name", "full_name"),
+                             Column("Email", "email"), Column("Staff", "is_staff"),
+                             Column("Status", "is_active"), Column("Organizations"),
+                             Column("Created", "created_at"), Column("")],
+                    rows=S.rows, row=_row, search_label="Search users",
+                    empty_text="No users match.", table_id="users",
+                    toolbar=rx.button("Add new", on_click=S.open_new),
+                ),
+                width="100%",
+                spacing="4",
+            ),
+        ),
+        title="Users",
+    )

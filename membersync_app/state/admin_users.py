@@ -1,0 +1,119 @@
+"""Admin state for Users: list, search, create, reset password, make staff, deactivate."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..components.data_table import PagedListMixin
+from ..services import users
+from ..services.errors import ServiceError
+from .admin_common import AdminFormMixin, ticked
+from .base import AppState
+
+RESET_PASSWORD_INPUT_ID = "reset-password"
+
+
+class UserItem(BaseModel):
+    id: int
+    username: str
+    email: str
+    full_name: str
+    is_staff: bool
+    is_active: bool
+    has_password: bool
+    created: str
+    organization_count: int
+
+
+class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
+    sort_by: str = "username"
+    rows: list[UserItem] = []  # noqa: RUF012
+    reset_user_id: int = 0
+    reset_username: str = ""
+    reset_error: str = ""
+    row_error: str = ""
+
+    def _load_page(self, session, user, **listing):
+        result = users.list_users(session, user, **listing)
+        self.rows = [
+            UserItem(id=r.id, username=r.username, email=r.email, full_name=r.full_name,
+                     is_staff=r.is_staff, is_active=r.is_active, has_password=r.has_password,
+                     created=r.created_at.date().isoformat(),
+                     organization_count=r.organization_count)
+            for r in result.rows
+        ]
+        return result
+
+    @rx.event
+    def load(self):
+        self._done("")
+        self.reset_user_id, self.reset_error, self.row_error = 0, "", ""
+        self._refresh()
+
+    @rx.event
+    def open_new(self):
+        self.reset_user_id = 0
+        self._open_form(0)
+
+    @rx.event
+    def save(self, form_data: dict):
+        try:
+            with self.unit() as (session, user):
+                created = users.create_user_by_staff(
+                    session, user,
+                    username=form_data.get("username"),
+                    email=form_data.get("email"),
+                    full_name=form_data.get("full_name"),
+                    password=form_data.get("password"),
+                    is_staff=ticked(form_data, "is_staff"),
+                )
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._done(f"Created the user “{created.username}”.")
+        self._refresh()
+
+    @rx.event
+    def start_reset(self, user_id: int, username: str):
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return
+        self.reset_user_id, self.reset_username, self.reset_error = user_id, str(username), ""
+        self.notice = ""
+
+    @rx.event
+    def cancel_reset(self):
+        self.reset_user_id, self.reset_error = 0, ""
+
+    @rx.event
+    def reset_password(self, form_data: dict):
+        try:
+            with self.unit() as (session, user):
+                changed = users.set_password(session, user, self.reset_user_id,
+                                             form_data.get("password"))
+        except ServiceError as error:
+            self.reset_error = error.message
+            return rx.set_value(RESET_PASSWORD_INPUT_ID, "")
+        self.reset_user_id, self.reset_error = 0, ""
+        self.notice = f"Set a new password for “{changed.username}”; their sessions ended."
+        return None
+
+    @rx.event
+    def set_staff(self, user_id: int, is_staff: bool):
+        self._change(lambda session, user: users.set_staff(session, user, user_id, is_staff),
+                     "is now staff" if is_staff is True else "is no longer staff")
+
+    @rx.event
+    def set_active(self, user_id: int, is_active: bool):
+        self._change(lambda session, user: users.set_active(session, user, user_id, is_active),
+                     "is active again" if is_active is True else
+                     "is deactivated: they cannot sign in; their memberships stay")
+
+    def _change(self, call, what: str) -> None:
+        try:
+            with self.unit() as (session, user):
+                changed = call(session, user)
+        except ServiceError as error:
+            self.row_error, self.notice = error.message, ""
+            return
+        self.row_error = ""
+        self.notice = f"“{changed.username}” {what}."
+        self._refresh()

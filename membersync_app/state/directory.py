@@ -1,0 +1,35 @@
+"""/directory: the organizations the signed-in user may see, by their type's visibility."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..components.data_table import PagedListMixin
+from ..services import directory
+from .base import AppState
+
+
+class DirectoryItem(BaseModel):
+    id: int
+    title: str
+    type_name: str
+    visibility: str
+    seats: str
+    is_member: bool
+
+
+class DirectoryState(PagedListMixin, AppState):
+    sort_by: str = "title"
+    rows: list[DirectoryItem] = []  # noqa: RUF012
+
+    def _load_page(self, session, user, **listing):
+        result = directory.list_directory(session, user, **listing)
+        self.rows = [
+            DirectoryItem(id=r.id, title=r.title, type_name=r.type_name, visibility=r.visibility,
+                          seats=f"{r.seats_used} / {r.seat_count}", is_member=r.is_member)
+            for r in result.rows
+        ]
+        return result
+
+    @rx.event
+    def load(self):
+        self._refresh(page=1)

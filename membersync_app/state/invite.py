@@ -1,0 +1,100 @@
+"""/invite/[token]: accept an invitation — sign in, or create the account, then join."""
+
+import reflex as rx
+
+from .. import routes
+from ..services import auth, invitations
+from ..services.errors import FieldErrors, ServiceError
+from ..services.invitations import LinkState
+from .base import AppState
+
+
+class InviteState(AppState):
+    _token: str = ""
+    link_state: str = ""  # LinkState value, "" while loading
+    link_message: str = ""
+    invite_org: str = ""
+    invite_email: str = ""
+    invite_role: str = ""
+    account_exists: bool = False
+    viewer_email: str = ""
+    accept_error: str = ""
+    full_name_error: str = ""
+    password_error: str = ""
+    confirm_error: str = ""
+
+    @rx.var
+    def wrong_account(self) -> bool:
+        return self.viewer_email != "" and self.viewer_email != self.invite_email
+
+    @rx.var
+    def sign_in_href(self) -> str:
+        return routes.login_with_next(self.router.url.path)
+
+    def _inspect(self, session, user) -> None:
+        view = invitations.inspect(session, self._token)
+        self.link_state = view.state.value
+        self.link_message = view.message
+        self.invite_org = view.org_title
+        self.invite_email = view.email
+        self.invite_role = view.role.capitalize()
+        self.account_exists = view.account_exists
+        self.viewer_email = user.email if user else ""
+
+    @rx.event
+    def load(self):
+        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self.link_state = ""
+        self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
+        with self.unit() as (session, user):
+            self._show_viewer(user)
+            self._inspect(session, user)
+
+    @rx.event
+    def accept(self):
+        self.accept_error = ""
+        try:
+            with self.unit() as (session, user):
+                invitations.accept(session, actor=user, token=self._token)
+        except ServiceError as error:
+            self.accept_error = error.message
+            with self.unit() as (session, user):
+                self._inspect(session, user)
+            return None
+        return rx.redirect(routes.MY_ACCESS)
+
+    @rx.event
+    def create_account(self, form_data: dict):
+        self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
+        password = form_data.get("password", "")
+        try:
+            with self.unit() as (session, _user):
+                user = invitations.accept_with_new_account(
+                    session, token=self._token, full_name=form_data.get("full_name", ""),
+                    password=password, confirm=form_data.get("confirm", ""))
+                token, user = auth.sign_in(session, user.email, password)
+        except FieldErrors as errors:
+            self.full_name_error = errors.errors.get("full_name", "")
+            self.password_error = errors.errors.get("password", "")
+            self.confirm_error = errors.errors.get("confirm", "")
+            return None
+        except ServiceError as error:
+            self.accept_error = error.message
+            with self.unit() as (session, user):
+                self._inspect(session, user)
+            return None
+        self.session_token = token
+        self._show_viewer(user)
+        return rx.redirect(routes.MY_ACCESS)
+
+    @rx.event
+    def switch_account(self):
+        """Signed in as someone else: sign out and come back here to sign in as the invitee."""
+        with self.unit() as (session, _user):
+            auth.sign_out(session, self.session_token)
+        self.session_token = ""
+        self._show_viewer(None)
+        return rx.redirect(routes.login_with_next(self.router.url.path))
+
+
+VALID = LinkState.VALID.value

@@ -1,0 +1,85 @@
+"""Import CSV: upload a file (name, email, role); every row is checked first, problems are listed
+by row number, then all rows are added in one transaction or none, with progress shown."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from ..db import unit_of_work
+from ..services import csv_import, mail
+from ..services.csv_import import CsvErrors
+from ..services.errors import ServiceError
+from .org_members import OrgMembersState
+from .org_page import OrgPageState
+
+UPLOAD_ID = "csv-upload"
+
+
+class CsvProblem(BaseModel):
+    row: str
+    message: str
+
+
+class OrgImportState(OrgPageState):
+    import_open: bool = False
+    import_running: bool = False
+    import_phase: str = ""
+    import_done: int = 0
+    import_total: int = 0
+    import_error: str = ""
+    import_notice: str = ""
+    import_problems: list[CsvProblem] = rx.field(default_factory=list)
+
+    @rx.var
+    def import_percent(self) -> int:
+        return round(100 * self.import_done / self.import_total) if self.import_total else 0
+
+    @rx.event
+    def toggle_import(self):
+        self.import_open = not self.import_open
+        self.import_error = self.import_notice = ""
+        self.import_problems = []
+
+    @rx.event
+    async def import_csv(self, files: list[rx.UploadFile]):
+        self.import_error = self.import_notice = ""
+        self.import_problems = []
+        if not files:
+            self.import_error = "Choose a CSV file."
+            return
+        data = await files[0].read()
+        self.import_running, self.import_done, self.import_total = True, 0, 0
+        self.import_phase = "Reading the file…"
+        yield
+        result = None
+        try:
+            with self.unit() as (session, user):
+                for step in csv_import.import_steps(session, actor=user, org_id=self._org_id,
+                                                    data=data):
+                    self.import_done, self.import_total = step.done, step.total
+                    self.import_phase = {
+                        "validating": f"Checking {step.total} rows…",
+                        "adding": f"Adding members: {step.done} of {step.total}…",
+                        "done": f"Saving {step.total} members…",
+                    }[step.phase]
+                    result = step.result or result
+                    yield
+        except CsvErrors as errors:
+            self.import_error = errors.message
+            self.import_problems = [
+                CsvProblem(row=str(row) if row else "file", message=message)
+                for row, message in errors.problems[:200]
+            ]
+        except ServiceError as error:
+            self.import_error = error.message
+        self.import_running = False
+        self.import_phase = ""
+        if result is None:
+            return
+        report = mail.deliver(unit_of_work, result.message_ids)
+        count = len(result.memberships)
+        self.import_notice = (f"Imported {count} member{'s' if count != 1 else ''}. "
+                              + report.summary()).strip()
+        members_state = await self.get_state(OrgMembersState)
+        with self.unit() as (session, user):
+            self._refresh_overview(session, user)
+            members_state._load_members(session, user)

@@ -1,0 +1,105 @@
+"""/dashboard/org/[id]: the organization header (seats, type, expiry) and what the viewer may do.
+
+The section states (members, invitations, add, seats, settings) subclass this one, so they read
+the organization id from `_org_id` (backend-only). The `can_*` flags only hide controls: every
+service checks again.
+"""
+
+import reflex as rx
+
+from .. import routes
+from ..services import org_settings
+from ..services.errors import ServiceError
+from ..services.permissions import Action
+from .base import AppState
+
+SECTIONS = ("members", "seats", "reports", "settings")
+
+
+class OrgPageState(AppState):
+    _org_id: int = 0
+
+    loaded: bool = False
+    load_error: str = ""
+    section: str = "members"
+
+    org_title: str = ""
+    type_name: str = ""
+    seats_used: int = 0
+    seat_count: int = 0
+    expires: str = "never"
+    expired: bool = False
+    viewer_role: str = ""
+
+    can_add: bool = False
+    can_invite: bool = False
+    can_remove: bool = False
+    can_change_roles: bool = False
+    can_manage_seats: bool = False
+    can_edit_settings: bool = False
+    can_view_reports: bool = False
+    can_transfer: bool = False
+
+    @rx.var
+    def seats_percent(self) -> int:
+        return min(100, round(100 * self.seats_used / max(self.seat_count, 1)))
+
+    @rx.var
+    def seats_free(self) -> int:
+        return max(0, self.seat_count - self.seats_used)
+
+    @rx.var
+    def seats_label(self) -> str:
+        return f"{self.seats_used} / {self.seat_count}"
+
+    def _org_id_from_url(self) -> int:
+        tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return int(tail) if tail.isdigit() and len(tail) < 12 else 0
+
+    def _refresh_overview(self, session, user) -> bool:
+        """Re-read the header facts; False (with `load_error`) when the viewer may not see it."""
+        try:
+            view = org_settings.overview(session, actor=user, org_id=self._org_id)
+        except ServiceError as error:
+            self.load_error = error.message
+            self.loaded = False
+            return False
+        self.load_error = ""
+        self.loaded = True
+        self.org_title = view.title
+        self.type_name = view.type_name
+        self.seats_used = view.seats_used
+        self.seat_count = view.seat_count
+        self.expires = view.expires_at.date().isoformat() if view.expires_at else "never"
+        self.expired = view.expired
+        self.viewer_role = view.viewer_role
+        self.can_add = Action.ADD_MEMBERS in view.allowed
+        self.can_invite = Action.INVITE in view.allowed
+        self.can_remove = Action.REMOVE_MEMBERS in view.allowed
+        self.can_change_roles = Action.CHANGE_ROLES in view.allowed
+        self.can_manage_seats = Action.MANAGE_SEATS in view.allowed
+        self.can_edit_settings = Action.EDIT_SETTINGS in view.allowed
+        self.can_view_reports = Action.VIEW_REPORTS in view.allowed
+        self.can_transfer = Action.TRANSFER_OWNERSHIP in view.allowed
+        return True
+
+    @rx.event
+    def load(self):
+        """on_load: who is signed in, which organization, and its header."""
+        self._org_id = self._org_id_from_url()
+        self.section = "members"
+        with self.unit() as (session, user):
+            self._show_viewer(user)
+            if user is None:
+                return rx.redirect(routes.login_with_next(self._here()))
+            self._refresh_overview(session, user)
+        return None
+
+    @rx.event
+    def set_section(self, value: str):
+        self.section = value if value in SECTIONS else "members"
+
+    @rx.event
+    def refresh_overview(self):
+        with self.unit() as (session, user):
+            self._refresh_overview(session, user)

@@ -1,0 +1,27 @@
+"""Manage Seats: seats used / total, add seats (owner, and managers when the type allows)."""
+
+import reflex as rx
+
+from ..services import org_settings
+from ..services.errors import ServiceError
+from .org_page import OrgPageState
+
+
+class OrgSeatsState(OrgPageState):
+    add_seats_error: str = ""
+    add_seats_notice: str = ""
+
+    @rx.event
+    def submit_add_seats(self, form_data: dict):
+        self.add_seats_error = self.add_seats_notice = ""
+        try:
+            with self.unit() as (session, user):
+                org = org_settings.add_seats(session, actor=user, org_id=self._org_id,
+                                             count=form_data.get("add_seats", ""))
+                new_total = org.seat_count
+        except ServiceError as error:
+            self.add_seats_error = error.message
+        else:
+            self.add_seats_notice = f"Seats added: the organization now has {new_total} seats."
+        with self.unit() as (session, user):
+            self._refresh_overview(session, user)

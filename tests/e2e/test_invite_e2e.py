@@ -1,0 +1,47 @@
+"""/invite/[token] for the cases a person can meet: signed in as someone else, an existing
+account that signs in to accept, and closed links."""
+
+from datetime import timedelta
+
+from conftest import sign_in
+from factories import make_invitation, make_org, make_user
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from membersync_app.models import Membership, utcnow
+
+PASSWORD = "invitee-pass-1"
+
+
+def test_wrong_account_then_the_right_one_accepts(page, app_url, uow):
+    with uow() as session:
+        org = make_org(session)
+        other = make_user(session, password=PASSWORD)
+        invitee = make_user(session, password=PASSWORD)
+        _, token = make_invitation(session, org, email=invitee.email)
+    sign_in(page, app_url, other.username, PASSWORD)
+    page.goto(f"{app_url}/invite/{token}")
+    expect(page.locator("#wrong-account")).to_contain_text(f"signed in as {other.email}")
+    page.get_by_role("button", name="Sign out and switch account").click()
+    expect(page).to_have_url(f"{app_url}/login?next=/invite/{token}")
+    page.get_by_label("Username or email").fill(invitee.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Accept invitation").click()
+    expect(page).to_have_url(f"{app_url}/my")
+    expect(page.locator("#my-orgs")).to_contain_text(org.title)
+    with uow() as session:
+        assert session.exec(select(Membership).where(Membership.user_id == invitee.id)).one()
+
+
+def test_closed_links_say_what_to_do(page, app_url, uow):
+    with uow() as session:
+        org = make_org(session)
+        _, expired = make_invitation(session, org, expires_at=utcnow() - timedelta(hours=1))
+        _, revoked = make_invitation(session, org, revoked_at=utcnow())
+    page.goto(f"{app_url}/invite/{expired}")
+    expect(page.locator("#invite-problem")).to_contain_text("Ask the person who invited you")
+    page.goto(f"{app_url}/invite/{revoked}")
+    expect(page.locator("#invite-problem")).to_contain_text("withdrawn")
+    page.goto(f"{app_url}/invite/not-a-real-token")
+    expect(page.locator("#invite-problem")).to_contain_text("not valid")
