@@ -122,6 +122,9 @@ class PostgresDatabases:
             self._template = f"ms_test_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
             self._execute(f'CREATE DATABASE "{self._template}"')
             migrate_to_head(self._url_for(self._template))
+        if os.environ.get("XX_DROP"):
+            name = self._create(template=self._template)
+            return self._url_for(name)
         try:
             name = self._clean.get_nowait()
         except Empty:
@@ -151,7 +154,7 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
-        if name in self._reused:
+        if name in self._reused and not os.environ.get("XX_DROP"):
             self._cleaner.submit(self._empty_out, name)
         else:
             self._drop_database(name)

@@ -26,8 +26,16 @@ def _row(org: OrgItem) -> rx.Component:
         rx.table.cell(org.expires),
         rx.table.cell(rx.cond(org.expired == "yes", rx.badge("yes", color_scheme="red"),
                               rx.text("no"))),
-        rx.table.cell(rx.button("Edit", size="1", variant="soft", aria_label="Edit " + org.title,
-                                on_click=S.open_edit(org.id))),
+        rx.table.cell(
+            rx.hstack(
+                rx.button("Edit", size="1", variant="soft", aria_label="Edit " + org.title,
+                          on_click=S.open_edit(org.id)),
+                rx.link("Audit log", href=org.audit_href, size="1",
+                        aria_label="Audit log of " + org.title),
+                align="center",
+                spacing="3",
+            )
+        ),
     )
 
 

@@ -49,8 +49,12 @@ class AdminAuditState(PagedListMixin, AppState):
         except ServiceError as error:
             self.list_error = error.message
             return
-        query = self.router.url.query_parameters
-        self.filter_organization = str(query.get("organization", ""))
+        # /admin/audit?organization=<id> opens the log of one organization (from its row).
+        organization = str(self.router.url.query_parameters.get("organization", ""))
+        if (organization, self.filter_user, self.filter_action) != (
+                self.filter_organization, "", ""):
+            self.filter_key += 1  # show the new filter values in the (uncontrolled) inputs
+        self.filter_organization = organization
         self.filter_user, self.filter_action = "", ""
         self._refresh(sort="when", descending=True, page=1)
 

@@ -17,7 +17,6 @@ TAB_OF_FIELD = {
     "auto_add_domain": "Access", "benefits": "Seat Benefits",
 }
 TAB_ORDER = ("General", "Access", "Seat Benefits")
-BENEFIT_KEYS = tuple(f"{role}_{kind}" for role in ROLES for kind in ("course_ids", "license_ids"))
 
 
 class OrgTypeItem(BaseModel):

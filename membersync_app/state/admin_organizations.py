@@ -3,6 +3,7 @@
 import reflex as rx
 from pydantic import BaseModel
 
+from .. import routes
 from ..components.data_table import PagedListMixin
 from ..services import admin_organizations, catalog, org_types, users
 from ..services.errors import ServiceError
@@ -20,6 +21,7 @@ class OrgItem(BaseModel):
     seats: str  # "3 / 10"
     expires: str  # YYYY-MM-DD or "never"
     expired: str  # "yes" / "no"
+    audit_href: str
 
 
 class OwnerMatch(BaseModel):
@@ -52,6 +54,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                 seats=f"{r.seats_used} / {r.seat_count}",
                 expires=r.expires_at.date().isoformat() if r.expires_at else "never",
                 expired="yes" if r.expired else "no",
+                audit_href=f"{routes.ADMIN_AUDIT}?organization={r.id}",
             )
             for r in result.rows
         ]

@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -85,6 +86,7 @@ class RunningApp:
     database_url: str
     engine: Engine
     log_path: Path
+    pid: int  # the `reflex run` process; its process group holds every worker
 
     def log_errors(self) -> list[str]:
         """Lines the app logged as errors (tracebacks, ERROR records) so far."""
@@ -120,6 +122,7 @@ APP_FILES = ("rxconfig.py", "membersync_app", "assets", "reflex.lock", "alembic"
 
 def _copy_app(destination: Path) -> Path:
     """A private copy of the app's source to build in (its own .web), like a clean clone."""
+    destination.mkdir(parents=True, exist_ok=True)
     for name in APP_FILES:
         source = REPO_ROOT / name
         if source.is_dir():
@@ -139,24 +142,29 @@ def _migrate(database_url: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory, smtp_server) -> Iterator[RunningApp]:
+@contextmanager
+def start_app(env_overrides: Mapping[str, str], tmp: Path) -> Iterator[RunningApp]:
+    """Build and run the production app (single port, a free one) as an operator would.
+
+    `env_overrides` must name an already migrated database in MEMBERSYNC_DATABASE_URL; anything
+    else in it (REFLEX_REDIS_URL, GRANIAN_WORKERS, SMTP settings ...) is passed on as well.
+    The app runs from a private copy of the source under `tmp` (its own .web), logs to
+    `tmp / "app.log"`, and its whole process group (all workers) is stopped when the block ends.
+    """
     from membersync_app.db import make_engine
 
-    workdir = tmp_path_factory.mktemp("app")
-    app_dir = _copy_app(tmp_path_factory.mktemp("src"))
-    database_url = f"sqlite:///{workdir / 'e2e.db'}"
-    _migrate(database_url)
+    database_url = env_overrides["MEMBERSYNC_DATABASE_URL"]
+    app_dir = _copy_app(tmp / "src")
     port = _free_port()
-    log_path = workdir / "app.log"
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp / "app.log"
     env = {
         **os.environ,
-        "MEMBERSYNC_DATABASE_URL": database_url,
-        "MEMBERSYNC_BASE_URL": f"http://127.0.0.1:{port}",
+        "MEMBERSYNC_BASE_URL": url,
         "REFLEX_FRONTEND_PORT": str(port),
         "REFLEX_TELEMETRY_ENABLED": "false",
+        **env_overrides,
     }
-    env.update(smtp_server.app_env())
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"],
@@ -166,18 +174,31 @@ def app_server(tmp_path_factory, smtp_server) -> Iterator[RunningApp]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}"
     engine = make_engine(database_url)
     try:
         _wait_until_serving(url, process, log_path)
-        yield RunningApp(url=url, database_url=database_url, engine=engine, log_path=log_path)
+        yield RunningApp(url=url, database_url=database_url, engine=engine, log_path=log_path,
+                         pid=process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        with suppress(ProcessLookupError):  # a worker that outlived its supervisor
+            os.killpg(process.pid, signal.SIGKILL)
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, smtp_server) -> Iterator[RunningApp]:
+    workdir = tmp_path_factory.mktemp("app")
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    _migrate(database_url)
+    with start_app({"MEMBERSYNC_DATABASE_URL": database_url, **smtp_server.app_env()},
+                   workdir) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

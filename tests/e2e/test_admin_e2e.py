@@ -271,6 +271,12 @@ def test_refusals_say_why_and_keep_what_was_typed_and_lists_page(page, app_url, 
     page.get_by_label("Seat count").fill("3")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("row").filter(has_text="Busy Org")).to_contain_text("3 / 3")
+    page.get_by_role("link", name="Audit log of Busy Org").click()
+    expect(page.get_by_label("Organization", exact=True)).to_have_value(str(busy.id))
+    expect(page.get_by_role("rowheader", name="organization.update")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="organization.update")).to_contain_text(
+        '"seat_count": [5, 3]')
+    page.go_back()
 
     page.get_by_label("Search organizations").fill("paged")
     expect(page.get_by_text("Page 1 of 2 · 21 results")).to_be_visible()
