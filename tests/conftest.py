@@ -13,7 +13,8 @@ Which database server:
 
 Fixtures (all function-scoped unless said otherwise):
 - `database_url` -> str: the URL of this test's fresh, migrated database.
-- `empty_database_url` -> str: the URL of a fresh database with no tables (migration tests).
+- `empty_database_url` -> str: the URL of a fresh database with no tables (migration tests;
+  any test that changes the schema must use this one, never `database_url`).
 - `engine` -> Engine: the app's engine (`membersync_app.db.make_engine`) on `database_url`.
 - `uow` -> Callable[[], ContextManager[Session]]: `with uow() as session:` opens one transaction
   via `membersync_app.db.unit_of_work(engine)`, committed when the block ends. Use it for tests
@@ -122,9 +123,6 @@ class PostgresDatabases:
             self._template = f"ms_test_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
             self._execute(f'CREATE DATABASE "{self._template}"')
             migrate_to_head(self._url_for(self._template))
-        if os.environ.get("XX_DROP"):
-            name = self._create(template=self._template)
-            return self._url_for(name)
         try:
             name = self._clean.get_nowait()
         except Empty:
@@ -154,7 +152,7 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
-        if name in self._reused and not os.environ.get("XX_DROP"):
+        if name in self._reused:
             self._cleaner.submit(self._empty_out, name)
         else:
             self._drop_database(name)
