@@ -3,10 +3,10 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import admin_page
 from ..components.data_table import Column, data_table
 from ..state.admin_audit import AdminAuditState, AuditItem
 from ..state.base import AppState
-from .admin_common import admin_page
 
 S = AdminAuditState
 

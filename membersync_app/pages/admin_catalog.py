@@ -3,8 +3,16 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import (
+    add_button,
+    admin_list_page,
+    checkbox_group,
+    edit_button,
+    form_card,
+    side_by_side,
+)
 from ..components.data_table import Column, data_table
-from ..components.forms import error_callout, form_field
+from ..components.forms import form_field
 from ..state.admin_catalog import (
     AdminCoursesState,
     AdminLicensesState,
@@ -14,37 +22,6 @@ from ..state.admin_catalog import (
     SeatTypeItem,
 )
 from ..state.base import AppState
-from .admin_common import admin_page, checkbox_group, form_buttons, notice
-
-
-def _edit_button(label: str, on_click) -> rx.Component:
-    return rx.button("Edit", size="1", variant="soft", on_click=on_click, aria_label=label)
-
-
-def _add_button(state) -> rx.Component:
-    return rx.button("Add new", on_click=state.open_new)
-
-
-def _form_card(state, heading_new: str, heading_edit: str, *fields: rx.Component,
-               delete_label: str) -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(rx.cond(state.editing_id == 0, heading_new, heading_edit), size="5",
-                           as_="h2"),
-                error_callout(state.form_error),
-                *fields,
-                form_buttons(state, "Save", delete_label),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=state.save,
-            key=state.form_key,
-        ),
-        width="100%",
-        max_width="720px",
-    )
-
 
 # ---------------------------------------------------------------- courses
 
@@ -54,8 +31,8 @@ def _course_row(course: CourseItem) -> rx.Component:
         rx.table.row_header_cell(course.title),
         rx.table.cell(course.lesson_count),
         rx.table.cell(course.used_by),
-        rx.table.cell(_edit_button("Edit " + course.title,
-                                   AdminCoursesState.open_edit(course.id))),
+        rx.table.cell(edit_button("Edit " + course.title,
+                                  AdminCoursesState.open_edit(course.id))),
     )
 
 
@@ -63,26 +40,23 @@ def _course_row(course: CourseItem) -> rx.Component:
          on_load=[AppState.guard_staff, AdminCoursesState.load])
 def admin_courses_page() -> rx.Component:
     s = AdminCoursesState
-    return admin_page(
-        notice(s.notice),
-        rx.cond(
-            s.form_open,
-            _form_card(
-                s, "Add a course", "Edit course",
-                form_field("Title", "title", field_id="course-title", default_value=s.f_title,
-                           error=s.errors.get("title", "")),
-                form_field("Number of lessons", "lesson_count", field_id="course-lessons",
-                           default_value=s.f_lesson_count, input_mode="numeric",
-                           error=s.errors.get("lesson_count", "")),
-                delete_label="Delete course",
-            ),
-            data_table(
-                s,
-                columns=[Column("Title", "title"), Column("Lessons", "lesson_count"),
-                         Column("Used by"), Column("")],
-                rows=s.rows, row=_course_row, search_label="Search courses",
-                empty_text="No courses yet.", table_id="courses", toolbar=_add_button(s),
-            ),
+    return admin_list_page(
+        s,
+        form=form_card(
+            s, "Add a course", "Edit course",
+            form_field("Title", "title", field_id="course-title", default_value=s.f_title,
+                       error=s.errors.get("title", "")),
+            form_field("Number of lessons", "lesson_count", field_id="course-lessons",
+                       default_value=s.f_lesson_count, input_mode="numeric",
+                       error=s.errors.get("lesson_count", "")),
+            delete_label="Delete course",
+        ),
+        table=data_table(
+            s,
+            columns=[Column("Title", "title"), Column("Lessons", "lesson_count"),
+                     Column("Used by"), Column("")],
+            rows=s.rows, row=_course_row, search_label="Search courses",
+            empty_text="No courses yet.", table_id="courses", toolbar=add_button(s),
         ),
         title="Courses",
     )
@@ -96,7 +70,7 @@ def _license_row(lic: LicenseItem) -> rx.Component:
         rx.table.row_header_cell(lic.name),
         rx.table.cell(lic.product),
         rx.table.cell(lic.used_by),
-        rx.table.cell(_edit_button("Edit " + lic.name, AdminLicensesState.open_edit(lic.id))),
+        rx.table.cell(edit_button("Edit " + lic.name, AdminLicensesState.open_edit(lic.id))),
     )
 
 
@@ -104,25 +78,22 @@ def _license_row(lic: LicenseItem) -> rx.Component:
          on_load=[AppState.guard_staff, AdminLicensesState.load])
 def admin_licenses_page() -> rx.Component:
     s = AdminLicensesState
-    return admin_page(
-        notice(s.notice),
-        rx.cond(
-            s.form_open,
-            _form_card(
-                s, "Add a license", "Edit license",
-                form_field("Name", "name", field_id="license-name", default_value=s.f_name,
-                           error=s.errors.get("name", "")),
-                form_field("Product", "product", field_id="license-product",
-                           default_value=s.f_product, error=s.errors.get("product", "")),
-                delete_label="Delete license",
-            ),
-            data_table(
-                s,
-                columns=[Column("Name", "name"), Column("Product", "product"),
-                         Column("Used by"), Column("")],
-                rows=s.rows, row=_license_row, search_label="Search licenses",
-                empty_text="No licenses yet.", table_id="licenses", toolbar=_add_button(s),
-            ),
+    return admin_list_page(
+        s,
+        form=form_card(
+            s, "Add a license", "Edit license",
+            form_field("Name", "name", field_id="license-name", default_value=s.f_name,
+                       error=s.errors.get("name", "")),
+            form_field("Product", "product", field_id="license-product",
+                       default_value=s.f_product, error=s.errors.get("product", "")),
+            delete_label="Delete license",
+        ),
+        table=data_table(
+            s,
+            columns=[Column("Name", "name"), Column("Product", "product"),
+                     Column("Used by"), Column("")],
+            rows=s.rows, row=_license_row, search_label="Search licenses",
+            empty_text="No licenses yet.", table_id="licenses", toolbar=add_button(s),
         ),
         title="Licenses",
     )
@@ -137,8 +108,8 @@ def _seat_type_row(seat_type: SeatTypeItem) -> rx.Component:
         rx.table.cell(seat_type.course_count),
         rx.table.cell(seat_type.license_count),
         rx.table.cell(seat_type.organization_count),
-        rx.table.cell(_edit_button("Edit " + seat_type.name,
-                                   AdminSeatTypesState.open_edit(seat_type.id))),
+        rx.table.cell(edit_button("Edit " + seat_type.name,
+                                  AdminSeatTypesState.open_edit(seat_type.id))),
     )
 
 
@@ -146,34 +117,28 @@ def _seat_type_row(seat_type: SeatTypeItem) -> rx.Component:
          on_load=[AppState.guard_staff, AdminSeatTypesState.load])
 def admin_seat_types_page() -> rx.Component:
     s = AdminSeatTypesState
-    return admin_page(
-        notice(s.notice),
-        rx.cond(
-            s.form_open,
-            _form_card(
-                s, "Add a seat type", "Edit seat type",
-                form_field("Name", "name", field_id="seat-type-name", default_value=s.f_name,
-                           error=s.errors.get("name", "")),
-                rx.hstack(
-                    checkbox_group("Courses", "course_ids", s.course_choices, s.f_course_ids,
-                                   "No courses yet: add some under Courses."),
-                    checkbox_group("Licenses", "license_ids", s.license_choices,
-                                   s.f_license_ids, "No licenses yet: add some under Licenses."),
-                    spacing="4",
-                    align="start",
-                    wrap="wrap",
-                ),
-                rx.text(s.errors.get("course_ids", ""), color="red", size="2"),
-                rx.text(s.errors.get("license_ids", ""), color="red", size="2"),
-                delete_label="Delete seat type",
+    return admin_list_page(
+        s,
+        form=form_card(
+            s, "Add a seat type", "Edit seat type",
+            form_field("Name", "name", field_id="seat-type-name", default_value=s.f_name,
+                       error=s.errors.get("name", "")),
+            side_by_side(
+                checkbox_group("Courses", "course_ids", s.course_choices, s.f_course_ids,
+                               "No courses yet: add some under Courses."),
+                checkbox_group("Licenses", "license_ids", s.license_choices,
+                               s.f_license_ids, "No licenses yet: add some under Licenses."),
             ),
-            data_table(
-                s,
-                columns=[Column("Name", "name"), Column("Courses"), Column("Licenses"),
-                         Column("Organizations"), Column("")],
-                rows=s.rows, row=_seat_type_row, search_label="Search seat types",
-                empty_text="No seat types yet.", table_id="seat-types", toolbar=_add_button(s),
-            ),
+            rx.text(s.errors.get("course_ids", ""), color="red", size="2"),
+            rx.text(s.errors.get("license_ids", ""), color="red", size="2"),
+            delete_label="Delete seat type",
+        ),
+        table=data_table(
+            s,
+            columns=[Column("Name", "name"), Column("Courses"), Column("Licenses"),
+                     Column("Organizations"), Column("")],
+            rows=s.rows, row=_seat_type_row, search_label="Search seat types",
+            empty_text="No seat types yet.", table_id="seat-types", toolbar=add_button(s),
         ),
         title="Seat Types",
     )

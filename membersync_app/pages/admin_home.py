@@ -3,9 +3,9 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import ADMIN_SECTIONS
 from ..components.layout import page_shell
 from ..state.base import AppState
-from .admin_common import ADMIN_SECTIONS
 
 
 @rx.page(route=routes.ADMIN, title="Admin · MemberSync", on_load=AppState.guard_staff)

@@ -3,12 +3,21 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import (
+    add_button,
+    admin_list_page,
+    checkbox,
+    checkbox_group,
+    edit_button,
+    form_card,
+    select_field,
+    side_by_side,
+)
 from ..components.data_table import Column, data_table
-from ..components.forms import error_callout, field_error, form_field
+from ..components.forms import field_error, form_field
 from ..services.org_types import MANAGER_PERMISSIONS
 from ..state.admin_org_types import ROLES, AdminOrgTypesState, OrgTypeItem
 from ..state.base import AppState
-from .admin_common import admin_page, checkbox, checkbox_group, form_buttons, notice, select_field
 
 S = AdminOrgTypesState
 VISIBILITIES = (
@@ -26,9 +35,7 @@ def _row(org_type: OrgTypeItem) -> rx.Component:
         rx.table.cell(org_type.visibility),
         rx.table.cell(org_type.default_seat_type),
         rx.table.cell(org_type.organization_count),
-        rx.table.cell(rx.button("Edit", size="1", variant="soft",
-                                aria_label="Edit " + org_type.name,
-                                on_click=S.open_edit(org_type.id))),
+        rx.table.cell(edit_button("Edit " + org_type.name, S.open_edit(org_type.id))),
     )
 
 
@@ -82,16 +89,13 @@ def _benefits_tab() -> rx.Component:
         *[
             rx.vstack(
                 rx.heading(role.capitalize(), size="3", as_="h3"),
-                rx.hstack(
+                side_by_side(
                     checkbox_group(f"{role.capitalize()} courses", f"{role}_course_ids",
                                    S.course_choices, S.f_benefits.get(f"{role}_course_ids", []),
                                    "No courses yet."),
                     checkbox_group(f"{role.capitalize()} licenses", f"{role}_license_ids",
                                    S.license_choices, S.f_benefits.get(f"{role}_license_ids", []),
                                    "No licenses yet."),
-                    spacing="4",
-                    align="start",
-                    wrap="wrap",
                 ),
                 spacing="2",
             )
@@ -104,35 +108,22 @@ def _benefits_tab() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(rx.cond(S.editing_id == 0, "Add an organization type",
-                                   "Edit organization type"), size="5", as_="h2"),
-                error_callout(S.form_error),
-                rx.tabs.root(
-                    rx.tabs.list(
-                        rx.tabs.trigger("General", value="general"),
-                        rx.tabs.trigger("Access", value="access"),
-                        rx.tabs.trigger("Seat Benefits", value="benefits"),
-                    ),
-                    rx.tabs.content(_general_tab(), value="general", force_mount=True,
-                                    style=_TAB_STYLE),
-                    rx.tabs.content(_access_tab(), value="access", force_mount=True,
-                                    style=_TAB_STYLE),
-                    rx.tabs.content(_benefits_tab(), value="benefits", force_mount=True,
-                                    style=_TAB_STYLE),
-                    default_value="general",
-                    width="100%",
-                ),
-                form_buttons(S, "Save", "Delete organization type"),
-                spacing="3",
-                width="100%",
+    return form_card(
+        S, "Add an organization type", "Edit organization type",
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("General", value="general"),
+                rx.tabs.trigger("Access", value="access"),
+                rx.tabs.trigger("Seat Benefits", value="benefits"),
             ),
-            on_submit=S.save,
-            key=S.form_key,
+            rx.tabs.content(_general_tab(), value="general", force_mount=True, style=_TAB_STYLE),
+            rx.tabs.content(_access_tab(), value="access", force_mount=True, style=_TAB_STYLE),
+            rx.tabs.content(_benefits_tab(), value="benefits", force_mount=True,
+                            style=_TAB_STYLE),
+            default_value="general",
+            width="100%",
         ),
-        width="100%",
+        delete_label="Delete organization type",
         max_width="860px",
     )
 
@@ -140,20 +131,17 @@ def _form() -> rx.Component:
 @rx.page(route=routes.ADMIN_ORG_TYPES, title="Organization Types · Admin · MemberSync",
          on_load=[AppState.guard_staff, S.load])
 def admin_org_types_page() -> rx.Component:
-    return admin_page(
-        notice(S.notice),
-        rx.cond(
-            S.form_open,
-            _form(),
-            data_table(
-                S,
-                columns=[Column("Name", "name"), Column("Visibility", "visibility"),
-                         Column("Default seat type", "default_seat_type"),
-                         Column("Organizations", "organizations"), Column("")],
-                rows=S.rows, row=_row, search_label="Search organization types",
-                empty_text="No organization types yet.", table_id="org-types",
-                toolbar=rx.button("Add new", on_click=S.open_new),
-            ),
+    return admin_list_page(
+        S,
+        form=_form(),
+        table=data_table(
+            S,
+            columns=[Column("Name", "name"), Column("Visibility", "visibility"),
+                     Column("Default seat type", "default_seat_type"),
+                     Column("Organizations", "organizations"), Column("")],
+            rows=S.rows, row=_row, search_label="Search organization types",
+            empty_text="No organization types yet.", table_id="org-types",
+            toolbar=add_button(S),
         ),
         title="Organization Types",
     )

@@ -3,8 +3,15 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import (
+    add_button,
+    admin_list_page,
+    edit_button,
+    form_card,
+    select_field,
+)
 from ..components.data_table import Column, data_table
-from ..components.forms import error_callout, field_error, form_field
+from ..components.forms import field_error, form_field
 from ..state.admin_organizations import (
     OWNER_INPUT_ID,
     AdminOrganizationsState,
@@ -12,7 +19,6 @@ from ..state.admin_organizations import (
     OwnerMatch,
 )
 from ..state.base import AppState
-from .admin_common import admin_page, form_buttons, notice, select_field
 
 S = AdminOrganizationsState
 
@@ -28,8 +34,7 @@ def _row(org: OrgItem) -> rx.Component:
                               rx.text("no"))),
         rx.table.cell(
             rx.hstack(
-                rx.button("Edit", size="1", variant="soft", aria_label="Edit " + org.title,
-                          on_click=S.open_edit(org.id)),
+                edit_button("Edit " + org.title, S.open_edit(org.id)),
                 rx.link("Audit log", href=org.audit_href, size="1",
                         aria_label="Audit log of " + org.title),
                 align="center",
@@ -91,75 +96,60 @@ def _owner_picker() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.card(
-        rx.form(
+    return form_card(
+        S, "Add an organization", "Edit organization",
+        form_field("Title", "title", field_id="org-title", default_value=S.f_title,
+                   error=S.errors.get("title", "")),
+        rx.cond(
+            S.editing_id == 0,
+            _owner_picker(),
             rx.vstack(
-                rx.heading(rx.cond(S.editing_id == 0, "Add an organization",
-                                   "Edit organization"), size="5", as_="h2"),
-                error_callout(S.form_error),
-                form_field("Title", "title", field_id="org-title", default_value=S.f_title,
-                           error=S.errors.get("title", "")),
-                rx.cond(
-                    S.editing_id == 0,
-                    _owner_picker(),
-                    rx.vstack(
-                        rx.text("Owner", weight="medium", size="2"),
-                        rx.text(S.f_owner_label, size="2", id="org-owner-label"),
-                        spacing="1",
-                    ),
-                ),
-                form_field("Organization expires at", "expires_at", field_id="org-expires",
-                           type_="date", default_value=S.f_expires_at,
-                           error=S.errors.get("expires_at", "")),
-                rx.text("Leave empty if the organization never expires.", size="1",
-                        color_scheme="gray"),
-                form_field("Seat count", "seat_count", field_id="org-seat-count",
-                           default_value=S.f_seat_count, input_mode="numeric",
-                           error=S.errors.get("seat_count", "")),
-                rx.cond(S.editing_id != 0,
-                        rx.text(S.f_seats_used, " seats are in use now.", size="1",
-                                color_scheme="gray")),
-                select_field("Organization type", "org_type_id", options=S.org_type_choices,
-                             default_value=S.f_org_type_id, field_id="org-type",
-                             empty_label="— choose —", error=S.errors.get("org_type_id", "")),
-                rx.cond(S.org_type_choices.length() == 0,
-                        rx.text("There are no organization types yet: ",
-                                rx.link("create one first", href=routes.ADMIN_ORG_TYPES), ".",
-                                size="2", color="red")),
-                select_field("Seat type", "seat_type_id", options=S.seat_type_choices,
-                             default_value=S.f_seat_type_id, field_id="org-seat-type",
-                             empty_label="— the type's default —",
-                             error=S.errors.get("seat_type_id", "")),
-                form_buttons(S, "Save", None),
-                spacing="3",
-                width="100%",
+                rx.text("Owner", weight="medium", size="2"),
+                rx.text(S.f_owner_label, size="2", id="org-owner-label"),
+                spacing="1",
             ),
-            on_submit=S.save,
-            key=S.form_key,
         ),
-        width="100%",
-        max_width="720px",
+        form_field("Organization expires at", "expires_at", field_id="org-expires",
+                   type_="date", default_value=S.f_expires_at,
+                   error=S.errors.get("expires_at", "")),
+        rx.text("Leave empty if the organization never expires.", size="1",
+                color_scheme="gray"),
+        form_field("Seat count", "seat_count", field_id="org-seat-count",
+                   default_value=S.f_seat_count, input_mode="numeric",
+                   error=S.errors.get("seat_count", "")),
+        rx.cond(S.editing_id != 0,
+                rx.text(S.f_seats_used, " seats are in use now.", size="1",
+                        color_scheme="gray")),
+        select_field("Organization type", "org_type_id", options=S.org_type_choices,
+                     default_value=S.f_org_type_id, field_id="org-type",
+                     empty_label="— choose —", error=S.errors.get("org_type_id", "")),
+        rx.cond(S.org_type_choices.length() == 0,
+                rx.text("There are no organization types yet: ",
+                        rx.link("create one first", href=routes.ADMIN_ORG_TYPES), ".",
+                        size="2", color="red")),
+        select_field("Seat type", "seat_type_id", options=S.seat_type_choices,
+                     default_value=S.f_seat_type_id, field_id="org-seat-type",
+                     empty_label="— the type's default —",
+                     error=S.errors.get("seat_type_id", "")),
+        delete_label=None,
     )
 
 
 @rx.page(route=routes.ADMIN_ORGANIZATIONS, title="Organizations · Admin · MemberSync",
          on_load=[AppState.guard_staff, S.load])
 def admin_organizations_page() -> rx.Component:
-    return admin_page(
-        notice(S.notice),
-        rx.cond(
-            S.form_open,
-            _form(),
-            data_table(
-                S,
-                columns=[Column("Title", "title"), Column("Type", "type"),
-                         Column("Owner", "owner"), Column("Seats used", "seats"),
-                         Column("Expires", "expires"), Column("Expired", "expired"),
-                         Column("")],
-                rows=S.rows, row=_row, search_label="Search organizations",
-                empty_text="No organizations match.", table_id="organizations",
-                toolbar=rx.button("Add new", on_click=S.open_new),
-            ),
+    return admin_list_page(
+        S,
+        form=_form(),
+        table=data_table(
+            S,
+            columns=[Column("Title", "title"), Column("Type", "type"),
+                     Column("Owner", "owner"), Column("Seats used", "seats"),
+                     Column("Expires", "expires"), Column("Expired", "expired"),
+                     Column("")],
+            rows=S.rows, row=_row, search_label="Search organizations",
+            empty_text="No organizations match.", table_id="organizations",
+            toolbar=add_button(S),
         ),
         title="Organizations",
     )

@@ -3,11 +3,11 @@
 import reflex as rx
 
 from .. import routes
+from ..components.admin import add_button, admin_page, checkbox, form_buttons, notice
 from ..components.data_table import Column, data_table
 from ..components.forms import error_callout, form_field
 from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState, UserItem
 from ..state.base import AppState
-from .admin_common import admin_page, checkbox, form_buttons, notice
 
 S = AdminUsersState
 
@@ -126,7 +126,7 @@ def admin_users_page() -> rx.Component:
                              Column("Created", "created_at"), Column("")],
                     rows=S.rows, row=_row, search_label="Search users",
                     empty_text="No users match.", table_id="users",
-                    toolbar=rx.button("Add new", on_click=S.open_new),
+                    toolbar=add_button(S),
                 ),
                 width="100%",
                 spacing="4",

@@ -2,6 +2,9 @@
 
 Only the SHA-256 of a link's token is stored. A link works once, for a limited time; issuing a
 new one does not cancel older ones that are still valid (the person may open either e-mail).
+A link sets the account's *first* password only: once the account has a password (from any
+link, from accepting an invitation, or from staff), every other link of it stops working, so a
+leftover e-mail cannot take the account over and end its owner's sessions.
 """
 
 from dataclasses import dataclass
@@ -22,6 +25,10 @@ PASSWORD_LINK_LIFETIME = timedelta(days=7)
 
 LINK_UNKNOWN = "This link is not valid. Check that you copied the whole address from the e-mail."
 LINK_USED = "This link was already used to set a password. Sign in with your e-mail address."
+LINK_PASSWORD_SET = (
+    "A password is already set for this account: sign in with your e-mail address, "
+    "or ask staff to reset your password."
+)
 LINK_EXPIRED = (
     "This link has expired. Ask the person who added you to add you again, "
     "or ask staff to reset your password."
@@ -81,6 +88,8 @@ def inspect_password_link(session: Session, token: str) -> PasswordLinkView:
         return PasswordLinkView(False, LINK_UNKNOWN)
     if row.used_at is not None:
         return PasswordLinkView(False, LINK_USED, user.email, user.username)
+    if user.password_hash:
+        return PasswordLinkView(False, LINK_PASSWORD_SET, user.email, user.username)
     if row.expires_at <= utcnow():
         return PasswordLinkView(False, LINK_EXPIRED, user.email, user.username)
     return PasswordLinkView(True, "", user.email, user.username)

@@ -18,12 +18,13 @@ from ..models import (
     Organization,
     OrganizationType,
     Role,
-    SeatType,
     User,
     utcnow,
 )
 from . import audit
-from .catalog import (
+from .catalog import clean_seat_type_id
+from .errors import FieldErrors, ServiceError
+from .listing import (
     DEFAULT_PAGE_SIZE,
     Page,
     apply_changes,
@@ -32,9 +33,10 @@ from .catalog import (
     clean_optional_id,
     collect,
     is_int,
+    name_taken,
+    number_text,
     paginate,
 )
-from .errors import FieldErrors, ServiceError
 from .permissions import is_expired, require_staff
 from .seats import seats_used, seats_used_by_org
 from .users import create_user, find_by_login
@@ -260,24 +262,14 @@ def _check_fields(session: Session, own_id: int | None, **raw: Any) -> tuple[dic
     values, errors = collect({
         "title": lambda: clean_name(as_text(raw["title"]), "title", "Title"),
         "expires_at": lambda: _expiry(raw["expires_at"]),
-        "seat_count": lambda: parse_seat_count(_number_text(raw["seat_count"])),
+        "seat_count": lambda: parse_seat_count(number_text(raw["seat_count"])),
         "org_type_id": lambda: _org_type_id(session, raw["org_type_id"]),
-        "seat_type_id": lambda: _seat_type_id(session, raw["seat_type_id"]),
+        "seat_type_id": lambda: clean_seat_type_id(session, raw["seat_type_id"], "seat_type_id"),
     })
-    if "title" in values:
-        query = select(Organization.id).where(
-            func.lower(Organization.title) == values["title"].lower())
-        if own_id is not None:
-            query = query.where(Organization.id != own_id)
-        if session.exec(query).first() is not None:
-            errors["title"] = f"An organization titled “{values['title']}” already exists."
+    # Not check_form: the caller adds the owner's and the seat count's refusals to these.
+    if "title" in values and name_taken(session, Organization.title, values["title"], own_id):
+        errors["title"] = f"An organization titled “{values['title']}” already exists."
     return values, errors
-
-
-def _number_text(value: Any) -> str:
-    if is_int(value):
-        return str(value)
-    return value if isinstance(value, str) else "not a number"
 
 
 def _expiry(value: Any) -> datetime | None:
@@ -295,13 +287,6 @@ def _org_type_id(session: Session, value: Any) -> int:
     if session.get(OrganizationType, org_type_id) is None:
         raise ServiceError("That organization type does not exist.", "org_type_id")
     return org_type_id
-
-
-def _seat_type_id(session: Session, value: Any) -> int | None:
-    seat_type_id = clean_optional_id(value, "seat_type_id", "a seat type")
-    if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
-        raise ServiceError("That seat type does not exist.", "seat_type_id")
-    return seat_type_id
 
 
 def _existing_owner(session: Session, owner: Any) -> User:

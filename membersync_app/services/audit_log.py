@@ -10,8 +10,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Organization, User
-from .catalog import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, clean_listing, paginate
 from .errors import ServiceError
+from .listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, clean_listing, paginate
 from .permissions import require_staff
 
 MAX_DETAILS_LENGTH = 500

@@ -1,17 +1,14 @@
-"""Staff catalog: courses, licenses and seat types (bundles of both), with the admin list helpers.
+"""Staff catalog: courses, licenses and seat types (bundles of both).
 
 Every function re-checks that the actor is staff and validates each argument, because a client
 can call any event handler with any arguments. Deleting something still in use is refused with
 the names of what uses it.
 """
 
-import math
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import (
@@ -27,170 +24,125 @@ from ..models import (
     User,
 )
 from . import audit
-from .errors import FieldErrors, ServiceError
+from .errors import ServiceError
+from .listing import (
+    DEFAULT_PAGE_SIZE,
+    Page,
+    apply_changes,
+    as_text,
+    check_form,
+    clean_listing,
+    clean_optional_id,
+    existing_ids,
+    flush_or_refuse,
+    get_or_refuse,
+    grouped_count,
+    name_list,
+    number_text,
+    optional_text,
+    paginate,
+)
 from .permissions import require_staff
 from .validation import clean_name, parse_whole_number
 
-T = TypeVar("T")
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-MAX_SEARCH_LENGTH = 200
 MAX_LESSONS = 1000
 # Checkbox pickers (seat types, Seat Benefits) list at most this many courses or licenses.
 MAX_PICKER_ITEMS = 500
 
 
-# ---------------------------------------------------------------- listing helpers (all admin lists)
+# ---------------------------------------------------------------- courses and licenses
 
 
 @dataclass(frozen=True)
-class Listing:
-    """A checked list request: search text, sort column, direction, page (1-based), page size."""
+class _ItemKind:
+    """What differs between courses and licenses. Both are named items that seat types bundle
+    and Seat Benefits grant, so they are created, edited and deleted the same way."""
 
-    search: str
-    sort: str
-    descending: bool
-    page: int
-    page_size: int
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.page_size
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of rows and how many rows match in all."""
-
-    rows: list[T]
-    total: int
-    page: int
-    page_size: int
+    model: type
+    noun: str  # "course": audit actions "course.create", ..., id key and link column "course_id"
+    name_field: str  # the unique, case-insensitive name: "title" or "name"
+    taken: str  # the refusal of a taken name, {} for the name
+    seat_type_link: type  # SeatTypeCourse: which seat types bundle it
+    benefit_link: type  # RoleBenefitCourse: which organization types grant it
 
     @property
-    def page_count(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+    def id_key(self) -> str:
+        return f"{self.noun}_id"
+
+    @property
+    def missing(self) -> str:
+        return f"That {self.noun} does not exist."
 
 
-def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+_COURSE = _ItemKind(Course, "course", "title", "A course titled “{}” already exists.",
+                    SeatTypeCourse, RoleBenefitCourse)
+_LICENSE = _ItemKind(License, "license", "name", "A license named “{}” already exists.",
+                     SeatTypeLicense, RoleBenefitLicense)
 
 
-def clean_listing(
-    *,
-    search: Any,
-    sort: Any,
-    descending: Any,
-    page: Any,
-    page_size: Any,
-    sorts: Iterable[str],
-    default_sort: str,
-) -> Listing:
-    """Check what a client sent for a list; anything of the wrong type is refused."""
-    if search is None:
-        search = ""
-    if not isinstance(search, str):
-        raise ServiceError("The search must be text.", "search")
-    if not isinstance(sort, str) or not isinstance(descending, bool):
-        raise ServiceError("Unknown sort order.", "sort")
-    if not is_int(page) or not is_int(page_size):
-        raise ServiceError("The page must be a whole number.", "page")
-    return Listing(
-        search=" ".join(search.split())[:MAX_SEARCH_LENGTH],
-        sort=sort if sort in set(sorts) else default_sort,
-        descending=descending,
-        page=max(1, page),
-        page_size=min(max(1, page_size), MAX_PAGE_SIZE),
-    )
+def _usage_counts(session: Session, kind: _ItemKind, ids: list[int]) -> dict[int, int]:
+    """Per item, how many seat types and organization types (Seat Benefits) use it."""
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    for table, owner in ((kind.seat_type_link, kind.seat_type_link.seat_type_id),
+                         (kind.benefit_link, kind.benefit_link.org_type_id)):
+        item_column = getattr(table, kind.id_key)
+        query = (
+            select(item_column, func.count(func.distinct(owner)))
+            .where(item_column.in_(ids))
+            .group_by(item_column)
+        )
+        for item_id, count in session.exec(query):
+            counts[item_id] += count
+    return counts
 
 
-def paginate(
-    session: Session,
-    query,
-    listing: Listing,
-    sort_columns: Mapping[str, ColumnElement],
-    tiebreak: ColumnElement,
-) -> tuple[list, int, int]:
-    """Run `query` for one page, sorted by the listing's column; returns (rows, total, page).
+def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
+    item = kind.model(**values)
+    session.add(item)
+    flush_or_refuse(session, kind.taken.format(values[kind.name_field]), kind.name_field)
+    audit.record(session, actor, f"{kind.noun}.create", **{kind.id_key: item.id}, **values)
+    return item
 
-    A page past the end shows the last page, so deleting the last row of a page never leaves an
-    empty table.
-    """
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    page_count = max(1, math.ceil(total / listing.page_size))
-    page = min(listing.page, page_count)
-    column = sort_columns[listing.sort]
-    order = column.desc() if listing.descending else column.asc()
-    rows = session.exec(
-        query.order_by(order, tiebreak).offset((page - 1) * listing.page_size)
-        .limit(listing.page_size)
+
+def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: dict):
+    changes = apply_changes(item, values)
+    session.add(item)
+    flush_or_refuse(session, kind.taken.format(values[kind.name_field]), kind.name_field)
+    audit.record(session, actor, f"{kind.noun}.update", **{kind.id_key: item.id},
+                 changes=changes)
+    return item
+
+
+def _delete_item(session: Session, actor: User, kind: _ItemKind, item_id: Any) -> None:
+    """Delete an item no seat type and no Seat Benefit uses; otherwise say which ones do."""
+    item = get_or_refuse(session, kind.model, item_id, kind.missing)
+    name = getattr(item, kind.name_field)
+    seat_link, benefit_link = kind.seat_type_link, kind.benefit_link
+    seat_types = session.exec(
+        select(SeatType.name).join(seat_link, seat_link.seat_type_id == SeatType.id)
+        .where(getattr(seat_link, kind.id_key) == item.id)
     ).all()
-    return list(rows), total, page
-
-
-def clean_id(value: Any, field: str, what: str) -> int:
-    """An id from a client: an int, or the digits of one (form fields send text)."""
-    if is_int(value):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise ServiceError(f"Choose {what}.", field)
-
-
-def clean_optional_id(value: Any, field: str, what: str) -> int | None:
-    if value is None or value == "":
-        return None
-    return clean_id(value, field, what)
-
-
-def clean_id_list(values: Any, field: str, what: str) -> list[int]:
-    """A list of ids (ints or digit strings), without duplicates, in the order given."""
-    if values is None:
-        return []
-    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
-        raise ServiceError(f"Choose {what} from the list.", field)
-    ids = [clean_id(value, field, what) for value in values]
-    return list(dict.fromkeys(ids))
-
-
-def clean_bool(value: Any, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ServiceError("Choose yes or no.", field)
-
-
-def collect(checks: Mapping[str, Callable[[], Any]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Run each field's check; return the cleaned values and every field's refusal."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for field, check in checks.items():
-        try:
-            values[field] = check()
-        except ServiceError as error:
-            errors[error.field or field] = error.message
-    return values, errors
-
-
-def flush_or_refuse(session: Session, message: str, field: str) -> None:
-    """Flush; a unique key another transaction took in the meantime becomes a refusal."""
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise ServiceError(message, field) from error
-
-
-def name_taken(session: Session, column, name: str, own_id: int | None, id_column) -> bool:
-    query = select(id_column).where(func.lower(column) == name.lower())
-    if own_id is not None:
-        query = query.where(id_column != own_id)
-    return session.exec(query).first() is not None
-
-
-def name_list(values: Iterable[str]) -> str:
-    names = sorted(set(values))
-    shown = ", ".join(f"“{name}”" for name in names[:10])
-    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    org_types = session.exec(
+        select(OrganizationType.name)
+        .join(benefit_link, benefit_link.org_type_id == OrganizationType.id)
+        .where(getattr(benefit_link, kind.id_key) == item.id)
+    ).all()
+    used = []
+    if seat_types:
+        used.append(f"seat types {name_list(seat_types)}")
+    if org_types:
+        used.append(f"the Seat Benefits of organization types {name_list(org_types)}")
+    if used:
+        raise ServiceError(
+            f"Cannot delete the {kind.noun} “{name}”: it is still used by " + " and ".join(used)
+            + ". Remove it there first."
+        )
+    session.delete(item)
+    session.flush()
+    audit.record(session, actor, f"{kind.noun}.delete",
+                 **{kind.id_key: item.id, kind.name_field: name})
 
 
 # ---------------------------------------------------------------- courses
@@ -227,88 +179,43 @@ def list_courses(
         session, query, listing,
         {"title": func.lower(Course.title), "lesson_count": Course.lesson_count}, Course.id,
     )
-    usage = _course_usage_counts(session, [c.id for c in courses])
+    usage = _usage_counts(session, _COURSE, [c.id for c in courses])
     rows = [CourseRow(id=c.id, title=c.title, lesson_count=c.lesson_count, used_by=usage[c.id])
             for c in courses]
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def _course_usage_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    counts = dict.fromkeys(ids, 0)
-    if not ids:
-        return counts
-    for table in (SeatTypeCourse, RoleBenefitCourse):
-        owner = table.seat_type_id if table is SeatTypeCourse else table.org_type_id
-        query = (
-            select(table.course_id, func.count(func.distinct(owner)))
-            .where(table.course_id.in_(ids))
-            .group_by(table.course_id)
-        )
-        for course_id, count in session.exec(query):
-            counts[course_id] += count
-    return counts
-
-
 def get_course(session: Session, actor: User | None, *, course_id: Any) -> Course:
     require_staff(actor)
-    return get_or_refuse(session, Course, course_id, "That course does not exist.")
+    return get_or_refuse(session, Course, course_id, _COURSE.missing)
 
 
 def create_course(
     session: Session, actor: User | None, *, title: Any, lesson_count: Any
 ) -> Course:
-    require_staff(actor)
-    values = _check_course(session, title, lesson_count, None)
-    course = Course(**values)
-    session.add(course)
-    flush_or_refuse(session, f"A course titled “{values['title']}” already exists.", "title")
-    audit.record(session, actor, "course.create", course_id=course.id, **values)
-    return course
+    actor = require_staff(actor)
+    return _create_item(session, actor, _COURSE, _check_course(session, title, lesson_count, None))
 
 
 def update_course(
     session: Session, actor: User | None, *, course_id: Any, title: Any, lesson_count: Any
 ) -> Course:
-    require_staff(actor)
-    course = get_or_refuse(session, Course, course_id, "That course does not exist.")
+    actor = require_staff(actor)
+    course = get_or_refuse(session, Course, course_id, _COURSE.missing)
     values = _check_course(session, title, lesson_count, course.id)
-    changes = apply_changes(course, values)
-    session.add(course)
-    flush_or_refuse(session, f"A course titled “{values['title']}” already exists.", "title")
-    audit.record(session, actor, "course.update", course_id=course.id, changes=changes)
-    return course
+    return _update_item(session, actor, _COURSE, course, values)
 
 
 def delete_course(session: Session, actor: User | None, *, course_id: Any) -> None:
-    require_staff(actor)
-    course = get_or_refuse(session, Course, course_id, "That course does not exist.")
-    seat_types = session.exec(
-        select(SeatType.name).join(SeatTypeCourse, SeatTypeCourse.seat_type_id == SeatType.id)
-        .where(SeatTypeCourse.course_id == course.id)
-    ).all()
-    org_types = session.exec(
-        select(OrganizationType.name)
-        .join(RoleBenefitCourse, RoleBenefitCourse.org_type_id == OrganizationType.id)
-        .where(RoleBenefitCourse.course_id == course.id)
-    ).all()
-    _refuse_if_used(f"the course “{course.title}”", seat_types, org_types)
-    session.delete(course)
-    session.flush()
-    audit.record(session, actor, "course.delete", course_id=course.id, title=course.title)
+    _delete_item(session, require_staff(actor), _COURSE, course_id)
 
 
 def _check_course(session: Session, title: Any, lesson_count: Any, own_id: int | None) -> dict:
-    values, errors = collect({
+    return check_form(session, {
         "title": lambda: clean_name(as_text(title), "title", "Title"),
         "lesson_count": lambda: parse_whole_number(
             number_text(lesson_count), "lesson_count", "Number of lessons", 1, MAX_LESSONS),
-    })
-    if "title" in values and name_taken(session, Course.title, values["title"], own_id,
-                                         Course.id):
-        errors["title"] = f"A course titled “{values['title']}” already exists."
-    if errors:
-        raise FieldErrors(errors)
-    return values
+    }, name_column=Course.title, taken=_COURSE.taken, own_id=own_id)
 
 
 # ---------------------------------------------------------------- licenses
@@ -348,85 +255,40 @@ def list_licenses(
         session, query, listing,
         {"name": func.lower(License.name), "product": func.lower(License.product)}, License.id,
     )
-    usage = _license_usage_counts(session, [lic.id for lic in licenses])
+    usage = _usage_counts(session, _LICENSE, [lic.id for lic in licenses])
     rows = [LicenseRow(id=lic.id, name=lic.name, product=lic.product, used_by=usage[lic.id])
             for lic in licenses]
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def _license_usage_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    counts = dict.fromkeys(ids, 0)
-    if not ids:
-        return counts
-    for table in (SeatTypeLicense, RoleBenefitLicense):
-        owner = table.seat_type_id if table is SeatTypeLicense else table.org_type_id
-        query = (
-            select(table.license_id, func.count(func.distinct(owner)))
-            .where(table.license_id.in_(ids))
-            .group_by(table.license_id)
-        )
-        for license_id, count in session.exec(query):
-            counts[license_id] += count
-    return counts
-
-
 def get_license(session: Session, actor: User | None, *, license_id: Any) -> License:
     require_staff(actor)
-    return get_or_refuse(session, License, license_id, "That license does not exist.")
+    return get_or_refuse(session, License, license_id, _LICENSE.missing)
 
 
 def create_license(session: Session, actor: User | None, *, name: Any, product: Any) -> License:
-    require_staff(actor)
-    values = _check_license(session, name, product, None)
-    license_ = License(**values)
-    session.add(license_)
-    flush_or_refuse(session, f"A license named “{values['name']}” already exists.", "name")
-    audit.record(session, actor, "license.create", license_id=license_.id, **values)
-    return license_
+    actor = require_staff(actor)
+    return _create_item(session, actor, _LICENSE, _check_license(session, name, product, None))
 
 
 def update_license(
     session: Session, actor: User | None, *, license_id: Any, name: Any, product: Any
 ) -> License:
-    require_staff(actor)
-    license_ = get_or_refuse(session, License, license_id, "That license does not exist.")
+    actor = require_staff(actor)
+    license_ = get_or_refuse(session, License, license_id, _LICENSE.missing)
     values = _check_license(session, name, product, license_.id)
-    changes = apply_changes(license_, values)
-    session.add(license_)
-    flush_or_refuse(session, f"A license named “{values['name']}” already exists.", "name")
-    audit.record(session, actor, "license.update", license_id=license_.id, changes=changes)
-    return license_
+    return _update_item(session, actor, _LICENSE, license_, values)
 
 
 def delete_license(session: Session, actor: User | None, *, license_id: Any) -> None:
-    require_staff(actor)
-    license_ = get_or_refuse(session, License, license_id, "That license does not exist.")
-    seat_types = session.exec(
-        select(SeatType.name).join(SeatTypeLicense, SeatTypeLicense.seat_type_id == SeatType.id)
-        .where(SeatTypeLicense.license_id == license_.id)
-    ).all()
-    org_types = session.exec(
-        select(OrganizationType.name)
-        .join(RoleBenefitLicense, RoleBenefitLicense.org_type_id == OrganizationType.id)
-        .where(RoleBenefitLicense.license_id == license_.id)
-    ).all()
-    _refuse_if_used(f"the license “{license_.name}”", seat_types, org_types)
-    session.delete(license_)
-    session.flush()
-    audit.record(session, actor, "license.delete", license_id=license_.id, name=license_.name)
+    _delete_item(session, require_staff(actor), _LICENSE, license_id)
 
 
 def _check_license(session: Session, name: Any, product: Any, own_id: int | None) -> dict:
-    values, errors = collect({
+    return check_form(session, {
         "name": lambda: clean_name(as_text(name), "name", "Name"),
-        "product": lambda: _optional_text(product, "product", "Product"),
-    })
-    if "name" in values and name_taken(session, License.name, values["name"], own_id,
-                                        License.id):
-        errors["name"] = f"A license named “{values['name']}” already exists."
-    if errors:
-        raise FieldErrors(errors)
-    return values
+        "product": lambda: optional_text(product, "product", "Product"),
+    }, name_column=License.name, taken=_LICENSE.taken, own_id=own_id)
 
 
 # ---------------------------------------------------------------- seat types
@@ -458,6 +320,7 @@ class Choice:
 
 
 SEAT_TYPE_SORTS = ("name",)
+_SEAT_TYPE_TAKEN = "A seat type named “{}” already exists."
 
 
 def list_seat_types(
@@ -491,16 +354,6 @@ def list_seat_types(
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def grouped_count(session: Session, column, ids: list[int]) -> dict[int, int]:
-    counts = dict.fromkeys(ids, 0)
-    if ids:
-        for key, count in session.exec(
-            select(column, func.count()).where(column.in_(ids)).group_by(column)
-        ):
-            counts[key] = count
-    return counts
-
-
 def get_seat_type_form(session: Session, actor: User | None, *, seat_type_id: Any) -> SeatTypeForm:
     require_staff(actor)
     seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
@@ -517,28 +370,34 @@ def get_seat_type_form(session: Session, actor: User | None, *, seat_type_id: An
 def course_choices(session: Session, actor: User | None) -> list[Choice]:
     """Every course, by title, for checkbox pickers (there are few; capped all the same)."""
     require_staff(actor)
-    rows = session.exec(
-        select(Course.id, Course.title).order_by(func.lower(Course.title)).limit(MAX_PICKER_ITEMS)
-    ).all()
-    return [Choice(id=row[0], label=row[1]) for row in rows]
+    return picker_choices(session, Course.id, Course.title)
 
 
 def license_choices(session: Session, actor: User | None) -> list[Choice]:
     require_staff(actor)
-    rows = session.exec(
-        select(License.id, License.name).order_by(func.lower(License.name))
-        .limit(MAX_PICKER_ITEMS)
-    ).all()
-    return [Choice(id=row[0], label=row[1]) for row in rows]
+    return picker_choices(session, License.id, License.name)
 
 
 def seat_type_choices(session: Session, actor: User | None) -> list[Choice]:
     require_staff(actor)
+    return picker_choices(session, SeatType.id, SeatType.name)
+
+
+def picker_choices(session: Session, id_column, label_column) -> list[Choice]:
+    """The options (id, label) of a select or checkbox picker, sorted by label, capped."""
     rows = session.exec(
-        select(SeatType.id, SeatType.name).order_by(func.lower(SeatType.name))
+        select(id_column, label_column).order_by(func.lower(label_column))
         .limit(MAX_PICKER_ITEMS)
     ).all()
     return [Choice(id=row[0], label=row[1]) for row in rows]
+
+
+def clean_seat_type_id(session: Session, value: Any, field: str) -> int | None:
+    """An optional seat type picked in a form (organization, organization type): it must exist."""
+    seat_type_id = clean_optional_id(value, field, "a seat type")
+    if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
+        raise ServiceError("That seat type does not exist.", field)
+    return seat_type_id
 
 
 def create_seat_type(
@@ -547,12 +406,8 @@ def create_seat_type(
 ) -> SeatType:
     require_staff(actor)
     values = _check_seat_type(session, name, course_ids, license_ids, None)
-    seat_type = SeatType(name=values["name"])
-    session.add(seat_type)
-    flush_or_refuse(session, f"A seat type named “{values['name']}” already exists.", "name")
-    _set_seat_type_contents(session, seat_type.id, values["course_ids"], values["license_ids"])
-    audit.record(session, actor, "seat_type.create", seat_type_id=seat_type.id, **values)
-    return seat_type
+    return _save_seat_type(session, actor, SeatType(name=values["name"]), values,
+                           "seat_type.create")
 
 
 def update_seat_type(
@@ -562,11 +417,18 @@ def update_seat_type(
     require_staff(actor)
     seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
+    return _save_seat_type(session, actor, seat_type, values, "seat_type.update")
+
+
+def _save_seat_type(
+    session: Session, actor: User | None, seat_type: SeatType, values: dict, action: str
+) -> SeatType:
+    """Write the checked name and contents; the audit event holds them all (they are short)."""
     seat_type.name = values["name"]
     session.add(seat_type)
-    flush_or_refuse(session, f"A seat type named “{values['name']}” already exists.", "name")
+    flush_or_refuse(session, _SEAT_TYPE_TAKEN.format(values["name"]), "name")
     _set_seat_type_contents(session, seat_type.id, values["course_ids"], values["license_ids"])
-    audit.record(session, actor, "seat_type.update", seat_type_id=seat_type.id, **values)
+    audit.record(session, actor, action, seat_type_id=seat_type.id, **values)
     return seat_type
 
 
@@ -599,18 +461,12 @@ def delete_seat_type(session: Session, actor: User | None, *, seat_type_id: Any)
 def _check_seat_type(
     session: Session, name: Any, course_ids: Any, license_ids: Any, own_id: int | None
 ) -> dict:
-    values, errors = collect({
+    return check_form(session, {
         "name": lambda: clean_name(as_text(name), "name", "Name"),
         "course_ids": lambda: existing_ids(session, Course, course_ids, "course_ids", "courses"),
         "license_ids": lambda: existing_ids(session, License, license_ids, "license_ids",
                                             "licenses"),
-    })
-    if "name" in values and name_taken(session, SeatType.name, values["name"], own_id,
-                                        SeatType.id):
-        errors["name"] = f"A seat type named “{values['name']}” already exists."
-    if errors:
-        raise FieldErrors(errors)
-    return values
+    }, name_column=SeatType.name, taken=_SEAT_TYPE_TAKEN, own_id=own_id)
 
 
 def _set_seat_type_contents(
@@ -629,70 +485,3 @@ def _set_seat_type_contents(
             if item_id not in current:
                 session.add(table(seat_type_id=seat_type_id, **{column: item_id}))
     session.flush()
-
-
-def existing_ids(session: Session, model, values: Any, field: str, what: str) -> list[int]:
-    """Ids that all name existing rows of `model`; an unknown one is refused."""
-    ids = clean_id_list(values, field, what)
-    if ids:
-        found = set(session.exec(select(model.id).where(model.id.in_(ids))).all())
-        if missing := [i for i in ids if i not in found]:
-            raise ServiceError(f"Some chosen {what} no longer exist (ids {missing}).", field)
-    return ids
-
-
-# ---------------------------------------------------------------- shared bits
-
-
-def get_or_refuse(session: Session, model, item_id: Any, message: str):
-    row = session.get(model, item_id) if is_int(item_id) else None
-    if row is None:
-        raise ServiceError(message)
-    return row
-
-
-def as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ServiceError("Must be text.")
-    return value
-
-
-def number_text(value: Any) -> str:
-    if is_int(value):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    return "not a number"
-
-
-def _optional_text(value: Any, field: str, label: str, max_length: int = 200) -> str:
-    text = " ".join(as_text(value).split())
-    if len(text) > max_length:
-        raise ServiceError(f"{label} must be at most {max_length} characters.", field)
-    return text
-
-
-def apply_changes(row, values: dict) -> dict:
-    """Set the values on the row; return {field: [old, new]} for what changed (for the audit)."""
-    changes = {}
-    for key, value in values.items():
-        old = getattr(row, key)
-        if old != value:
-            changes[key] = [old, value]
-            setattr(row, key, value)
-    return changes
-
-
-def _refuse_if_used(what: str, seat_types: list[str], org_types: list[str]) -> None:
-    used = []
-    if seat_types:
-        used.append(f"seat types {name_list(seat_types)}")
-    if org_types:
-        used.append(f"the Seat Benefits of organization types {name_list(org_types)}")
-    if used:
-        raise ServiceError(
-            f"Cannot delete {what}: it is still used by " + " and ".join(used)
-            + ". Remove it there first."
-        )

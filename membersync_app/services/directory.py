@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, or_, true
 from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, User, Visibility
-from .catalog import DEFAULT_PAGE_SIZE, Page, clean_listing, paginate
+from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, paginate
 from .permissions import require_signed_in
 from .seats import seats_used_by_org
 

@@ -158,6 +158,7 @@ def list_open_invitations(
     conditions = (Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
                   Invitation.revoked_at.is_(None))
     total = session.exec(select(func.count()).select_from(Invitation).where(*conditions)).one()
+    page = min(page, max(1, -(-total // page_size)))  # past the end: the last page (no overflow)
     now = utcnow()
     rows = session.exec(
         select(Invitation).where(*conditions)

@@ -100,6 +100,9 @@ def list_members(
         select(func.count()).select_from(Membership)
         .join(User, User.id == Membership.user_id).where(*conditions)
     ).one()
+    # A page past the end shows the last one (a client may send any number; a huge one would
+    # overflow the database's OFFSET and fail instead of being refused).
+    page = min(page, max(1, -(-total // page_size)))
     order = sort_column.desc() if descending is True else sort_column.asc()
     results = session.exec(
         select(Membership, User)

@@ -26,25 +26,24 @@ from ..models import (
     Visibility,
 )
 from . import audit
-from .catalog import (
+from .catalog import Choice, clean_seat_type_id, picker_choices
+from .errors import ServiceError
+from .listing import (
     DEFAULT_PAGE_SIZE,
     Page,
     apply_changes,
     as_text,
+    check_form,
     clean_bool,
     clean_listing,
-    clean_optional_id,
-    collect,
     existing_ids,
     flush_or_refuse,
     get_or_refuse,
     grouped_count,
-    is_int,
     name_list,
-    name_taken,
+    number_text,
     paginate,
 )
-from .errors import FieldErrors, ServiceError
 from .permissions import require_staff
 from .validation import clean_name, parse_whole_number
 
@@ -142,15 +141,10 @@ def list_org_types(
     )
 
 
-def org_type_choices(session: Session, actor: User | None) -> list[tuple[int, str]]:
-    """Every organization type (id, name), for the organization form's select."""
+def org_type_choices(session: Session, actor: User | None) -> list[Choice]:
+    """Every organization type, by name, for the organization form's select."""
     require_staff(actor)
-    return [
-        (row[0], row[1]) for row in session.exec(
-            select(OrganizationType.id, OrganizationType.name)
-            .order_by(func.lower(OrganizationType.name)).limit(500)
-        ).all()
-    ]
+    return picker_choices(session, OrganizationType.id, OrganizationType.name)
 
 
 def new_org_type_form() -> OrgTypeForm:
@@ -221,7 +215,7 @@ def create_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     org_type = OrganizationType(**values)
     session.add(org_type)
-    flush_or_refuse(session, _taken_message(values["name"]), "name")
+    flush_or_refuse(session, _TAKEN.format(values["name"]), "name")
     _set_benefits(session, org_type.id, benefits_)
     audit.record(session, actor, "org_type.create", org_type_id=org_type.id, **values,
                  benefits=_benefits_audit(benefits_))
@@ -253,7 +247,7 @@ def update_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     changes = apply_changes(org_type, values)
     session.add(org_type)
-    flush_or_refuse(session, _taken_message(values["name"]), "name")
+    flush_or_refuse(session, _TAKEN.format(values["name"]), "name")
     before = _benefits_audit(_benefits_of(session, org_type.id))
     _set_benefits(session, org_type.id, benefits_)
     after = _benefits_audit(benefits_)
@@ -281,28 +275,23 @@ def delete_org_type(session: Session, actor: User | None, *, org_type_id: Any) -
     audit.record(session, actor, "org_type.delete", org_type_id=org_type.id, name=org_type.name)
 
 
-def _taken_message(name: str) -> str:
-    return f"An organization type named “{name}” already exists."
+_TAKEN = "An organization type named “{}” already exists."
 
 
 def _check(session: Session, own_id: int | None, **raw: Any) -> tuple[dict, dict[str, Benefits]]:
     """Check the three tabs; every refusal is reported at once, keyed by form field."""
-    values, errors = collect({
+    values = check_form(session, {
         "name": lambda: clean_name(as_text(raw["name"]), "name", "Name"),
         "visibility": lambda: _visibility(raw["visibility"]),
-        "default_seat_type_id": lambda: _seat_type_id(session, raw["default_seat_type_id"]),
+        "default_seat_type_id": lambda: clean_seat_type_id(session, raw["default_seat_type_id"],
+                                                           "default_seat_type_id"),
         "permissions": lambda: _permissions(raw["permissions"]),
         "invitation_days": lambda: _invitation_days(raw["invitation_days"]),
         "access_ends_at_expiry": lambda: clean_bool(raw["access_ends_at_expiry"],
                                                     "access_ends_at_expiry"),
         "auto_add_domain": lambda: _domain(raw["auto_add_domain"]),
         "benefits": lambda: _benefits(session, raw["benefits"]),
-    })
-    if "name" in values and name_taken(session, OrganizationType.name, values["name"], own_id,
-                                        OrganizationType.id):
-        errors["name"] = _taken_message(values["name"])
-    if errors:
-        raise FieldErrors(errors)
+    }, name_column=OrganizationType.name, taken=_TAKEN, own_id=own_id)
     benefits = values.pop("benefits")
     values.update(values.pop("permissions"))
     return values, benefits
@@ -316,13 +305,6 @@ def _visibility(value: Any) -> Visibility:
                            "visibility") from None
 
 
-def _seat_type_id(session: Session, value: Any) -> int | None:
-    seat_type_id = clean_optional_id(value, "default_seat_type_id", "a seat type")
-    if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
-        raise ServiceError("That seat type does not exist.", "default_seat_type_id")
-    return seat_type_id
-
-
 def _permissions(value: Any) -> dict[str, bool]:
     if value is None:
         value = {}
@@ -332,8 +314,7 @@ def _permissions(value: Any) -> dict[str, bool]:
 
 
 def _invitation_days(value: Any) -> int:
-    text = str(value) if is_int(value) else value if isinstance(value, str) else ""
-    return parse_whole_number(text, "invitation_days", "Invitation lifetime (days)",
+    return parse_whole_number(number_text(value), "invitation_days", "Invitation lifetime (days)",
                               MIN_INVITATION_DAYS, MAX_INVITATION_DAYS)
 
 

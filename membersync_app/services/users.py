@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from ..models import Membership, User
 from . import audit
 from .auth import revoke_all_sessions
-from .catalog import Page, clean_listing, grouped_count, paginate
 from .errors import FieldErrors, ServiceError
+from .listing import Page, clean_listing, grouped_count, paginate
 from .passwords import MIN_PASSWORD_LENGTH, hash_password
 from .permissions import require_staff
 from .validation import clean_email, clean_name

@@ -5,7 +5,6 @@ from pydantic import BaseModel
 
 from ..components.data_table import PagedListMixin
 from ..services import catalog
-from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items
 from .base import AppState
 
@@ -42,40 +41,29 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_edit(self, course_id: int):
-        try:
-            with self.unit() as (session, user):
-                course = catalog.get_course(session, user, course_id=course_id)
-                self.f_title, self.f_lesson_count = course.title, str(course.lesson_count)
-                self._open_form(course.id)
-        except ServiceError as error:
-            self.notice, self.list_error = "", error.message
+        def read(session, user):
+            course = catalog.get_course(session, user, course_id=course_id)
+            self.f_title, self.f_lesson_count = course.title, str(course.lesson_count)
+            return course.id
+
+        self._open_edit_with(read)
 
     @rx.event
     def save(self, form_data: dict):
         fields = {"title": form_data.get("title"), "lesson_count": form_data.get("lesson_count")}
-        try:
-            with self.unit() as (session, user):
-                if self.editing_id:
-                    course = catalog.update_course(session, user, course_id=self.editing_id,
-                                                   **fields)
-                else:
-                    course = catalog.create_course(session, user, **fields)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Saved the course “{course.title}”.")
-        self._refresh()
+
+        def write(session, user):
+            if self.editing_id:
+                return catalog.update_course(session, user, course_id=self.editing_id, **fields)
+            return catalog.create_course(session, user, **fields)
+
+        self._submit(write, lambda course: f"Saved the course “{course.title}”.")
 
     @rx.event
     def delete(self):
-        try:
-            with self.unit() as (session, user):
-                catalog.delete_course(session, user, course_id=self.editing_id)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done("Deleted the course.")
-        self._refresh()
+        self._submit(
+            lambda session, user: catalog.delete_course(session, user, course_id=self.editing_id),
+            lambda _: "Deleted the course.")
 
 
 # ---------------------------------------------------------------- licenses
@@ -111,40 +99,31 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_edit(self, license_id: int):
-        try:
-            with self.unit() as (session, user):
-                lic = catalog.get_license(session, user, license_id=license_id)
-                self.f_name, self.f_product = lic.name, lic.product
-                self._open_form(lic.id)
-        except ServiceError as error:
-            self.notice, self.list_error = "", error.message
+        def read(session, user):
+            lic = catalog.get_license(session, user, license_id=license_id)
+            self.f_name, self.f_product = lic.name, lic.product
+            return lic.id
+
+        self._open_edit_with(read)
 
     @rx.event
     def save(self, form_data: dict):
         fields = {"name": form_data.get("name"), "product": form_data.get("product")}
-        try:
-            with self.unit() as (session, user):
-                if self.editing_id:
-                    lic = catalog.update_license(session, user, license_id=self.editing_id,
-                                                 **fields)
-                else:
-                    lic = catalog.create_license(session, user, **fields)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Saved the license “{lic.name}”.")
-        self._refresh()
+
+        def write(session, user):
+            if self.editing_id:
+                return catalog.update_license(session, user, license_id=self.editing_id,
+                                              **fields)
+            return catalog.create_license(session, user, **fields)
+
+        self._submit(write, lambda lic: f"Saved the license “{lic.name}”.")
 
     @rx.event
     def delete(self):
-        try:
-            with self.unit() as (session, user):
-                catalog.delete_license(session, user, license_id=self.editing_id)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done("Deleted the license.")
-        self._refresh()
+        self._submit(
+            lambda session, user: catalog.delete_license(session, user,
+                                                         license_id=self.editing_id),
+            lambda _: "Deleted the license.")
 
 
 # ---------------------------------------------------------------- seat types
@@ -183,28 +162,23 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_new(self):
-        try:
-            with self.unit() as (session, user):
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.list_error = error.message
-            return
-        self.f_name, self.f_course_ids, self.f_license_ids = "", [], []
-        self._open_form(0)
+        def prepare(session, user):
+            self._load_choices(session, user)
+            self.f_name, self.f_course_ids, self.f_license_ids = "", [], []
+
+        self._open_new_with(prepare)
 
     @rx.event
     def open_edit(self, seat_type_id: int):
-        try:
-            with self.unit() as (session, user):
-                form = catalog.get_seat_type_form(session, user, seat_type_id=seat_type_id)
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.notice, self.list_error = "", error.message
-            return
-        self.f_name = form.name
-        self.f_course_ids = [str(i) for i in form.course_ids]
-        self.f_license_ids = [str(i) for i in form.license_ids]
-        self._open_form(form.id)
+        def read(session, user):
+            form = catalog.get_seat_type_form(session, user, seat_type_id=seat_type_id)
+            self._load_choices(session, user)
+            self.f_name = form.name
+            self.f_course_ids = [str(i) for i in form.course_ids]
+            self.f_license_ids = [str(i) for i in form.license_ids]
+            return form.id
+
+        self._open_edit_with(read)
 
     @rx.event
     def save(self, form_data: rx.form.FormData):
@@ -213,26 +187,18 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
             "course_ids": form_data.getlist("course_ids"),
             "license_ids": form_data.getlist("license_ids"),
         }
-        try:
-            with self.unit() as (session, user):
-                if self.editing_id:
-                    seat_type = catalog.update_seat_type(session, user,
-                                                         seat_type_id=self.editing_id, **fields)
-                else:
-                    seat_type = catalog.create_seat_type(session, user, **fields)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Saved the seat type “{seat_type.name}”.")
-        self._refresh()
+
+        def write(session, user):
+            if self.editing_id:
+                return catalog.update_seat_type(session, user, seat_type_id=self.editing_id,
+                                                **fields)
+            return catalog.create_seat_type(session, user, **fields)
+
+        self._submit(write, lambda seat_type: f"Saved the seat type “{seat_type.name}”.")
 
     @rx.event
     def delete(self):
-        try:
-            with self.unit() as (session, user):
-                catalog.delete_seat_type(session, user, seat_type_id=self.editing_id)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done("Deleted the seat type.")
-        self._refresh()
+        self._submit(
+            lambda session, user: catalog.delete_seat_type(session, user,
+                                                           seat_type_id=self.editing_id),
+            lambda _: "Deleted the seat type.")

@@ -1,8 +1,13 @@
 """What every admin form state shares: open / close, per-field errors, delete confirmation."""
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 from pydantic import BaseModel
+from sqlmodel import Session
 
+from ..models import User
 from ..services.catalog import Choice
 from ..services.errors import FieldErrors, ServiceError
 
@@ -25,8 +30,9 @@ def form_id(value) -> str:
 
 
 class AdminFormMixin(rx.State, mixin=True):
-    """The add / edit form of an admin list page. The form's inputs are uncontrolled: what the
-    user typed stays in them when the service refuses; `form_key` changes to show a new record."""
+    """The add / edit form of an admin list page (mixed in with PagedListMixin and AppState,
+    whose `_refresh` and `unit` it uses). The form's inputs are uncontrolled: what the user typed
+    stays in them when the service refuses; `form_key` changes to show a new record."""
 
     form_open: bool = False
     editing_id: int = 0  # 0: adding a new one
@@ -64,6 +70,46 @@ class AdminFormMixin(rx.State, mixin=True):
         self.form_error = ""
         self.confirm_delete = False
         self.notice = notice
+
+    def _open_new_with(self, prepare: Callable[[Session, User | None], None]) -> None:
+        """Open an empty form once `prepare` (load the pickers' choices, reset the fields) ran in
+        one transaction; a refusal shows above the list and the form stays closed."""
+        try:
+            with self.unit() as (session, user):
+                prepare(session, user)
+        except ServiceError as error:
+            self.list_error = error.message
+            return
+        self._open_form(0)
+
+    def _open_edit_with(self, read: Callable[[Session, User | None], int]) -> None:
+        """Open the form on the record that `read` loads into the fields (it returns the id).
+
+        A refusal (say, another staff member deleted the record) replaces the last notice above
+        the list, and the form stays closed.
+        """
+        try:
+            with self.unit() as (session, user):
+                record_id = read(session, user)
+        except ServiceError as error:
+            self.notice, self.list_error = "", error.message
+            return
+        self._open_form(record_id)
+
+    def _submit(self, write: Callable[[Session, User | None], Any],
+                notice: Callable[[Any], str]) -> bool:
+        """Save or delete through a service in one transaction. Accepted: close the form, show
+        `notice(what write returned)`, reload the list. Refused: the form stays open with the
+        service's messages (and the user's input). Returns whether it was accepted."""
+        try:
+            with self.unit() as (session, user):
+                result = write(session, user)
+        except ServiceError as error:
+            self._refused(error)
+            return False
+        self._done(notice(result))
+        self._refresh()
+        return True
 
     @rx.event
     def close_form(self):

@@ -5,7 +5,6 @@ from pydantic import BaseModel
 
 from ..components.data_table import PagedListMixin
 from ..services import catalog, org_types
-from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .base import AppState
 
@@ -62,26 +61,23 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_new(self):
-        try:
-            with self.unit() as (session, user):
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.list_error = error.message
-            return
-        self._show_form(org_types.new_org_type_form())
+        def prepare(session, user):
+            self._load_choices(session, user)
+            self._fill_form(org_types.new_org_type_form())
+
+        self._open_new_with(prepare)
 
     @rx.event
     def open_edit(self, org_type_id: int):
-        try:
-            with self.unit() as (session, user):
-                form = org_types.get_org_type_form(session, user, org_type_id=org_type_id)
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.notice, self.list_error = "", error.message
-            return
-        self._show_form(form)
+        def read(session, user):
+            form = org_types.get_org_type_form(session, user, org_type_id=org_type_id)
+            self._load_choices(session, user)
+            self._fill_form(form)
+            return form.id
 
-    def _show_form(self, form: org_types.OrgTypeForm) -> None:
+        self._open_edit_with(read)
+
+    def _fill_form(self, form: org_types.OrgTypeForm) -> None:
         self.f_name, self.f_visibility = form.name, form.visibility
         self.f_default_seat_type_id = form_id(form.default_seat_type_id)
         self.f_permissions = dict(form.permissions)
@@ -92,7 +88,6 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
             f"{role}_{kind}": [str(i) for i in getattr(form.benefits[role], kind)]
             for role in ROLES for kind in ("course_ids", "license_ids")
         }
-        self._open_form(form.id)
 
     @rx.event
     def save(self, form_data: rx.form.FormData):
@@ -110,29 +105,25 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
                 for role in ROLES
             },
         }
-        try:
-            with self.unit() as (session, user):
-                if self.editing_id:
-                    org_type = org_types.update_org_type(session, user,
-                                                         org_type_id=self.editing_id, **fields)
-                else:
-                    org_type = org_types.create_org_type(session, user, **fields)
-        except ServiceError as error:
-            self._refused(error)
+
+        def write(session, user):
+            if self.editing_id:
+                return org_types.update_org_type(session, user, org_type_id=self.editing_id,
+                                                 **fields)
+            return org_types.create_org_type(session, user, **fields)
+
+        def saved(org_type) -> str:
+            return f"Saved the organization type “{org_type.name}”."
+
+        if not self._submit(write, saved):
+            # A refused field may sit on a hidden tab: name the tabs to look at.
             tabs = {TAB_OF_FIELD.get(field, "") for field in self.errors}
             if named := [tab for tab in TAB_ORDER if tab in tabs]:
                 self.form_error = f"{self.form_error} See the tab {' and '.join(named)}."
-            return
-        self._done(f"Saved the organization type “{org_type.name}”.")
-        self._refresh()
 
     @rx.event
     def delete(self):
-        try:
-            with self.unit() as (session, user):
-                org_types.delete_org_type(session, user, org_type_id=self.editing_id)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done("Deleted the organization type.")
-        self._refresh()
+        self._submit(
+            lambda session, user: org_types.delete_org_type(session, user,
+                                                            org_type_id=self.editing_id),
+            lambda _: "Deleted the organization type.")

@@ -61,8 +61,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
         return result
 
     def _load_choices(self, session, user) -> None:
-        self.org_type_choices = [ChoiceItem(id=str(i), label=name)
-                                 for i, name in org_types.org_type_choices(session, user)]
+        self.org_type_choices = choice_items(org_types.org_type_choices(session, user))
         self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
 
     @rx.event
@@ -72,35 +71,30 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_new(self):
-        try:
-            with self.unit() as (session, user):
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.list_error = error.message
-            return
-        self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
-        self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
-        self.f_org_type_id = ""
-        self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
-        self._open_form(0)
+        def prepare(session, user):
+            self._load_choices(session, user)
+            self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
+            self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
+            self.f_org_type_id = ""
+            self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+
+        self._open_new_with(prepare)
 
     @rx.event
     def open_edit(self, org_id: int):
-        try:
-            with self.unit() as (session, user):
-                form = admin_organizations.get_organization_form(session, user, org_id=org_id)
-                self._load_choices(session, user)
-        except ServiceError as error:
-            self.notice, self.list_error = "", error.message
-            return
-        self.f_title, self.f_owner, self.f_owner_label = (
-            form.title, form.owner_username, form.owner_label)
-        self.f_expires_at, self.f_seat_count = form.expires_on, str(form.seat_count)
-        self.f_seats_used = form.seats_used
-        self.f_org_type_id, self.f_seat_type_id = (
-            form_id(form.org_type_id), form_id(form.seat_type_id))
-        self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
-        self._open_form(form.id)
+        def read(session, user):
+            form = admin_organizations.get_organization_form(session, user, org_id=org_id)
+            self._load_choices(session, user)
+            self.f_title, self.f_owner, self.f_owner_label = (
+                form.title, form.owner_username, form.owner_label)
+            self.f_expires_at, self.f_seat_count = form.expires_on, str(form.seat_count)
+            self.f_seats_used = form.seats_used
+            self.f_org_type_id, self.f_seat_type_id = (
+                form_id(form.org_type_id), form_id(form.seat_type_id))
+            self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+            return form.id
+
+        self._open_edit_with(read)
 
     @rx.event
     def search_owner(self, text: str):
@@ -137,22 +131,18 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             "org_type_id": form_data.get("org_type_id"),
             "seat_type_id": form_data.get("seat_type_id"),
         }
-        try:
-            with self.unit() as (session, user):
-                if self.editing_id:
-                    org = admin_organizations.update_organization(
-                        session, user, org_id=self.editing_id, **fields)
-                elif self.new_owner:
-                    org = admin_organizations.create_organization(
-                        session, user, **fields, new_owner={
-                            key: form_data.get(f"new_owner_{key}")
-                            for key in ("username", "email", "full_name", "password")
-                        })
-                else:
-                    org = admin_organizations.create_organization(
-                        session, user, owner=form_data.get("owner"), **fields)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Saved the organization “{org.title}”.")
-        self._refresh()
+
+        def write(session, user):
+            if self.editing_id:
+                return admin_organizations.update_organization(
+                    session, user, org_id=self.editing_id, **fields)
+            if self.new_owner:
+                return admin_organizations.create_organization(
+                    session, user, **fields, new_owner={
+                        key: form_data.get(f"new_owner_{key}")
+                        for key in ("username", "email", "full_name", "password")
+                    })
+            return admin_organizations.create_organization(
+                session, user, owner=form_data.get("owner"), **fields)
+
+        self._submit(write, lambda org: f"Saved the organization “{org.title}”.")

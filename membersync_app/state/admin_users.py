@@ -56,21 +56,17 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def save(self, form_data: dict):
-        try:
-            with self.unit() as (session, user):
-                created = users.create_user_by_staff(
-                    session, user,
-                    username=form_data.get("username"),
-                    email=form_data.get("email"),
-                    full_name=form_data.get("full_name"),
-                    password=form_data.get("password"),
-                    is_staff=ticked(form_data, "is_staff"),
-                )
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Created the user “{created.username}”.")
-        self._refresh()
+        def write(session, user):
+            return users.create_user_by_staff(
+                session, user,
+                username=form_data.get("username"),
+                email=form_data.get("email"),
+                full_name=form_data.get("full_name"),
+                password=form_data.get("password"),
+                is_staff=ticked(form_data, "is_staff"),
+            )
+
+        self._submit(write, lambda created: f"Created the user “{created.username}”.")
 
     @rx.event
     def start_reset(self, user_id: int, username: str):

@@ -35,6 +35,7 @@ class OrgInvitationsState(OrgPageState):
             self.invitations_error = error.message
             return
         self.invitations_total = result.total
+        self.invitations_page = result.page
         self.invitations = [
             InvitationItem(id=row.id, email=row.email, role=row.role.value.capitalize(),
                            status=row.status.value,

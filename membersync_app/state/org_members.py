@@ -43,16 +43,12 @@ class OrgMembersState(OrgPageState):
             result = members.list_members(session, actor=user, org_id=self._org_id,
                                           search=self.search, sort=self.sort,
                                           descending=self.descending, page=self.page)
-            if not result.rows and result.page > 1:
-                self.page = result.page_count
-                result = members.list_members(session, actor=user, org_id=self._org_id,
-                                              search=self.search, sort=self.sort,
-                                              descending=self.descending, page=self.page)
         except ServiceError as error:
             self.rows, self.total, self.page_count = [], 0, 1
             self.members_error = error.message
             return
         self.total = result.total
+        self.page = result.page
         self.page_count = result.page_count
         self.rows = [
             MemberItem(

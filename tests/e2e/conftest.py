@@ -219,13 +219,20 @@ def uow(app_server):
     return lambda: unit_of_work(app_server.engine)
 
 
+@contextmanager
+def no_new_app_errors(app: RunningApp) -> Iterator[None]:
+    """Fail when `app` logs an error while the block runs."""
+    before = len(app.log_errors())
+    yield
+    new_errors = app.log_errors()[before:]
+    assert not new_errors, "the app logged errors:\n" + "\n".join(new_errors)
+
+
 @pytest.fixture(autouse=True)
 def _no_app_errors(request, app_server):
     """Fail the test when the app logged an error while it ran."""
-    before = len(app_server.log_errors())
-    yield
-    new_errors = app_server.log_errors()[before:]
-    assert not new_errors, "the app logged errors:\n" + "\n".join(new_errors)
+    with no_new_app_errors(app_server):
+        yield
 
 
 def at(app_url: str, path: str) -> re.Pattern:

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from factories import make_org
+from factories import make_invitation, make_org, make_staff
 from sqlmodel import select
 
 from membersync_app.models import OutboxMessage, PasswordSetToken, User, utcnow
-from membersync_app.services import accounts, auth, members
+from membersync_app.services import accounts, auth, invitations, members, users
 from membersync_app.services.errors import FieldErrors, ServiceError
 
 
@@ -50,3 +50,42 @@ def test_expired_and_unknown_links(session):
     with pytest.raises(ServiceError, match="expired"):
         accounts.set_password_with_link(session, token=token, password="pass-word-1",
                                         confirm="pass-word-1")
+
+
+def _second_link(session, user: User) -> str:
+    """Another "set your password" link of the same account (added to a second organization)."""
+    return accounts.issue_password_link(session, user).split("/set-password/")[1]
+
+
+def _set_by_first_link(session, user, token):
+    accounts.set_password_with_link(session, token=token, password="pass-word-1",
+                                    confirm="pass-word-1")
+
+
+def _set_by_invitation(session, user, _token):
+    org = make_org(session)
+    _, invitation_token = make_invitation(session, org, email=user.email)
+    invitations.accept_with_new_account(session, token=invitation_token, full_name="New Person",
+                                        password="pass-word-1", confirm="pass-word-1")
+
+
+def _set_by_staff(session, user, _token):
+    users.set_password(session, make_staff(session), user.id, "pass-word-1")
+
+
+@pytest.mark.parametrize("set_password", [_set_by_first_link, _set_by_invitation, _set_by_staff],
+                         ids=["first-link", "invitation", "staff-reset"])
+def test_other_links_stop_working_once_the_account_has_a_password(session, set_password):
+    """A leftover e-mail must not reset a password its owner already chose (and end their
+    sessions): the links only ever set the first password."""
+    user, token = added_member_token(session)
+    other = _second_link(session, user)
+    assert accounts.inspect_password_link(session, other).valid
+    set_password(session, user, token)
+    _, signed_in = auth.sign_in(session, user.email, "pass-word-1")
+    view = accounts.inspect_password_link(session, other)
+    assert not view.valid and "already set" in view.message
+    with pytest.raises(ServiceError, match="already set"):
+        accounts.set_password_with_link(session, token=other, password="taken-over-1",
+                                        confirm="taken-over-1")
+    assert auth.sign_in(session, user.email, "pass-word-1")[1].id == user.id

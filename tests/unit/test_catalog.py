@@ -13,7 +13,7 @@ from factories import (
 from sqlmodel import select
 
 from membersync_app.models import AuditEvent, Course, License, Role, SeatType, SeatTypeCourse
-from membersync_app.services import catalog
+from membersync_app.services import catalog, listing
 from membersync_app.services.errors import FieldErrors, ServiceError
 
 
@@ -182,4 +182,4 @@ def test_list_refuses_arguments_of_the_wrong_type(session, kwargs):
 def test_unknown_sort_falls_back_and_page_size_is_capped(session):
     staff = make_staff(session)
     page = catalog.list_courses(session, staff, sort="password_hash; drop", page_size=10_000)
-    assert page.page_size == catalog.MAX_PAGE_SIZE
+    assert page.page_size == listing.MAX_PAGE_SIZE

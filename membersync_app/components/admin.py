@@ -1,4 +1,4 @@
-"""UI pieces of the admin pages: section links, native checkboxes and selects, form buttons.
+"""UI pieces of the admin pages: the page frame, native checkboxes and selects, the form card.
 
 Native <input type=checkbox> and <select> keep their state in the DOM and submit through the
 browser's FormData like any input, so rx.form handlers get every ticked box by name.
@@ -8,8 +8,8 @@ import reflex as rx
 from reflex.vars import Var
 
 from .. import routes
-from ..components.forms import field_error
-from ..components.layout import page_shell
+from .forms import error_callout, field_error
+from .layout import page_shell
 
 ADMIN_SECTIONS = (
     ("Organization Types", routes.ADMIN_ORG_TYPES),
@@ -47,6 +47,47 @@ def admin_page(*children: rx.Component, title: str) -> rx.Component:
     return page_shell(admin_nav(), *children, title=title)
 
 
+def admin_list_page(state, *, form: rx.Component, table: rx.Component,
+                    title: str) -> rx.Component:
+    """An admin list page: the last notice, then the add / edit form while it is open (in place
+    of the list, so nothing else is clicked meanwhile), else the list."""
+    return admin_page(notice(state.notice), rx.cond(state.form_open, form, table), title=title)
+
+
+def add_button(state) -> rx.Component:
+    return rx.button("Add new", on_click=state.open_new)
+
+
+def edit_button(label: Var | str, on_click) -> rx.Component:
+    """A row's Edit button; `label` names the row for screen readers ("Edit Fire Safety")."""
+    return rx.button("Edit", size="1", variant="soft", on_click=on_click, aria_label=label)
+
+
+def form_card(state, heading_new: str, heading_edit: str, *fields: rx.Component,
+              delete_label: str | None, max_width: str = "720px") -> rx.Component:
+    """The add / edit form: heading, the refusal, the fields, Save / Cancel (/ Delete).
+
+    Keyed by `state.form_key`, so opening another record renders fresh (uncontrolled) inputs.
+    """
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(rx.cond(state.editing_id == 0, heading_new, heading_edit), size="5",
+                           as_="h2"),
+                error_callout(state.form_error),
+                *fields,
+                form_buttons(state, "Save", delete_label),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=state.save,
+            key=state.form_key,
+        ),
+        width="100%",
+        max_width=max_width,
+    )
+
+
 def checkbox(label: Var | str, name: str, *, value: Var | str = "on",
              checked: Var | bool = False, checkbox_id: Var | str | None = None) -> rx.Component:
     """A native checkbox inside its label (so the label names it)."""
@@ -77,6 +118,11 @@ def checkbox_group(legend: str, name: str, choices: Var, selected: Var,
         style={"border": "1px solid var(--gray-5)", "border_radius": "var(--radius-3)",
                "padding": "8px 12px", "min_width": "260px"},
     )
+
+
+def side_by_side(*pickers: rx.Component) -> rx.Component:
+    """Checkbox groups next to each other, wrapping onto the next line on a narrow screen."""
+    return rx.hstack(*pickers, spacing="4", align="start", wrap="wrap")
 
 
 def select_field(label: str, name: str, *, options: Var | list, default_value: Var | str,
