@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from ..models import MAX_SEAT_COUNT, Organization, User
 from . import audit
@@ -57,6 +58,13 @@ def _seat_count_floor(session: Session, org: Organization, new_count: int, field
         )
 
 
+def _title_taken(session: Session, title: str, own_id: int) -> bool:
+    return session.exec(
+        select(Organization.id).where(func.lower(Organization.title) == title.lower(),
+                                      Organization.id != own_id)
+    ).first() is not None
+
+
 def update_settings(
     session: Session, *, actor: User | None, org_id: int, title: Any, seat_count: Any
 ) -> Organization:
@@ -71,6 +79,11 @@ def update_settings(
                                "Organization name")
     except ServiceError as error:
         errors["title"] = error.message
+    else:
+        if new_title.lower() != org.title.lower() and _title_taken(session, new_title, org.id):
+            # Titles are unique ignoring case (docs/decisions.md), as on the admin form: a
+            # dashboard rename must not take another organization's name (mails, directory).
+            errors["title"] = f"An organization titled “{new_title}” already exists."
     try:
         if not isinstance(seat_count, str | int) or isinstance(seat_count, bool):
             raise ServiceError("Seat count must be a whole number.", "seat_count")

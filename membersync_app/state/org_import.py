@@ -14,6 +14,13 @@ from .org_page import OrgPageState
 UPLOAD_ID = "csv-upload"
 
 
+async def read_upload(file: rx.UploadFile) -> bytes:
+    """At most one byte more than an import may have: enough for the service to refuse a file
+    that is too large, without holding a huge upload in memory (any client, even a signed-out
+    one, can send a file to this handler; the permission check comes after the read)."""
+    return await file.read(csv_import.MAX_BYTES + 1)
+
+
 class CsvProblem(BaseModel):
     row: str
     message: str
@@ -46,7 +53,7 @@ class OrgImportState(OrgPageState):
         if not files:
             self.import_error = "Choose a CSV file."
             return
-        data = await files[0].read()
+        data = await read_upload(files[0])
         self.import_running, self.import_done, self.import_total = True, 0, 0
         self.import_phase = "Reading the file…"
         yield

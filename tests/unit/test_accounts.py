@@ -82,7 +82,6 @@ def test_other_links_stop_working_once_the_account_has_a_password(session, set_p
     other = _second_link(session, user)
     assert accounts.inspect_password_link(session, other).valid
     set_password(session, user, token)
-    _, signed_in = auth.sign_in(session, user.email, "pass-word-1")
     view = accounts.inspect_password_link(session, other)
     assert not view.valid and "already set" in view.message
     with pytest.raises(ServiceError, match="already set"):

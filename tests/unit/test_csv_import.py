@@ -100,3 +100,22 @@ def test_members_may_not_import(session):
     with pytest.raises(Exception, match="Only the owner and managers"):
         csv_import.import_members(session, actor=member, org_id=org.id,
                                   data="name,email\nA,a@example.com")
+
+
+def test_an_upload_is_read_only_as_far_as_the_size_limit():
+    """The import handler reads at most MAX_BYTES + 1 bytes of an upload, so a huge file sent
+    by any client (the permission check comes after the read) never sits in memory whole; the
+    service then refuses it as too large."""
+    import asyncio
+    import io
+
+    from starlette.datastructures import UploadFile
+
+    from membersync_app.state.org_import import read_upload
+
+    huge = UploadFile(io.BytesIO(b"name,email\n" + b"x" * (3 * csv_import.MAX_BYTES)))
+    data = asyncio.run(read_upload(huge))
+    assert len(data) == csv_import.MAX_BYTES + 1
+    with pytest.raises(csv_import.CsvErrors) as refused:
+        csv_import.parse_csv(data)
+    assert "larger than" in refused.value.problems[0][1]

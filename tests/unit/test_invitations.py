@@ -205,3 +205,15 @@ def test_invite_permission_follows_the_access_tab(session):
     with pytest.raises(ServiceError, match="Managers of this organization may not"):
         invitations.invite(session, actor=manager, org_id=org.id, emails="a@example.com",
                            role="member")
+
+
+@pytest.mark.parametrize("page", [2, 10**6, 10**30])
+def test_an_invitations_page_past_the_end_shows_the_last_page(session, page):
+    """A client may send any page number (the Invitations pager does not cap it); a huge one
+    used to overflow the database's OFFSET instead of showing a page."""
+    org = make_org(session)
+    for _ in range(3):
+        make_invitation(session, org)
+    result = invitations.list_open_invitations(
+        session, actor=session.get(User, org.owner_id), org_id=org.id, page=page, page_size=2)
+    assert (result.page, result.total, len(result.rows)) == (2, 3, 1)

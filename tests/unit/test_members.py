@@ -305,3 +305,15 @@ def test_expired_organization_is_read_only(session):
         members.add_member(session, actor=owner, org_id=org.id, name="X", email="x@example.com",
                            role="member")
     assert members.list_members(session, actor=owner, org_id=org.id).total == 1
+
+
+@pytest.mark.parametrize("page", [2, 10**6, 10**30])
+def test_a_page_past_the_end_shows_the_last_page(session, page):
+    """A client may send any page number; a huge one used to overflow the database's OFFSET
+    (OverflowError on SQLite, DataError on PostgreSQL) instead of showing a page."""
+    org = make_org(session)
+    owner = session.get(User, org.owner_id)
+    for _ in range(3):
+        make_membership(session, org)
+    result = members.list_members(session, actor=owner, org_id=org.id, page=page, page_size=2)
+    assert (result.page, result.total, len(result.rows)) == (2, 4, 2)

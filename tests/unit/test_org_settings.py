@@ -98,3 +98,22 @@ def test_outsider_sees_no_overview(session):
     org = make_org(session)
     with pytest.raises(ServiceError):
         org_settings.overview(session, actor=make_user(session), org_id=org.id)
+
+
+def test_rename_cannot_take_another_organizations_title(session):
+    """Titles are unique ignoring case (docs/decisions.md), as the admin form checks; the
+    dashboard rename must not let an owner pass their organization off as another one."""
+    other = make_org(session, title="Acme Corporation")
+    org = make_org(session, title="Small Shop", seat_count=3)
+    owner = session.get(User, org.owner_id)
+    events = len(session.exec(select(AuditEvent)).all())
+    with pytest.raises(FieldErrors) as refused:
+        org_settings.update_settings(session, actor=owner, org_id=org.id,
+                                     title=" acme  CORPORATION ", seat_count=3)
+    assert "already exists" in refused.value.errors["title"]
+    assert (org.title, other.title) == ("Small Shop", "Acme Corporation")
+    assert len(session.exec(select(AuditEvent)).all()) == events
+    # Its own title in another case is fine.
+    org_settings.update_settings(session, actor=owner, org_id=org.id, title="SMALL shop",
+                                 seat_count=3)
+    assert org.title == "SMALL shop"
