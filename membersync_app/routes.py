@@ -41,7 +41,13 @@ def login_with_next(path: str) -> str:
 
 
 def safe_next(path: str | None, default: str) -> str:
-    """Only a local path may follow sign-in, never another site ("//evil.example")."""
-    if path and path.startswith("/") and not path.startswith("//"):
+    """Only a local path may follow sign-in, never another site ("//evil.example", "/\\evil")."""
+    if (
+        path
+        and path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and path.isprintable()
+    ):
         return path
     return default

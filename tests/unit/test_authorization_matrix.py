@@ -385,7 +385,8 @@ CASES = [
                  id=f"{kind.name}-{call.name}-{org_state}-{'allowed' if expected else 'refused'}")
     for call in CALLS
     for kind in ACTORS
-    for org_state in ORG_STATES
+    # Staff-only work does not depend on the organization: one organization state is enough.
+    for org_state in (ORG_STATES[:1] if call.rule is STAFF else ORG_STATES)
     for expected in [call.rule.allows(kind, org_state)]
 ]
 
