@@ -27,6 +27,26 @@ def _sort_header(label: str, column: str) -> rx.Component:
     )
 
 
+def _confirm_removal(trigger: rx.Component, question, on_confirm) -> rx.Component:
+    """Removal frees a seat and ends the person's access at once: ask before doing it."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove from the organization?"),
+            rx.alert_dialog.description(question),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("Yes, remove", color_scheme="red", on_click=on_confirm)
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+        ),
+    )
+
+
 def _row_actions(row: MemberItem) -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -41,8 +61,11 @@ def _row_actions(row: MemberItem) -> rx.Component:
         ),
         rx.cond(
             ~row.is_owner & OrgPageState.can_remove,
-            rx.button("Remove", size="1", variant="soft", color_scheme="red",
-                      on_click=S.remove_one(row.membership_id)),
+            _confirm_removal(
+                rx.button("Remove", size="1", variant="soft", color_scheme="red"),
+                row.name + " loses the seat and the access it gives, at once.",
+                S.remove_one(row.membership_id),
+            ),
         ),
         rx.cond(
             row.is_manager & OrgPageState.can_transfer,
@@ -88,8 +111,12 @@ def _bulk_bar() -> rx.Component:
                 rx.button("Demote selected to member", size="1", on_click=S.demote_selected),
             )),
             rx.cond(OrgPageState.can_remove,
-                    rx.button("Remove selected", size="1", color_scheme="red",
-                              on_click=S.remove_selected)),
+                    _confirm_removal(
+                        rx.button("Remove selected", size="1", color_scheme="red"),
+                        S.selected.length().to_string()
+                        + " selected members lose their seats and the access they give, at once.",
+                        S.remove_selected,
+                    )),
             spacing="2",
             align="center",
             aria_label="Manage Members",

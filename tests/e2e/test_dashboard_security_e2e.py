@@ -37,6 +37,7 @@ def test_manager_of_a_calling_handlers_with_b_ids_changes_nothing(page, app_url,
     page.goto(f"{app_url}/dashboard/org/{org_a.id}")
     row = page.locator("#members-table tr", has_text="Alice A")
     row.get_by_role("button", name="Remove").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Yes, remove").click()
     expect(page.locator("#members-error")).to_contain_text("not in this organization")
     expect(row).to_be_visible()
     with uow() as session:
