@@ -33,11 +33,13 @@ from pathlib import Path
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, create_engine, event, func, make_url, pool, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, or_, pool, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from membersync_app.db import make_engine, unit_of_work
 from membersync_app.models import (
+    MAX_SEAT_COUNT,
     Course,
     CourseProgress,
     Invitation,
@@ -65,6 +67,8 @@ from membersync_app.services import (
 )
 
 SMALL_ORG = 100
+MAX_MEMBERS = 98_000  # + 1% invitations + the members add_members adds <= MAX_SEAT_COUNT
+MAX_RUNS = 300
 FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea",
          "Mo", "Nia", "Otto", "Pia", "Quin", "Rui", "Sol", "Tao", "Uma", "Vic", "Wen", "Xia",
          "Yves", "Zoe"]
@@ -210,7 +214,7 @@ def build_world(engine: Engine, big: int) -> World:
             session.add(owner)
             session.flush()
             org, people, progress = _org(session, title=f"{label.capitalize()} Org", owner=owner,
-                                         size=size, seat_count=100_000, **common)
+                                         size=size, seat_count=MAX_SEAT_COUNT, **common)
             for n in range(3):  # owners often run a few organizations
                 _, side_people, side_progress = _org(
                     session, title=f"{label.capitalize()} Side Org {n}", owner=owner, size=10,
@@ -361,8 +365,6 @@ def explain(engine: Engine, target: Target, names: list[str]) -> None:
 PROPOSED_INDEXES = {
     "users (lower(username)), unique":
         "CREATE UNIQUE INDEX ix_users_username_lower ON users (lower(username))",
-    "users (lower(full_name), id)":
-        "CREATE INDEX ix_users_full_name_lower ON users (lower(full_name), id)",
 }
 
 
@@ -375,9 +377,6 @@ def _sign_in_lookup(session, _actor, target):
 WHAT_IF_CALLS: dict[str, Call] = {
     "users.find_by_login (sign-in lookup)": _sign_in_lookup,
     "members.add_members (one more)": CALLS["members.add_members (one more)"],
-    "list_members: first page (by name)": CALLS["list_members: first page (by name)"],
-    "list_members: sort name, descending": CALLS["list_members: sort name, descending"],
-    "list_members: last page (by name)": CALLS["list_members: last page (by name)"],
 }
 
 
@@ -401,6 +400,34 @@ def _last_page_query(target: Target, *, from_the_end: bool):
     return query.order_by(name.asc(), Membership.id).offset(offset).limit(members.PAGE_SIZE)
 
 
+def _search_conditions(target: Target):
+    pattern = f"%{SEARCH_TERM}%"
+    return [Membership.organization_id == target.org_id,
+            or_(func.lower(User.full_name).like(pattern), User.email.like(pattern),
+                func.lower(User.username).like(pattern))]
+
+
+def _search_two_queries(session, _actor, target):
+    """What list_members runs for a search: a count, then the page (two passes)."""
+    conditions = _search_conditions(target)
+    total = session.exec(select(func.count()).select_from(Membership)
+                         .join(User, User.id == Membership.user_id).where(*conditions)).one()
+    rows = session.exec(select(Membership, User).join(User, User.id == Membership.user_id)
+                        .where(*conditions).order_by(members.SORT_COLUMNS["name"], Membership.id)
+                        .limit(members.PAGE_SIZE)).all()
+    return total, rows
+
+
+def _search_one_query(session, _actor, target):
+    """The same page and total in one pass: count(*) OVER () on every row of the page."""
+    rows = session.exec(select(Membership, User, func.count().over())
+                        .join(User, User.id == Membership.user_id)
+                        .where(*_search_conditions(target))
+                        .order_by(members.SORT_COLUMNS["name"], Membership.id)
+                        .limit(members.PAGE_SIZE)).all()
+    return (rows[0][2] if rows else 0), rows
+
+
 def _query_call(make_query):
     def call(session, _actor, target):
         return session.exec(make_query(target)).all()
@@ -414,7 +441,32 @@ QUERY_VARIANTS: list[tuple[str, Call, Call]] = [
     ("last page by name",
      _query_call(lambda t: _last_page_query(t, from_the_end=False)),
      _query_call(lambda t: _last_page_query(t, from_the_end=True))),
+    (f"search '{SEARCH_TERM}': total and first page", _search_two_queries, _search_one_query),
 ]
+
+
+PLAN_CALLS = ["list_members: first page (by name)", "list_members: sort role",
+              f"list_members: search '{SEARCH_TERM}'", "seats.seats_used"]
+
+
+def _what_if_custom_plans(engine: Engine, world: World, runs: int) -> None:
+    """psycopg prepares a statement on its 5th run on a connection; PostgreSQL may then reuse
+    one generic plan for every organization id, sized for an average organization. Compare
+    with a connection that always plans for the actual id."""
+    custom = create_engine(engine.url, pool_pre_ping=True,
+                           connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
+    try:
+        print("\nPostgreSQL plan cache (median ms; warm-up of 6 runs, so statements are prepared)")
+        print(f"{'call':44} {'default: small':>15} {'big':>8} {'custom plans: small':>20} "
+              f"{'big':>8}")
+        for name in PLAN_CALLS:
+            default = time_call(engine, CALLS[name], [world.small, world.big], runs, warmup=6)
+            forced = time_call(custom, CALLS[name], [world.small, world.big], runs, warmup=6)
+            print(f"{name:44} {statistics.median(default[0]):15.2f} "
+                  f"{statistics.median(default[1]):8.2f} {statistics.median(forced[0]):20.2f} "
+                  f"{statistics.median(forced[1]):8.2f}")
+    finally:
+        custom.dispose()
 
 
 def what_if(engine: Engine, world: World, runs: int) -> None:
@@ -430,6 +482,9 @@ def what_if(engine: Engine, world: World, runs: int) -> None:
         (before, after) = time_call(engine, now, [world.big], runs)[0], time_call(
             engine, proposed, [world.big], runs)[0]
         print(f"{name:44} {statistics.median(before):9.2f} {statistics.median(after):9.2f}")
+
+    if engine.dialect.name == "postgresql":
+        _what_if_custom_plans(engine, world, runs)
 
     before = medians(WHAT_IF_CALLS)
     with engine.begin() as connection:
@@ -462,6 +517,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.database_url and args.database_url.startswith("sqlite"):
         parser.error("--database-url is for PostgreSQL; SQLite is the default")
+    # The big organization holds its members, 1% pending invitations and the members the
+    # add_members runs add, within the largest seat count there is.
+    if not SMALL_ORG <= args.members <= MAX_MEMBERS:
+        parser.error(f"--members must be from {SMALL_ORG} to {MAX_MEMBERS:,}")
+    if not 1 <= args.runs <= MAX_RUNS:
+        parser.error(f"--runs must be from 1 to {MAX_RUNS}")
+    if args.database_url:
+        probe = create_engine(args.database_url, poolclass=pool.NullPool,
+                              connect_args={"connect_timeout": 5})
+        try:
+            with probe.connect():
+                pass
+        except OperationalError as error:
+            parser.exit(1, f"no PostgreSQL server answers at {args.database_url}: "
+                           f"{str(error).splitlines()[0]}\n")
+        finally:
+            probe.dispose()
 
     with scratch_database(args.database_url) as url:
         engine = make_engine(url)

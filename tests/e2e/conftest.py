@@ -4,6 +4,8 @@ The app is built and started once per test session on a free port, with a tempor
 database migrated by alembic. Tests create what they need in that database through the same
 factories as the unit tests (the app reads the database on every event, so nothing is cached),
 then drive Chromium and assert what a person sees and what the database holds.
+`start_app(env_overrides, tmp)` starts another instance the same way with other settings
+(test_scale_out_e2e.py: PostgreSQL, Redis, three workers).
 """
 
 import os
