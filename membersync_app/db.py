@@ -18,7 +18,12 @@ def make_engine(url: str) -> Engine:
     the writes that follow them are serialized, as row locks do on PostgreSQL.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # A plan per execution: a generic plan cached for a 100-member organization is a bad
+        # plan for a 100,000-member one (measured in bench/members_at_scale.py).
+        return create_engine(
+            url, pool_pre_ping=True,
+            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        )
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .timeutil import utcnow
@@ -9,6 +10,11 @@ from .timeutil import utcnow
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = (
+        # Sign-in and "is this username taken" compare lower-cased usernames: this index serves
+        # those lookups and stops "Ann" and "ann" from both existing.
+        Index("uq_users_username_lower", text("lower(username)"), unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=150, unique=True, index=True)
