@@ -61,7 +61,13 @@ def dashboard_page() -> rx.Component:
                 rx.table.body(rx.foreach(DashboardState.orgs, _org_row)),
                 width="100%",
             ),
-            rx.text("You do not own or manage any organization yet.", id="no-orgs"),
+            rx.text(
+                "You do not own or manage any organization yet. Your courses and licenses are "
+                "on ",
+                rx.link("My access", href=routes.MY_ACCESS),
+                ".",
+                id="no-orgs",
+            ),
         ),
         title="MemberSync Group Dashboard",
     )

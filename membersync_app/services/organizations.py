@@ -22,6 +22,17 @@ class ManagedOrgRow:
     expired: bool
 
 
+def manages_any(session: Session, actor: User) -> bool:
+    """Whether the actor owns or manages an organization (an active membership)."""
+    return session.exec(
+        select(Membership.id).where(
+            Membership.user_id == actor.id,
+            Membership.role.in_([Role.OWNER, Role.MANAGER]),
+            Membership.status == MembershipStatus.ACTIVE,
+        ).limit(1)
+    ).first() is not None
+
+
 def list_managed(session: Session, actor: User | None) -> list[ManagedOrgRow]:
     """The organizations the actor owns or manages (active membership), with seats used."""
     actor = require_signed_in(actor)

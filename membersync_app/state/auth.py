@@ -21,21 +21,21 @@ class LoginState(AppState):
         try:
             with unit_of_work() as session:
                 token, user = auth.sign_in(session, login, password)
+                landing = self._landing_path(session, user)
         except ServiceError as error:
             self.error = error.message
             return rx.set_value(PASSWORD_INPUT_ID, "")
         self.error = ""
         self.session_token = token
         self._show_viewer(user)
-        default = routes.ADMIN if user.is_staff else routes.DASHBOARD
-        return rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), default))
+        return rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), landing))
 
     @rx.event
     def load(self):
         """Open /login: a signed-in visitor goes straight on."""
         self.error = ""
-        with self.unit() as (_session, user):
+        with self.unit() as (session, user):
             self._show_viewer(user)
-        if user is not None:
-            return rx.redirect(routes.ADMIN if user.is_staff else routes.DASHBOARD)
+            if user is not None:
+                return rx.redirect(self._landing_path(session, user))
         return None

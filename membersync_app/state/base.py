@@ -9,7 +9,7 @@ from sqlmodel import Session
 from .. import routes
 from ..db import unit_of_work
 from ..models import User
-from ..services import auth
+from ..services import auth, organizations
 
 SESSION_COOKIE_MAX_AGE = int(auth.SESSION_LIFETIME.total_seconds())
 
@@ -42,6 +42,24 @@ class AppState(rx.State):
     def _here(self) -> str:
         url = self.router.url
         return f"{url.path}?{url.query}" if url.query else url.path
+
+    @staticmethod
+    def _landing_path(session: Session, user: User) -> str:
+        """Where a person works: staff the back office, owners and managers the Group
+        Dashboard, members their own access."""
+        if user.is_staff:
+            return routes.ADMIN
+        if organizations.manages_any(session, user):
+            return routes.DASHBOARD
+        return routes.MY_ACCESS
+
+    @rx.event
+    def go_home(self):
+        """on_load of "/": signed-out visitors sign in, everyone else goes where they work."""
+        with self.unit() as (session, user):
+            self._show_viewer(user)
+            target = self._landing_path(session, user) if user else routes.LOGIN
+        return rx.redirect(target)
 
     @rx.event
     def guard_signed_in(self):

@@ -1,7 +1,7 @@
 """Sign-in as a person does it: staff, owner, wrong password, sign out."""
 
 from conftest import at, sign_in
-from factories import make_org, make_staff, make_user
+from factories import make_membership, make_org, make_staff, make_user
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -81,3 +81,16 @@ def test_sign_out_ends_the_session_for_good(page, app_url, uow, browser):
     stolen.goto(f"{app_url}/dashboard")
     expect(stolen).to_have_url(at(app_url, "/login?next=/dashboard"))
     other.close()
+
+
+def test_a_member_lands_on_my_access_and_home_sends_them_back_there(page, app_url, uow):
+    with uow() as session:
+        member = make_user(session, password=PASSWORD)
+        org = make_org(session)
+        make_membership(session, org, member)
+    sign_in(page, app_url, member.username, PASSWORD)
+    expect(page).to_have_url(at(app_url, "/my"))
+    page.goto(f"{app_url}/")
+    expect(page).to_have_url(at(app_url, "/my"))
+    page.goto(f"{app_url}/dashboard")
+    expect(page.locator("#no-orgs").get_by_role("link", name="My access")).to_be_visible()
