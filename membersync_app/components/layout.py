@@ -14,7 +14,7 @@ def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.link(
-                rx.heading("MemberSync", size="5", as_="p"), href=routes.DASHBOARD, underline="none"
+                rx.text("MemberSync", size="5", weight="bold"), href=routes.DASHBOARD, underline="none"
             ),
             rx.cond(
                 AppState.viewer_signed_in,
