@@ -14,7 +14,9 @@ def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.link(
-                rx.text("MemberSync", size="5", weight="bold"), href=routes.DASHBOARD, underline="none"
+                rx.text("MemberSync", size="5", weight="bold"),
+                href=routes.DASHBOARD,
+                underline="none",
             ),
             rx.cond(
                 AppState.viewer_signed_in,
