@@ -71,12 +71,16 @@ class PasswordLinkView:
     username: str = ""
 
 
-def _find(session: Session, token: str) -> tuple[PasswordSetToken | None, User | None]:
+def _find(
+    session: Session, token: str, *, lock: bool = False
+) -> tuple[PasswordSetToken | None, User | None]:
+    """The link's row (locked when `lock`: two submits of one link must not both pass)."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None, None
-    row = session.exec(
-        select(PasswordSetToken).where(PasswordSetToken.token_hash == hash_token(token))
-    ).first()
+    query = select(PasswordSetToken).where(PasswordSetToken.token_hash == hash_token(token))
+    if lock:
+        query = query.with_for_update()
+    row = session.exec(query).first()
     if row is None:
         return None, None
     return row, session.get(User, row.user_id)
@@ -97,7 +101,7 @@ def inspect_password_link(session: Session, token: str) -> PasswordLinkView:
 
 def set_password_with_link(session: Session, *, token: str, password: str, confirm: str) -> User:
     """Set the password of the link's account; the link is used up and other sessions end."""
-    row, user = _find(session, token)
+    row, user = _find(session, token, lock=True)
     view = inspect_password_link(session, token)
     if not view.valid or row is None or user is None:
         raise ServiceError(view.message or LINK_UNKNOWN)

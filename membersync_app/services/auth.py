@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from ..models import AuthSession, User, utcnow
@@ -78,11 +78,9 @@ def sign_out(session: Session, token: str | None) -> None:
 
 def revoke_all_sessions(session: Session, user_id: int) -> int:
     """End every open session of a user (deactivation, password reset)."""
-    open_sessions = session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-    ).all()
-    now = utcnow()
-    for auth_session in open_sessions:
-        auth_session.revoked_at = now
-        session.add(auth_session)
-    return len(open_sessions)
+    result = session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount

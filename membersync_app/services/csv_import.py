@@ -92,6 +92,11 @@ def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def check_may_import(session: Session, *, actor: User | None, org_id: int) -> None:
+    """Refuse before an upload is even read when the actor may not import into this org."""
+    access_org(session, actor, org_id, Action.ADD_MEMBERS)
+
+
 def import_steps(
     session: Session, *, actor: User | None, org_id: int, data: Any
 ) -> Iterator[ImportProgress]:

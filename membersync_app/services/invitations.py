@@ -78,6 +78,14 @@ def _queue_invitation_mail(
                       subject=f"You are invited to {org.title} on MemberSync", body=body).id
 
 
+def deactivated_emails(session: Session, emails: list[str]) -> set[str]:
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(User.email).where(User.email.in_(emails), User.is_active.is_(False))
+    ).all())
+
+
 def invite(
     session: Session, *, actor: User | None, org_id: int, emails: Any, role: Any
 ) -> InviteResult:
@@ -105,6 +113,9 @@ def invite(
                     for email in sorted(member_emails(session, access.org.id, cleaned)))
     problems.extend(f"{email} already has a pending invitation (resend it instead)."
                     for email in sorted(pending_invitation_emails(session, access.org.id, cleaned)))
+    # An invitation to a deactivated account could never be accepted, yet would hold a seat.
+    problems.extend(f"The account of {email} is deactivated; ask staff to reactivate it."
+                    for email in sorted(deactivated_emails(session, cleaned)))
     if problems:
         raise ServiceError(" ".join(problems), "emails")
     if new_role == Role.MANAGER and not access.may(actor, Action.CHANGE_ROLES):

@@ -70,15 +70,19 @@ def decide(
     org_type: OrganizationType,
     expired: bool,
 ) -> Decision:
-    """The rule table. Pure: no database, so every case is unit-tested directly."""
+    """The rule table. Pure: no database, so every case is unit-tested directly.
+
+    An expired organization is read-only on the dashboard for everyone, staff included (DESIGN.md
+    invariant 5); staff change it through the back office (a new expiry date, for instance).
+    """
+    if expired and action not in READ_ONLY_ACTIONS:
+        return Decision(False, "This organization has expired; it is read-only.")
     if is_staff:
         return ALLOW
     if role is None or role == Role.MEMBER:
         return Decision(False, "Only the owner and managers of this organization may do that.")
     if status != MembershipStatus.ACTIVE:
         return Decision(False, "Your membership of this organization is blocked.")
-    if expired and action not in READ_ONLY_ACTIONS:
-        return Decision(False, "This organization has expired; it is read-only.")
     if role == Role.OWNER:
         return ALLOW
     if action not in MANAGER_FLAGS:

@@ -1,6 +1,8 @@
 """Import CSV: upload a file (name, email, role); every row is checked first, problems are listed
 by row number, then all rows are added in one transaction or none, with progress shown."""
 
+import asyncio
+
 import reflex as rx
 from pydantic import BaseModel
 
@@ -16,8 +18,7 @@ UPLOAD_ID = "csv-upload"
 
 async def read_upload(file: rx.UploadFile) -> bytes:
     """At most one byte more than an import may have: enough for the service to refuse a file
-    that is too large, without holding a huge upload in memory (any client, even a signed-out
-    one, can send a file to this handler; the permission check comes after the read)."""
+    that is too large, without holding a huge upload in memory."""
     return await file.read(csv_import.MAX_BYTES + 1)
 
 
@@ -53,6 +54,12 @@ class OrgImportState(OrgPageState):
         if not files:
             self.import_error = "Choose a CSV file."
             return
+        try:  # any client can send a file here: check who it is before reading a byte
+            with self.unit() as (session, user):
+                csv_import.check_may_import(session, actor=user, org_id=self._org_id)
+        except ServiceError as error:
+            self.import_error = error.message
+            return
         data = await read_upload(files[0])
         self.import_running, self.import_done, self.import_total = True, 0, 0
         self.import_phase = "Reading the file…"
@@ -82,7 +89,8 @@ class OrgImportState(OrgPageState):
         self.import_phase = ""
         if result is None:
             return
-        report = mail.deliver(unit_of_work, result.message_ids)
+        # SMTP may be slow: deliver in a worker thread so the server keeps serving other events.
+        report = await asyncio.to_thread(mail.deliver, unit_of_work, result.message_ids)
         count = len(result.memberships)
         self.import_notice = (f"Imported {count} member{'s' if count != 1 else ''}. "
                               + report.summary()).strip()

@@ -217,3 +217,14 @@ def test_an_invitations_page_past_the_end_shows_the_last_page(session, page):
     result = invitations.list_open_invitations(
         session, actor=session.get(User, org.owner_id), org_id=org.id, page=page, page_size=2)
     assert (result.page, result.total, len(result.rows)) == (2, 3, 1)
+
+
+def test_a_deactivated_account_cannot_be_invited_and_takes_no_seat(session):
+    org = make_org(session, seat_count=3)
+    gone = make_user(session, is_active=False)
+    with pytest.raises(ServiceError, match="deactivated") as refused:
+        invitations.invite(session, actor=owner_of(session, org), org_id=org.id,
+                           emails=f"fresh@example.com, {gone.email}", role="member")
+    assert refused.value.field == "emails"
+    assert seats_used(session, org.id) == 0
+    assert session.exec(select(Invitation).where(Invitation.organization_id == org.id)).all() == []
