@@ -4,16 +4,11 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A person's role in one organization. Ordered from most to least powerful."""
+    """A person's role in one organization."""
 
     OWNER = "owner"
     MANAGER = "manager"
     MEMBER = "member"
-
-    @property
-    def rank(self) -> int:
-        """Higher rank wins when two memberships meet (merges)."""
-        return {Role.OWNER: 3, Role.MANAGER: 2, Role.MEMBER: 1}[self]
 
 
 class MembershipStatus(StrEnum):

@@ -70,16 +70,6 @@ def _license_grants(user_id: int):
     return union(via_seat, via_role).subquery()
 
 
-def course_ids(session: Session, user_id: int) -> set[int]:
-    grants = _course_grants(user_id)
-    return set(session.exec(select(grants.c.item_id).distinct()).all())
-
-
-def license_ids(session: Session, user_id: int) -> set[int]:
-    grants = _license_grants(user_id)
-    return set(session.exec(select(grants.c.item_id).distinct()).all())
-
-
 def has_course(session: Session, user_id: int, course_id: int) -> bool:
     grants = _course_grants(user_id)
     return session.exec(

@@ -51,7 +51,6 @@ class OrgRow:
     title: str
     type_name: str
     owner_username: str
-    owner_name: str
     owner_email: str
     seats_used: int
     seat_count: int
@@ -145,7 +144,7 @@ def list_organizations(
     return Page(
         rows=[
             OrgRow(id=org.id, title=org.title, type_name=type_name, owner_username=owner.username,
-                   owner_name=owner.full_name, owner_email=owner.email, seats_used=used[org.id],
+                   owner_email=owner.email, seats_used=used[org.id],
                    seat_count=org.seat_count, expires_at=org.expires_at, expired=is_expired(org))
             for org, type_name, owner in rows
         ],

@@ -60,7 +60,6 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("member1", "member-demo-1", "Max Member", "member1@example.com",
                 "member of Acme Logistics and Pilot Group"),
 )
-DEMO_PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 
 DEFAULT_MEMBERS_PER_ORG = 6
 MAX_MEMBERS_PER_ORG = 10_000

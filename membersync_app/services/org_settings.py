@@ -130,7 +130,3 @@ def add_seats(session: Session, *, actor: User | None, org_id: int, count: Any) 
                  seat_count=[old, org.seat_count])
     return org
 
-
-def viewer_may(overview_: OrgOverview, action: Action) -> bool:
-    return action in overview_.allowed
-
