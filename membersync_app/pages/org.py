@@ -152,8 +152,15 @@ def _seats_section() -> rx.Component:
                 notice(s.add_seats_notice, "add-seats-notice"),
                 on_submit=s.submit_add_seats,
             ),
-            rx.text("Only the owner can change the number of seats of this organization.",
-                    size="2", id="no-seat-controls"),
+            rx.text(
+                rx.cond(
+                    OrgPageState.expired,
+                    "This organization has expired; its seats cannot change.",
+                    "Only the owner can change the number of seats of this organization.",
+                ),
+                size="2",
+                id="no-seat-controls",
+            ),
         ),
         spacing="3",
         width="100%",

@@ -8,6 +8,7 @@ the demo works offline. A failed SMTP send never undoes the change: the row stay
 `delivered=False` and the caller tells the user.
 """
 
+import asyncio
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
@@ -98,6 +99,14 @@ def deliver(
                 row.delivered = True
                 session.add(row)
     return report
+
+
+async def deliver_async(
+    uow: Callable[[], AbstractContextManager[Session]], message_ids: Iterable[int]
+) -> DeliveryReport:
+    """`deliver` in a worker thread: an SMTP server that is slow to answer must not stall every
+    other browser served by the same event loop."""
+    return await asyncio.to_thread(deliver, uow, list(message_ids))
 
 
 def _send_smtp(settings: SmtpSettings, message: OutboxMessage) -> None:

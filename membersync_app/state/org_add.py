@@ -110,7 +110,7 @@ class OrgAddState(OrgPageState):
             self._show_refusal(error)
             await self._refresh_header_only()
             return
-        report = mail.deliver(unit_of_work, result.message_ids)
+        report = await mail.deliver_async(unit_of_work, result.message_ids)
         count = len(result.memberships)
         notice = f"Added {count} member{'s' if count != 1 else ''}."
         if result.created_accounts:
@@ -130,7 +130,7 @@ class OrgAddState(OrgPageState):
             self._show_refusal(error)
             await self._refresh_header_only()
             return
-        report = mail.deliver(unit_of_work, result.message_ids)
+        report = await mail.deliver_async(unit_of_work, result.message_ids)
         count = len(result.invitations)
         self.add_open = False
         await self._after_change(

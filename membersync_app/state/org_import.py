@@ -1,8 +1,6 @@
 """Import CSV: upload a file (name, email, role); every row is checked first, problems are listed
 by row number, then all rows are added in one transaction or none, with progress shown."""
 
-import asyncio
-
 import reflex as rx
 from pydantic import BaseModel
 
@@ -89,8 +87,7 @@ class OrgImportState(OrgPageState):
         self.import_phase = ""
         if result is None:
             return
-        # SMTP may be slow: deliver in a worker thread so the server keeps serving other events.
-        report = await asyncio.to_thread(mail.deliver, unit_of_work, result.message_ids)
+        report = await mail.deliver_async(unit_of_work, result.message_ids)
         count = len(result.memberships)
         self.import_notice = (f"Imported {count} member{'s' if count != 1 else ''}. "
                               + report.summary()).strip()

@@ -63,7 +63,7 @@ class OrgInvitationsState(OrgPageState):
             self._reload()
 
     @rx.event
-    def resend(self, invitation_id: int):
+    async def resend(self, invitation_id: int):
         self.invitations_error, self.invitations_notice = "", ""
         try:
             with self.unit() as (session, user):
@@ -73,7 +73,7 @@ class OrgInvitationsState(OrgPageState):
             self.invitations_error = error.message
             self._reload()
             return
-        report = mail.deliver(unit_of_work, [message_id])
+        report = await mail.deliver_async(unit_of_work, [message_id])
         self.invitations_notice = f"Invitation resent with a new expiry. {report.summary()}"
         self._reload()
 

@@ -1,6 +1,7 @@
 """services/mail.py: every message lands in the outbox; SMTP delivery to a real local server;
 a failed send keeps the message and the change."""
 
+import asyncio
 import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -95,3 +96,15 @@ def test_rolled_back_change_sends_nothing(uow):
         raise RuntimeError("boom")
     with uow() as session:
         assert session.exec(select(OutboxMessage)).all() == []
+
+
+def test_deliver_async_sends_through_the_configured_server(uow, smtp, monkeypatch):
+    settings, catcher = smtp
+    monkeypatch.setenv("MEMBERSYNC_SMTP_HOST", settings.host)
+    monkeypatch.setenv("MEMBERSYNC_SMTP_PORT", str(settings.port))
+    ids = invite_one(uow, "async.guest@example.com")
+    report = asyncio.run(mail.deliver_async(uow, ids))
+    assert report.delivered == ["async.guest@example.com"]
+    assert [m["To"] for m in catcher.messages] == ["async.guest@example.com"]
+    with uow() as session:
+        assert session.get(OutboxMessage, ids[0]).delivered is True
