@@ -89,6 +89,7 @@ class RunningApp:
     engine: Engine
     log_path: Path
     pid: int  # the `reflex run` process; its process group holds every worker
+    app_dir: Path  # the private copy the app was built in
 
     def log_errors(self) -> list[str]:
         """Lines the app logged as errors (tracebacks, ERROR records) so far."""
@@ -180,7 +181,7 @@ def start_app(env_overrides: Mapping[str, str], tmp: Path) -> Iterator[RunningAp
     try:
         _wait_until_serving(url, process, log_path)
         yield RunningApp(url=url, database_url=database_url, engine=engine, log_path=log_path,
-                         pid=process.pid)
+                         pid=process.pid, app_dir=app_dir)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
