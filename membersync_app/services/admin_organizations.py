@@ -13,7 +13,6 @@ from sqlalchemy import and_, case, func, literal, or_
 from sqlmodel import Session, select
 
 from ..models import (
-    Invitation,
     Membership,
     Organization,
     OrganizationType,
@@ -38,7 +37,7 @@ from .listing import (
     paginate,
 )
 from .permissions import is_expired, require_staff
-from .seats import seats_used, seats_used_by_org
+from .seats import seats_used, seats_used_by_org, seats_used_expression
 from .users import create_user, find_by_login
 from .validation import clean_name, parse_optional_date, parse_seat_count
 
@@ -76,25 +75,6 @@ class OrgForm:
 ORG_SORTS = ("title", "type", "owner", "seats", "seat_count", "expires", "expired")
 
 
-def _seats_used_column():
-    """Seats used per organization as a correlated SQL expression, for sorting by it."""
-    members = (
-        select(func.count()).where(Membership.organization_id == Organization.id,
-                                   Membership.role != Role.OWNER)
-        .correlate(Organization).scalar_subquery()
-    )
-    invitations = (
-        select(func.count()).where(
-            Invitation.organization_id == Organization.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-        .correlate(Organization).scalar_subquery()
-    )
-    return members + invitations
-
-
 def list_organizations(
     session: Session,
     actor: User | None,
@@ -129,7 +109,7 @@ def list_organizations(
             "title": func.lower(Organization.title),
             "type": func.lower(OrganizationType.name),
             "owner": func.lower(User.username),
-            "seats": _seats_used_column(),
+            "seats": seats_used_expression(),
             "seat_count": Organization.seat_count,
             "expires": func.coalesce(Organization.expires_at,
                                      literal(NEVER, Organization.expires_at.type)),

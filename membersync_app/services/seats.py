@@ -4,17 +4,29 @@ Seats used = memberships with role member or manager (active or blocked)
            + pending invitations that have not expired. The owner takes no seat.
 """
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from ..models import Invitation, Membership, Role, utcnow
+from ..models import Invitation, Membership, Organization, Role, utcnow
 from .errors import ServiceError
+
+
+def _membership_takes_seat():
+    return Membership.role != Role.OWNER
+
+
+def _invitation_holds_seat():
+    return and_(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(),
+    )
 
 
 def _membership_seats_query(org_ids: list[int]):
     return (
         select(Membership.organization_id, func.count())
-        .where(Membership.organization_id.in_(org_ids), Membership.role != Role.OWNER)
+        .where(Membership.organization_id.in_(org_ids), _membership_takes_seat())
         .group_by(Membership.organization_id)
     )
 
@@ -22,14 +34,26 @@ def _membership_seats_query(org_ids: list[int]):
 def _pending_invitations_query(org_ids: list[int]):
     return (
         select(Invitation.organization_id, func.count())
-        .where(
-            Invitation.organization_id.in_(org_ids),
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
+        .where(Invitation.organization_id.in_(org_ids), _invitation_holds_seat())
         .group_by(Invitation.organization_id)
     )
+
+
+def seats_used_expression():
+    """Seats used as a SQL expression correlated to `Organization`, to sort a list by it."""
+    members = (
+        select(func.count())
+        .where(Membership.organization_id == Organization.id, _membership_takes_seat())
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    invitations = (
+        select(func.count())
+        .where(Invitation.organization_id == Organization.id, _invitation_holds_seat())
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    return members + invitations
 
 
 def seats_used_by_org(session: Session, org_ids: list[int]) -> dict[int, int]:
