@@ -37,7 +37,12 @@ from .listing import (
     paginate,
 )
 from .permissions import is_expired, require_staff
-from .seats import seats_used, seats_used_by_org, seats_used_expression
+from .seats import (
+    require_seat_count_floor,
+    seats_used,
+    seats_used_by_org,
+    seats_used_expression,
+)
 from .users import create_user, find_by_login
 from .validation import clean_name, parse_optional_date, parse_seat_count
 
@@ -222,12 +227,10 @@ def update_organization(
                                    seat_count=seat_count, org_type_id=org_type_id,
                                    seat_type_id=seat_type_id)
     if "seat_count" in values:
-        in_use = seats_used(session, org.id)
-        if values["seat_count"] < in_use:
-            errors["seat_count"] = (
-                f"Seat count cannot be below the {in_use} seats in use "
-                "(members, managers and pending invitations)."
-            )
+        try:
+            require_seat_count_floor(session, org.id, values["seat_count"])
+        except ServiceError as error:
+            errors["seat_count"] = error.message
     if errors:
         raise FieldErrors(errors)
     changes = apply_changes(org, values)

@@ -17,7 +17,7 @@ from ..models import MAX_SEAT_COUNT, Organization, User
 from . import audit
 from .errors import FieldErrors, ServiceError
 from .permissions import Action, access_org, is_expired
-from .seats import seats_used
+from .seats import require_seat_count_floor, seats_used
 from .validation import clean_name, parse_seat_count, parse_whole_number
 
 
@@ -46,16 +46,6 @@ def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOvervie
         expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
         allowed=frozenset(a for a in Action if access.may(actor, a)),
     )
-
-
-def _seat_count_floor(session: Session, org: Organization, new_count: int, field: str) -> None:
-    used = seats_used(session, org.id)
-    if new_count < used:
-        raise ServiceError(
-            f"{used} seats are in use, so the seat count cannot go below {used}. "
-            "Remove members or revoke invitations first.",
-            field,
-        )
 
 
 def _title_taken(session: Session, title: str, own_id: int) -> bool:
@@ -91,7 +81,7 @@ def update_settings(
         if new_count != org.seat_count:
             if not access.may(actor, Action.MANAGE_SEATS):
                 raise ServiceError("You may not change the seat count here.", "seat_count")
-            _seat_count_floor(session, org, new_count, "seat_count")
+            require_seat_count_floor(session, org.id, new_count, "seat_count")
     except ServiceError as error:
         errors["seat_count"] = error.message
     if errors:

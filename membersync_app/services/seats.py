@@ -71,6 +71,19 @@ def seats_used(session: Session, org_id: int) -> int:
     return seats_used_by_org(session, [org_id])[org_id]
 
 
+def require_seat_count_floor(
+    session: Session, org_id: int, new_count: int, field: str = "seat_count"
+) -> None:
+    """Refuse a seat count below the seats in use (invariant 4). Call with the row locked."""
+    used = seats_used(session, org_id)
+    if new_count < used:
+        raise ServiceError(
+            f"{used} seats are in use, so the seat count cannot go below {used}. "
+            "Remove members or revoke invitations first.",
+            field,
+        )
+
+
 def require_free_seats(
     session: Session, org_id: int, seat_count: int, needed: int, field: str = ""
 ) -> None:

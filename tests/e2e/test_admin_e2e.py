@@ -267,7 +267,8 @@ def test_refusals_say_why_and_keep_what_was_typed_and_lists_page(page, app_url, 
     expect(page.get_by_text("3 seats are in use now.")).to_be_visible()
     page.get_by_label("Seat count").fill("2")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#org-seat-count-error")).to_contain_text("below the 3 seats in use")
+    expect(page.locator("#org-seat-count-error")).to_contain_text(
+        "3 seats are in use, so the seat count cannot go below 3")
     expect(page.get_by_label("Seat count")).to_have_value("2")
     page.get_by_label("Seat count").fill("3")
     page.get_by_role("button", name="Save").click()
