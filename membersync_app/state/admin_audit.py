@@ -3,10 +3,10 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..components.data_table import PagedListMixin
 from ..services import audit_log
 from ..services.errors import ServiceError
 from .base import AppState
+from .paged_list import PagedListMixin
 
 
 class AuditItem(BaseModel):

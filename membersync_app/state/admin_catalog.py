@@ -3,10 +3,10 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..components.data_table import PagedListMixin
 from ..services import catalog
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items
 from .base import AppState
+from .paged_list import PagedListMixin
 
 # ---------------------------------------------------------------- courses
 

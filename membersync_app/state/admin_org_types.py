@@ -3,10 +3,10 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..components.data_table import PagedListMixin
 from ..services import catalog, org_types
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .base import AppState
+from .paged_list import PagedListMixin
 
 ROLES = ("owner", "manager", "member")
 # Which tab shows each field, so a refusal can say where to look.

@@ -4,11 +4,11 @@ import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..components.data_table import PagedListMixin
 from ..services import admin_organizations, catalog, org_types, users
 from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
 from .base import AppState
+from .paged_list import PagedListMixin
 
 OWNER_INPUT_ID = "org-owner"
 

@@ -3,11 +3,11 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..components.data_table import PagedListMixin
 from ..services import users
 from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
+from .paged_list import PagedListMixin
 
 RESET_PASSWORD_INPUT_ID = "reset-password"
 

@@ -3,9 +3,9 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..components.data_table import PagedListMixin
 from ..services import directory
 from .base import AppState
+from .paged_list import PagedListMixin
 
 
 class DirectoryItem(BaseModel):
