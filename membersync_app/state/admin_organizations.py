@@ -8,6 +8,7 @@ from ..services import admin_organizations, catalog, org_types, users
 from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
 from .base import AppState
+from .display import expiry_text
 from .paged_list import PagedListMixin
 
 OWNER_INPUT_ID = "org-owner"
@@ -52,7 +53,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             OrgItem(
                 id=r.id, title=r.title, type_name=r.type_name, owner=r.owner_username,
                 seats=f"{r.seats_used} / {r.seat_count}",
-                expires=r.expires_at.date().isoformat() if r.expires_at else "never",
+                expires=expiry_text(r.expires_at),
                 expired="yes" if r.expired else "no",
                 audit_href=f"{routes.ADMIN_AUDIT}?organization={r.id}",
             )

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from .. import routes
 from ..services import organizations
 from .base import AppState
+from .display import expiry_text, percent
 
 
 class OrgCard(BaseModel):
@@ -39,8 +40,8 @@ class DashboardState(AppState):
                 role=row.role.capitalize(),
                 seats_used=row.seats_used,
                 seat_count=row.seat_count,
-                seats_percent=min(100, round(100 * row.seats_used / max(row.seat_count, 1))),
-                expires=row.expires_at.date().isoformat() if row.expires_at else "never",
+                seats_percent=percent(row.seats_used, row.seat_count),
+                expires=expiry_text(row.expires_at),
                 expired=row.expired,
                 href=routes.org_page(row.id),
             )

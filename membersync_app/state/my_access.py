@@ -7,6 +7,7 @@ from .. import routes
 from ..services import access, progress
 from ..services.errors import ServiceError
 from .base import AppState
+from .display import expiry_text, percent
 
 
 class MyOrgItem(BaseModel):
@@ -46,14 +47,14 @@ class MyAccessState(AppState):
             result = access.my_access(session, actor=user)
         self.my_orgs = [
             MyOrgItem(title=o.title, role=o.role.value.capitalize(),
-                      expires=o.expires_at.date().isoformat() if o.expires_at else "never",
+                      expires=expiry_text(o.expires_at),
                       note=o.note)
             for o in result.orgs
         ]
         self.my_courses = [
             MyCourseItem(title=c.title, lessons=f"{c.lessons_completed} / {c.lesson_count}",
                          status=c.status,
-                         percent=round(100 * c.lessons_completed / max(c.lesson_count, 1)),
+                         percent=percent(c.lessons_completed, c.lesson_count),
                          via=", ".join(c.via), href=routes.course_page(c.course_id))
             for c in result.courses
         ]

@@ -8,6 +8,7 @@ from ..db import unit_of_work
 from ..services import csv_import, mail
 from ..services.csv_import import CsvErrors
 from ..services.errors import ServiceError
+from .display import percent
 from .org_members import OrgMembersState
 from .org_page import OrgPageState
 
@@ -37,7 +38,7 @@ class OrgImportState(OrgPageState):
 
     @rx.var
     def import_percent(self) -> int:
-        return round(100 * self.import_done / self.import_total) if self.import_total else 0
+        return percent(self.import_done, self.import_total)
 
     @rx.event
     def toggle_import(self):

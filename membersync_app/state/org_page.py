@@ -12,6 +12,7 @@ from ..services import org_settings
 from ..services.errors import ServiceError
 from ..services.permissions import Action
 from .base import AppState
+from .display import expiry_text, percent
 
 SECTIONS = ("members", "seats", "reports", "settings")
 
@@ -42,7 +43,7 @@ class OrgPageState(AppState):
 
     @rx.var
     def seats_percent(self) -> int:
-        return min(100, round(100 * self.seats_used / max(self.seat_count, 1)))
+        return percent(self.seats_used, self.seat_count)
 
     @rx.var
     def seats_free(self) -> int:
@@ -70,7 +71,7 @@ class OrgPageState(AppState):
         self.type_name = view.type_name
         self.seats_used = view.seats_used
         self.seat_count = view.seat_count
-        self.expires = view.expires_at.date().isoformat() if view.expires_at else "never"
+        self.expires = expiry_text(view.expires_at)
         self.expired = view.expired
         self.viewer_role = view.viewer_role
         self.can_add = Action.ADD_MEMBERS in view.allowed
