@@ -30,11 +30,6 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
         return result
 
     @rx.event
-    def load(self):
-        self._done("")
-        self._refresh()
-
-    @rx.event
     def open_new(self):
         self.f_title, self.f_lesson_count = "", "1"
         self._open_form(0)
@@ -86,11 +81,6 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
         result = catalog.list_licenses(session, user, **listing)
         self.rows = [LicenseItem(**vars(r)) for r in result.rows]
         return result
-
-    @rx.event
-    def load(self):
-        self._done("")
-        self._refresh()
 
     @rx.event
     def open_new(self):
@@ -154,11 +144,6 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
     def _load_choices(self, session, user) -> None:
         self.course_choices = choice_items(catalog.course_choices(session, user))
         self.license_choices = choice_items(catalog.license_choices(session, user))
-
-    @rx.event
-    def load(self):
-        self._done("")
-        self._refresh()
 
     @rx.event
     def open_new(self):

@@ -42,6 +42,12 @@ class AdminFormMixin(rx.State, mixin=True):
     notice: str = ""
     confirm_delete: bool = False
 
+    @rx.event
+    def load(self):
+        """Open the page: no form open, the list's current page (from PagedListMixin) fresh."""
+        self._done("")
+        self._refresh()
+
     def _open_form(self, editing_id: int) -> None:
         self.form_open = True
         self.editing_id = editing_id

@@ -55,11 +55,6 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
         self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
 
     @rx.event
-    def load(self):
-        self._done("")
-        self._refresh()
-
-    @rx.event
     def open_new(self):
         def prepare(session, user):
             self._load_choices(session, user)
