@@ -1,4 +1,5 @@
-"""The `membersync` command line (DESIGN.md §5): migrate, create-staff, demo-data, outbox.
+"""The `membersync` command line (DESIGN.md §5): migrate, create-staff, demo-data, outbox,
+unlock-account.
 
 Every subcommand works on the database named by MEMBERSYNC_DATABASE_URL and calls the same
 services as the app, each in one transaction.
@@ -21,7 +22,7 @@ from sqlmodel import select
 
 from .db import unit_of_work
 from .models import OutboxMessage, User
-from .services import users
+from .services import throttle, users
 from .services.demo import (
     DEFAULT_MEMBERS_PER_ORG,
     MAX_MEMBERS_PER_ORG,
@@ -144,6 +145,21 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_unlock_account(args: argparse.Namespace) -> int:
+    with unit_of_work() as session:
+        user = users.find_by_login(session, args.username)
+        if user is None:
+            print(f"membersync: no account has the username or e-mail “{args.username}”.",
+                  file=sys.stderr)
+            return 1
+        result = throttle.unlock_account_as_operator(session, user=user)
+    if result.was_locked:
+        print(f"Unlocked “{user.username}”: they can sign in again.")
+    else:
+        print(f"“{user.username}” was not locked: they can sign in.")
+    return 0
+
+
 class ProgressBar:
     """A one-line text progress bar on stderr: redrawn in place on a terminal, else every 10%."""
 
@@ -217,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last", type=_positive_int(10_000), default=10, metavar="N",
                    help="how many messages (default 10)")
     p.set_defaults(handler=_cmd_outbox)
+
+    p = sub.add_parser("unlock-account",
+                       help="end an account's lock-out after too many failed sign-ins")
+    p.add_argument("username", help="the account's username (or e-mail)")
+    p.set_defaults(handler=_cmd_unlock_account)
     return parser
 
 

@@ -36,7 +36,8 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = connection.get_execution_options().get("membersync_read_only", False)
+        connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -50,4 +51,19 @@ def get_engine() -> Engine:
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any exception."""
     with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@cache
+def _read_only_engine() -> Engine:
+    return get_engine().execution_options(membersync_read_only=True, postgresql_readonly=True)
+
+
+@contextmanager
+def read_only_unit(engine: Engine | None = None) -> Iterator[Session]:
+    """A transaction that only reads: on SQLite a plain deferred BEGIN, so it never waits for
+    (or holds up) the write lock; on PostgreSQL a READ ONLY transaction."""
+    bound = (engine.execution_options(membersync_read_only=True, postgresql_readonly=True)
+             if engine is not None else _read_only_engine())
+    with Session(bound, expire_on_commit=False) as session, session.begin():
         yield session

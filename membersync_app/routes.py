@@ -1,6 +1,6 @@
 """Every path of the app, and the URL builders, so no path string is typed twice."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 LOGIN = "/login"
 DASHBOARD = "/dashboard"
@@ -18,6 +18,9 @@ ADMIN_LICENSES = "/admin/licenses"
 ADMIN_ORGANIZATIONS = "/admin/organizations"
 ADMIN_USERS = "/admin/users"
 ADMIN_AUDIT = "/admin/audit"
+# Server routes (web.py), loaded as whole pages: they set or clear the HttpOnly session cookie.
+AUTH_SESSION = "/_auth/session"
+AUTH_SIGN_OUT = "/_auth/sign-out"
 
 
 def org_page(org_id: int) -> str:
@@ -34,6 +37,14 @@ def invite_link(token: str) -> str:
 
 def set_password_link(token: str) -> str:
     return f"/set-password/{token}"
+
+
+def session_link(grant: str, then: str) -> str:
+    return f"{AUTH_SESSION}?{urlencode({'grant': grant, 'next': then})}"
+
+
+def sign_out_link(then: str) -> str:
+    return f"{AUTH_SIGN_OUT}?{urlencode({'next': then})}"
 
 
 def login_with_next(path: str) -> str:

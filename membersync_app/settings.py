@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///membersync.db"
+SESSION_COOKIE = "membersync_session"
 
 
 def database_url() -> str:
@@ -12,6 +13,17 @@ def database_url() -> str:
 
 def base_url() -> str:
     return (os.environ.get("MEMBERSYNC_BASE_URL") or "http://localhost:3000").rstrip("/")
+
+
+def cookies_secure() -> bool:
+    """Session cookies only travel over HTTPS once the app is served over HTTPS."""
+    return base_url().startswith("https://")
+
+
+def listen_host() -> str:
+    """The address the server listens on: every interface by default (a server people reach
+    from other machines); 127.0.0.1 behind a reverse proxy on the same machine."""
+    return os.environ.get("MEMBERSYNC_LISTEN_HOST") or "0.0.0.0"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from membersync_app.models import (
     Visibility,
     utcnow,
 )
+from membersync_app.services import auth
+from membersync_app.services.errors import ServiceError
 from membersync_app.services.passwords import hash_password, new_token
 
 # Argon2 is slow on purpose; tests reuse one hash per password (each still verifies for real).
@@ -187,3 +189,12 @@ def make_invitation(
         revoked_at=revoked_at,
     ))
     return invitation, token
+
+
+def sign_in(session: Session, login: str, password: str) -> tuple[str, User]:
+    """Sign in as a browser does (password check, then the grant swapped for the session token);
+    a refusal raises ServiceError with the message the page would show."""
+    attempt = auth.sign_in(session, login=login, password=password, address="198.51.100.7")
+    if attempt.user is None:
+        raise ServiceError(attempt.error, "password")
+    return auth.activate_session(session, attempt.grant), attempt.user

@@ -53,9 +53,26 @@ def header() -> rx.Component:
     )
 
 
+def _follow_server_route() -> rx.Component:
+    """Loads `AppState.leave_to` as a whole page (the server sets or clears the session cookie
+    there). A refresh meta element does it without script; the link is for anyone whose
+    browser does not follow it."""
+    return rx.cond(
+        AppState.leave_to != "",
+        rx.fragment(
+            rx.el.meta(http_equiv="refresh", content="0;url=" + AppState.leave_to),
+            rx.callout(
+                rx.hstack(rx.text("One moment…"), rx.el.a("Continue", href=AppState.leave_to)),
+                icon="info", role="status", id="leaving",
+            ),
+        ),
+    )
+
+
 def page_shell(*children: rx.Component, title: str = "") -> rx.Component:
     """A page with the header and a centred main area."""
     return rx.box(
+        _follow_server_route(),
         header(),
         rx.el.main(
             rx.vstack(

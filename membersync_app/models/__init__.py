@@ -6,6 +6,7 @@ from .enums import MembershipStatus, Role, Visibility
 from .org_type import OrganizationType, RoleBenefitCourse, RoleBenefitLicense
 from .organization import MAX_SEAT_COUNT, Invitation, Job, Membership, Organization
 from .progress import CourseProgress
+from .throttle import ThrottleCounter
 from .timeutil import utcnow
 from .user import AuthSession, PasswordSetToken, User
 
@@ -30,6 +31,7 @@ __all__ = [
     "SeatType",
     "SeatTypeCourse",
     "SeatTypeLicense",
+    "ThrottleCounter",
     "User",
     "Visibility",
     "utcnow",

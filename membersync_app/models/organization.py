@@ -55,6 +55,10 @@ class Membership(SQLModel, table=True):
     )
     is_org_admin: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow)
+    # The name the person who added them typed, shown in the members table instead of the
+    # account's own name until the member signs in (then NULL): adding an address must not
+    # reveal whose account it is.
+    added_name: str | None = Field(default=None, max_length=200)
 
 
 class Invitation(SQLModel, table=True):

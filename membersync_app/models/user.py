@@ -27,7 +27,12 @@ class User(SQLModel, table=True):
 
 
 class AuthSession(SQLModel, table=True):
-    """A signed-in browser. Only the SHA-256 of its random token is stored."""
+    """A signed-in browser. Only the SHA-256 of its random token is stored.
+
+    A session starts as a one-minute, single-use sign-in grant (`activated_at` empty): the page
+    that checked the password hands the browser to a server route, which swaps the grant for
+    the real token in an HttpOnly cookie, so no script ever sees the session token.
+    """
 
     __tablename__ = "auth_sessions"
 
@@ -37,6 +42,7 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = Field(default=None)
+    activated_at: datetime | None = Field(default=None)
 
 
 class PasswordSetToken(SQLModel, table=True):

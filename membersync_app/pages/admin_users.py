@@ -1,4 +1,4 @@
-"""/admin/users: list, search, create, reset password, make staff, deactivate."""
+"""/admin/users: list, search, create, reset password, make staff, deactivate, unlock."""
 
 import reflex as rx
 
@@ -18,12 +18,25 @@ def _row(user: UserItem) -> rx.Component:
         rx.table.cell(user.full_name),
         rx.table.cell(user.email),
         rx.table.cell(rx.cond(user.is_staff, rx.badge("staff"), "")),
-        rx.table.cell(rx.cond(user.is_active, "active",
-                              rx.badge("deactivated", color_scheme="red"))),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(user.is_active, "active", rx.badge("deactivated", color_scheme="red")),
+                rx.cond(user.is_locked,
+                        rx.badge("locked", color_scheme="orange",
+                                 title="Too many failed sign-ins")),
+                spacing="2",
+            )
+        ),
         rx.table.cell(user.organization_count),
         rx.table.cell(rx.text(user.created, white_space="nowrap")),
         rx.table.cell(
             rx.hstack(
+                rx.cond(
+                    user.is_locked,
+                    rx.button("Unlock", size="1", variant="soft", color_scheme="orange",
+                              aria_label="Unlock " + user.username,
+                              on_click=S.unlock(user.id)),
+                ),
                 rx.button("Reset password", size="1", variant="soft",
                           aria_label="Reset password of " + user.username,
                           on_click=S.start_reset(user.id, user.username)),

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from .. import routes
 from ..models import PasswordSetToken, User, utcnow
 from ..settings import base_url
-from . import audit, mail
+from . import audit, mail, throttle
 from .auth import revoke_all_sessions
 from .errors import FieldErrors, ServiceError
 from .passwords import hash_password, hash_token, new_token
@@ -61,6 +61,23 @@ def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by
     return message.id
 
 
+def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: User) -> int:
+    """The "you were added" e-mail to an account that already exists: nobody is added without
+    hearing of it, and the adder sees the same e-mails go out whether the account existed or
+    not. No link token: they sign in as usual."""
+    inviter = added_by.full_name or added_by.username
+    body = (
+        f"Hello {user.full_name or user.email},\n\n"
+        f"{inviter} added you to {org_title} on MemberSync.\n"
+        f"Sign in with your e-mail address {user.email} to see your courses and licenses:\n\n"
+        f"{base_url()}{routes.LOGIN}\n\n"
+        f"If you did not expect this, ask {inviter} or the organization's owner to remove you.\n"
+    )
+    message = mail.queue(session, recipient=user.email,
+                         subject=f"You were added to {org_title} on MemberSync", body=body)
+    return message.id
+
+
 @dataclass(frozen=True)
 class PasswordLinkView:
     """What the set-password page shows for a token."""
@@ -86,8 +103,16 @@ def _find(
     return row, session.get(User, row.user_id)
 
 
-def inspect_password_link(session: Session, token: str) -> PasswordLinkView:
+def inspect_password_link(
+    session: Session, token: str, *, address: str | None = None
+) -> PasswordLinkView:
+    """What the link shows. With the client's `address`, an unknown token counts as a guess,
+    and while the address is locked out no token is looked up at all."""
+    if locked := throttle.link_refusal(session, address):
+        return PasswordLinkView(False, locked)
     row, user = _find(session, token)
+    if row is None and address is not None:
+        throttle.record_failure(session, [throttle.link_key(address)])
     if row is None or user is None or not user.is_active:
         return PasswordLinkView(False, LINK_UNKNOWN)
     if row.used_at is not None:
@@ -99,8 +124,15 @@ def inspect_password_link(session: Session, token: str) -> PasswordLinkView:
     return PasswordLinkView(True, "", user.email, user.username)
 
 
-def set_password_with_link(session: Session, *, token: str, password: str, confirm: str) -> User:
-    """Set the password of the link's account; the link is used up and other sessions end."""
+def set_password_with_link(
+    session: Session, *, token: str, password: str, confirm: str, address: str | None = None
+) -> User:
+    """Set the password of the link's account; the link is used up and other sessions end.
+
+    Unknown tokens are counted where the link is opened; a refusal here rolls back, so this
+    only honours the client address's lock."""
+    if locked := throttle.link_refusal(session, address):
+        raise ServiceError(locked)
     row, user = _find(session, token, lock=True)
     view = inspect_password_link(session, token)
     if not view.valid or row is None or user is None:

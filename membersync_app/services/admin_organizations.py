@@ -31,9 +31,7 @@ from .listing import (
     clean_listing,
     clean_optional_id,
     collect,
-    is_int,
     name_taken,
-    number_text,
     paginate,
 )
 from .permissions import is_expired, require_staff
@@ -44,7 +42,14 @@ from .seats import (
     seats_used_expression,
 )
 from .users import create_user, find_by_login
-from .validation import clean_name, parse_optional_date, parse_seat_count
+from .validation import (
+    clean_name,
+    parse_optional_date,
+    parse_seat_count,
+    refuse_control_characters,
+    shorten,
+    whole_number,
+)
 
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -244,13 +249,13 @@ def _check_fields(session: Session, own_id: int | None, **raw: Any) -> tuple[dic
     values, errors = collect({
         "title": lambda: clean_name(as_text(raw["title"]), "title", "Title"),
         "expires_at": lambda: _expiry(raw["expires_at"]),
-        "seat_count": lambda: parse_seat_count(number_text(raw["seat_count"])),
+        "seat_count": lambda: parse_seat_count(raw["seat_count"]),
         "org_type_id": lambda: _org_type_id(session, raw["org_type_id"]),
         "seat_type_id": lambda: clean_seat_type_id(session, raw["seat_type_id"], "seat_type_id"),
     })
     # Not check_form: the caller adds the owner's and the seat count's refusals to these.
     if "title" in values and name_taken(session, Organization.title, values["title"], own_id):
-        errors["title"] = f"An organization titled “{values['title']}” already exists."
+        errors["title"] = f"An organization titled “{shorten(values['title'])}” already exists."
     return values, errors
 
 
@@ -278,9 +283,10 @@ def _existing_owner(session: Session, owner: Any) -> User:
     if not login:
         raise ServiceError("Choose the owner: search by username or e-mail, or create a user.",
                            "owner")
+    refuse_control_characters(login, "owner", "Owner")
     user = find_by_login(session, login)
     if user is None:
-        raise ServiceError(f"No user has the username or e-mail “{login}”.", "owner")
+        raise ServiceError(f"No user has the username or e-mail “{shorten(login)}”.", "owner")
     if not user.is_active:
         raise ServiceError(f"The user “{user.username}” is deactivated.", "owner")
     return user
@@ -301,7 +307,8 @@ def _create_owner(session: Session, actor: User, new_owner: Mapping) -> User:
 
 
 def _get_org(session: Session, org_id: Any, *, lock: bool = False) -> Organization:
-    if not is_int(org_id):
+    org_id = whole_number(org_id, allow_text=False)
+    if org_id is None:
         raise ServiceError("That organization does not exist.")
     query = select(Organization).where(Organization.id == org_id)
     if lock:

@@ -13,6 +13,7 @@ from ..models import AuditEvent, Organization, User
 from .errors import ServiceError
 from .listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, clean_listing, paginate
 from .permissions import require_staff
+from .validation import clean_search, whole_number
 
 MAX_DETAILS_LENGTH = 500
 MAX_ACTIONS = 200
@@ -56,9 +57,9 @@ def list_events(
             raise ServiceError("Filters must be text.", field)
     listing = clean_listing(search="", sort=sort, descending=descending, page=page,
                             page_size=page_size, sorts=AUDIT_SORTS, default_sort="when")
-    org_text = " ".join((organization or "").split())[:200]
-    user_text = (user or "").strip()[:200]
-    action_text = (action or "").strip()[:64]
+    org_text = clean_search(organization)
+    user_text = clean_search(user)
+    action_text = clean_search(action, 64)
     acting = aliased(User)
     query = (
         select(AuditEvent, acting.username, Organization.title)
@@ -67,8 +68,8 @@ def list_events(
     )
     if org_text:
         condition = Organization.title.icontains(org_text, autoescape=True)
-        if org_text.isdigit():
-            condition = or_(condition, AuditEvent.organization_id == int(org_text))
+        if (org_id := whole_number(org_text)) is not None:
+            condition = or_(condition, AuditEvent.organization_id == org_id)
         query = query.where(condition)
     if user_text:
         query = query.where(or_(acting.username.icontains(user_text, autoescape=True),

@@ -1,52 +1,106 @@
-"""Signing in and out: password check, server-side sessions with hashed random tokens."""
+"""Signing in and out: password check with throttling, server-side sessions with hashed tokens.
 
+A session is opened in two steps so that its token is only ever seen by the server and the
+browser's cookie jar: `sign_in` (or `start_session`) writes a pending session row and returns a
+one-minute, single-use *grant*; the server route behind `routes.session_link(grant)` swaps the
+grant for the real token (`activate_session`) and sets it in an HttpOnly cookie.
+"""
+
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from ..models import AuthSession, User, utcnow
-from . import audit
-from .errors import ServiceError
+from . import audit, roster, throttle
 from .passwords import hash_token, new_token, verify_password
+from .validation import has_control_characters, strip_control_characters
 
 SESSION_LIFETIME = timedelta(days=14)
+GRANT_LIFETIME = timedelta(minutes=1)
 WRONG_CREDENTIALS = "Wrong username, email or password."
 
 
-def sign_in(session: Session, login: str, password: str) -> tuple[str, User]:
-    """Check the credentials and open a session. Returns the raw token (for the browser only).
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt. Failures are results, not exceptions, so the failure
+    count and its audit event commit with the transaction."""
+
+    user: User | None = None
+    grant: str = ""
+    error: str = ""
+
+
+def sign_in(session: Session, *, login: str, password: str, address: str) -> SignIn:
+    """Check the credentials and start a session; returns the grant on success.
 
     Every failure - unknown user, wrong password, deactivated account - gets the same message,
-    so the form does not tell a stranger which accounts exist.
+    so the form does not tell a stranger which accounts exist; the audit log says which it was.
+    While the account or the client address is locked out, not even the right password is
+    checked.
     """
     login = (login or "").strip().lower()
-    user = (
-        session.exec(
-            select(User).where(or_(func.lower(User.username) == login, User.email == login))
-        ).first()
-        if login
-        else None
-    )
+    user = _user_by_login(session, login)
+    login = strip_control_characters(login)  # it becomes a throttle key (a database row)
+    # An account is one account whether it is typed as its username or its e-mail.
+    keys = list(dict.fromkeys([throttle.account_key(login), throttle.address_key(address),
+                               *(throttle.account_keys(user) if user else [])]))
+    if (minutes := throttle.locked_minutes(session, keys)) is not None:
+        return SignIn(error=throttle.too_many_attempts(minutes))
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
-        raise ServiceError(WRONG_CREDENTIALS, "password")
-    token, token_hash = new_token()
+        reason = ("unknown account" if user is None
+                  else "wrong password" if not password_ok else "account deactivated")
+        # What was typed is not kept: people type passwords into the login field.
+        audit.record(session, user, "auth.sign_in_failed", address=address, reason=reason)
+        throttle.record_failure(session, keys, user=user)
+        return SignIn(error=WRONG_CREDENTIALS)
+    for key in {throttle.account_key(login), *throttle.account_keys(user)}:
+        throttle.clear(session, key)
+    roster.forget_added_names(session, user.id)  # they show under their own name from now on
+    audit.record(session, user, "auth.sign_in", address=address)
+    return SignIn(user=user, grant=start_session(session, user))
+
+
+def _user_by_login(session: Session, login: str) -> User | None:
+    if not login or has_control_characters(login):  # no account has such a name
+        return None
+    return session.exec(
+        select(User).where(or_(func.lower(User.username) == login, User.email == login))
+    ).first()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A pending session for `user`; returns its single-use grant (valid for one minute)."""
+    grant, grant_hash = new_token()
     now = utcnow()
-    session.add(
-        AuthSession(
-            token_hash=token_hash,
-            user_id=user.id,
-            created_at=now,
-            expires_at=now + SESSION_LIFETIME,
-        )
-    )
-    audit.record(session, user, "auth.sign_in")
-    return token, user
+    session.add(AuthSession(token_hash=grant_hash, user_id=user.id, created_at=now,
+                            expires_at=now + GRANT_LIFETIME))
+    return grant
 
 
-def user_for_token(session: Session, token: str | None) -> User | None:
-    """The active user behind a session token, or None when it is unknown, expired or revoked."""
+def activate_session(session: Session, grant: str) -> str | None:
+    """Swap a fresh, unused grant for the session token; None when the grant does not work."""
+    if not grant:
+        return None
+    pending = session.exec(
+        select(AuthSession)
+        .where(AuthSession.token_hash == hash_token(grant), AuthSession.activated_at.is_(None))
+        .with_for_update()
+    ).first()
+    now = utcnow()
+    if pending is None or pending.revoked_at is not None or pending.expires_at <= now:
+        return None
+    token, token_hash = new_token()
+    pending.token_hash = token_hash
+    pending.activated_at = now
+    pending.expires_at = now + SESSION_LIFETIME
+    session.add(pending)
+    return token
+
+
+def _active_session(session: Session, token: str | None) -> tuple[AuthSession, User] | None:
     if not token:
         return None
     row = session.exec(
@@ -57,9 +111,22 @@ def user_for_token(session: Session, token: str | None) -> User | None:
     if row is None:
         return None
     auth_session, user = row
-    if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
+    if (auth_session.activated_at is None or auth_session.revoked_at is not None
+            or auth_session.expires_at <= utcnow() or not user.is_active):
         return None
-    return user if user.is_active else None
+    return auth_session, user
+
+
+def user_for_token(session: Session, token: str | None) -> User | None:
+    """The active user behind a session token, or None when it is unknown, expired or revoked."""
+    found = _active_session(session, token)
+    return found[1] if found else None
+
+
+def session_id_for_token(session: Session, token: str | None) -> int | None:
+    """Which open session a token belongs to (None: signed out): a tab's view belongs to it."""
+    found = _active_session(session, token)
+    return found[0].id if found else None
 
 
 def sign_out(session: Session, token: str | None) -> None:
@@ -84,3 +151,4 @@ def revoke_all_sessions(session: Session, user_id: int) -> int:
         .values(revoked_at=utcnow())
     )
     return result.rowcount
+

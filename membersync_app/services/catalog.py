@@ -38,12 +38,11 @@ from .listing import (
     get_or_refuse,
     grouped_count,
     name_list,
-    number_text,
     optional_text,
     paginate,
 )
 from .permissions import require_staff
-from .validation import clean_name, parse_whole_number
+from .validation import clean_name, parse_whole_number, shorten
 
 MAX_LESSONS = 1000
 # Checkbox pickers (seat types, Seat Benefits) list at most this many courses or licenses.
@@ -101,7 +100,7 @@ def _usage_counts(session: Session, kind: _ItemKind, ids: list[int]) -> dict[int
 def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
     item = kind.model(**values)
     session.add(item)
-    flush_or_refuse(session, kind.taken.format(values[kind.name_field]), kind.name_field)
+    flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
     audit.record(session, actor, f"{kind.noun}.create", **{kind.id_key: item.id}, **values)
     return item
 
@@ -109,7 +108,7 @@ def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
 def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: dict):
     changes = apply_changes(item, values)
     session.add(item)
-    flush_or_refuse(session, kind.taken.format(values[kind.name_field]), kind.name_field)
+    flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
     audit.record(session, actor, f"{kind.noun}.update", **{kind.id_key: item.id},
                  changes=changes)
     return item
@@ -214,7 +213,7 @@ def _check_course(session: Session, title: Any, lesson_count: Any, own_id: int |
     return check_form(session, {
         "title": lambda: clean_name(as_text(title), "title", "Title"),
         "lesson_count": lambda: parse_whole_number(
-            number_text(lesson_count), "lesson_count", "Number of lessons", 1, MAX_LESSONS),
+            lesson_count, "lesson_count", "Number of lessons", 1, MAX_LESSONS),
     }, name_column=Course.title, taken=_COURSE.taken, own_id=own_id)
 
 
@@ -426,7 +425,7 @@ def _save_seat_type(
     """Write the checked name and contents; the audit event holds them all (they are short)."""
     seat_type.name = values["name"]
     session.add(seat_type)
-    flush_or_refuse(session, _SEAT_TYPE_TAKEN.format(values["name"]), "name")
+    flush_or_refuse(session, _SEAT_TYPE_TAKEN.format(shorten(values["name"])), "name")
     _set_seat_type_contents(session, seat_type.id, values["course_ids"], values["license_ids"])
     audit.record(session, actor, action, seat_type_id=seat_type.id, **values)
     return seat_type

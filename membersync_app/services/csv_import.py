@@ -18,6 +18,7 @@ from .errors import FieldErrors, ServiceError
 from .members import AddResult, apply_entries, validate_entries
 from .permissions import Action, access_org
 from .seats import require_free_seats
+from .validation import whole_number
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
@@ -115,7 +116,7 @@ def import_steps(
     except FieldErrors as errors:
         problems = []
         for field_name, message in errors.errors.items():
-            index = int(field_name.rsplit("_", 1)[1])
+            index = whole_number(field_name.rsplit("_", 1)[1]) or 0
             problems.append((rows[index][0], message))
         raise CsvErrors(sorted(problems)) from None
     except ServiceError as error:
@@ -130,6 +131,7 @@ def import_steps(
         part = apply_entries(session, actor=actor, access=access,
                              entries=cleaned[start:start + CHUNK], source="csv")
         result.memberships += part.memberships
+        result.invitations += part.invitations
         result.created_accounts += part.created_accounts
         result.message_ids += part.message_ids
         yield ImportProgress("adding", min(start + CHUNK, total), total)

@@ -36,6 +36,7 @@ from . import audit
 from .errors import ServiceError
 from .passwords import new_token
 from .users import create_user
+from .validation import whole_number
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ def load_demo_data(
     Refuses when the demo data is already there (its staff account exists), so nothing is
     half-loaded twice. Generated members get no password (they would set it from an e-mail).
     """
-    if not isinstance(members_per_org, int) or not 0 <= members_per_org <= MAX_MEMBERS_PER_ORG:
+    members_per_org = whole_number(members_per_org, allow_text=False)
+    if members_per_org is None or members_per_org > MAX_MEMBERS_PER_ORG:
         raise ServiceError(
             f"Members per organization must be a whole number from 0 to {MAX_MEMBERS_PER_ORG:,}.",
             "members_per_org",

@@ -18,14 +18,20 @@ from sqlmodel import Session, select
 from .. import routes
 from ..models import Invitation, Membership, Organization, Role, User, utcnow
 from ..settings import base_url
-from . import audit, mail
+from . import audit, mail, throttle
 from .errors import FieldErrors, ServiceError
-from .members import member_emails, parse_role, pending_invitation_emails
 from .passwords import hash_password, hash_token, new_token
-from .permissions import Action, access_org, is_expired, require_signed_in
+from .permissions import Action, OrgAccess, access_org, is_expired, require_signed_in
+from .roster import member_emails, parse_role, pending_invitation_emails
 from .seats import require_free_seats
 from .users import check_password, find_by_email, unique_username_from_email
-from .validation import clean_email, clean_name
+from .validation import (
+    clean_email,
+    clean_name,
+    has_control_characters,
+    shorten,
+    whole_number,
+)
 
 MAX_EMAILS_PER_INVITE = 200
 PAGE_SIZE = 25
@@ -100,10 +106,14 @@ def invite(
     problems: list[str] = []
     cleaned: list[str] = []
     for raw in addresses:
+        if has_control_characters(raw):
+            problems.append(f"“{shorten(raw)}”: e-mail addresses must not contain control "
+                            "characters.")
+            continue
         try:
             email = clean_email(raw, "emails")
         except ServiceError:
-            problems.append(f"“{raw[:100]}” is not a valid e-mail address.")
+            problems.append(f"“{shorten(raw)}” is not a valid e-mail address.")
             continue
         if email in cleaned:
             problems.append(f"{email} is listed twice.")
@@ -122,21 +132,35 @@ def invite(
         raise ServiceError("You may not make managers here: choose Member.", "invite_role")
     require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
     now = utcnow()
-    expires = now + timedelta(days=access.org_type.invitation_days)
     result = InviteResult()
     for email in cleaned:
-        token, token_hash = new_token()
-        invitation = Invitation(organization_id=access.org.id, email=email, role=new_role,
-                                token_hash=token_hash, invited_by_id=actor.id, created_at=now,
-                                expires_at=expires)
-        session.add(invitation)
-        session.flush()
+        invitation, message_id = issue(session, actor=actor, access=access, email=email,
+                                       role=new_role, now=now)
         result.invitations.append(invitation)
-        result.message_ids.append(_queue_invitation_mail(
-            session, invitation=invitation, token=token, org=access.org, inviter=actor))
-        audit.record(session, actor, "invitation.create", access.org.id,
-                     invitation_id=invitation.id, email=email, role=new_role)
+        result.message_ids.append(message_id)
     return result
+
+
+def issue(
+    session: Session, *, actor: User, access: OrgAccess, email: str, role: Role,
+    now: datetime, **audit_details: Any,
+) -> tuple[Invitation, int]:
+    """Write one invitation and queue its e-mail; returns it and the outbox id.
+
+    The caller checked the address, the role and the seats with the organization row locked:
+    `invite`, and Add Member for addresses outside the type's e-mail domain.
+    """
+    token, token_hash = new_token()
+    invitation = Invitation(organization_id=access.org.id, email=email, role=role,
+                            token_hash=token_hash, invited_by_id=actor.id, created_at=now,
+                            expires_at=now + timedelta(days=access.org_type.invitation_days))
+    session.add(invitation)
+    session.flush()
+    message_id = _queue_invitation_mail(session, invitation=invitation, token=token,
+                                        org=access.org, inviter=actor)
+    audit.record(session, actor, "invitation.create", access.org.id,
+                 invitation_id=invitation.id, email=email, role=role, **audit_details)
+    return invitation, message_id
 
 
 # ---------------------------------------------------------------- listing
@@ -164,8 +188,9 @@ def list_open_invitations(
 ) -> InvitationPage:
     """Invitations not accepted or revoked: pending ones first, then expired ones (newest first)."""
     access_org(session, actor, org_id, Action.VIEW_ORG)
-    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
-    page_size = page_size if isinstance(page_size, int) and 1 <= page_size <= 100 else PAGE_SIZE
+    page = whole_number(page, allow_text=False) or 1
+    page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
+    page_size = page_size if page_size <= 100 else PAGE_SIZE
     conditions = (Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
                   Invitation.revoked_at.is_(None))
     total = session.exec(select(func.count()).select_from(Invitation).where(*conditions)).one()
@@ -187,7 +212,8 @@ def list_open_invitations(
 # ---------------------------------------------------------------- resend / revoke
 
 def _invitation(session: Session, org_id: int, invitation_id: Any) -> Invitation:
-    if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
+    invitation_id = whole_number(invitation_id, allow_text=False)
+    if invitation_id is None:
         raise ServiceError("That invitation does not exist.")
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.organization_id != org_id:
@@ -257,6 +283,7 @@ class LinkState(StrEnum):
     REVOKED = "revoked"
     USED = "used"
     ORG_EXPIRED = "org_expired"
+    LOCKED = "locked"  # too many unknown links from this address: nothing is checked
 
 
 LINK_MESSAGES = {
@@ -313,8 +340,14 @@ def _link_state(
     return LinkState.VALID, org
 
 
-def inspect(session: Session, token: Any) -> InvitationView:
+def inspect(session: Session, token: Any, *, address: str | None = None) -> InvitationView:
+    """What the link shows. With the client's `address`, an unknown token counts as a guess,
+    and while the address is locked out no token is looked up at all."""
+    if locked := throttle.link_refusal(session, address):
+        return InvitationView(LinkState.LOCKED, locked)
     invitation = _by_token(session, token)
+    if invitation is None and address is not None:
+        throttle.record_failure(session, [throttle.link_key(address)])
     state, org = _link_state(session, invitation)
     if state == LinkState.UNKNOWN:
         return InvitationView(state, LINK_MESSAGES[state])
@@ -354,7 +387,11 @@ def _accept(session: Session, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def _valid_invitation(session: Session, token: Any) -> Invitation:
+def _valid_invitation(session: Session, token: Any, address: str | None) -> Invitation:
+    # Unknown tokens are counted where the link is opened (`inspect`); a refusal here rolls
+    # back, so accepting only honours the lock.
+    if locked := throttle.link_refusal(session, address):
+        raise ServiceError(locked)
     invitation = _by_token(session, token, lock=True)
     state, _org = _link_state(session, invitation)
     if state != LinkState.VALID:
@@ -362,10 +399,12 @@ def _valid_invitation(session: Session, token: Any) -> Invitation:
     return invitation
 
 
-def accept(session: Session, *, actor: User | None, token: Any) -> Membership:
+def accept(
+    session: Session, *, actor: User | None, token: Any, address: str | None = None
+) -> Membership:
     """The signed-in person accepts; their account's e-mail must be the invited address."""
     actor = require_signed_in(actor)
-    invitation = _valid_invitation(session, token)
+    invitation = _valid_invitation(session, token, address)
     if actor.email != invitation.email:
         raise ServiceError(
             f"This invitation is for {invitation.email}, but you are signed in as {actor.email}. "
@@ -375,14 +414,15 @@ def accept(session: Session, *, actor: User | None, token: Any) -> Membership:
 
 
 def accept_with_new_account(
-    session: Session, *, token: Any, full_name: Any, password: Any, confirm: Any
+    session: Session, *, token: Any, full_name: Any, password: Any, confirm: Any,
+    address: str | None = None,
 ) -> User:
     """A signed-out visitor creates the invited account (name, password) and joins.
 
     Also sets the password of an account that exists without one (made by "Add Member"):
     holding the e-mailed link proves control of the address, as the set-password link does.
     """
-    invitation = _valid_invitation(session, token)
+    invitation = _valid_invitation(session, token, address)
     errors: dict[str, str] = {}
     name = ""
     try:

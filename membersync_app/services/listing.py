@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .errors import FieldErrors, ServiceError
+from .validation import clean_search, refuse_control_characters, shorten, whole_number
 
 T = TypeVar("T")
 
@@ -71,10 +72,12 @@ def clean_listing(
         raise ServiceError("The search must be text.", "search")
     if not isinstance(sort, str) or not isinstance(descending, bool):
         raise ServiceError("Unknown sort order.", "sort")
-    if not is_int(page) or not is_int(page_size):
+    page = whole_number(page, allow_text=False)
+    page_size = whole_number(page_size, allow_text=False)
+    if page is None or page_size is None:
         raise ServiceError("The page must be a whole number.", "page")
     return Listing(
-        search=" ".join(search.split())[:MAX_SEARCH_LENGTH],
+        search=clean_search(search, MAX_SEARCH_LENGTH),
         sort=sort if sort in set(sorts) else default_sort,
         descending=descending,
         page=max(1, page),
@@ -120,18 +123,12 @@ def grouped_count(session: Session, column, ids: list[int]) -> dict[int, int]:
 # ---------------------------------------------------------------- values a client sent
 
 
-def is_int(value: Any) -> bool:
-    """An int, but not a bool (JSON true would otherwise pass as 1)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def clean_id(value: Any, field: str, what: str) -> int:
     """An id from a client: an int, or the digits of one (form fields send text)."""
-    if is_int(value):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise ServiceError(f"Choose {what}.", field)
+    item_id = whole_number(value)
+    if item_id is None:
+        raise ServiceError(f"Choose {what}.", field)
+    return item_id
 
 
 def clean_optional_id(value: Any, field: str, what: str) -> int | None:
@@ -168,17 +165,7 @@ def optional_text(value: Any, field: str, label: str, max_length: int = 200) -> 
     text = " ".join(as_text(value).split())
     if len(text) > max_length:
         raise ServiceError(f"{label} must be at most {max_length} characters.", field)
-    return text
-
-
-def number_text(value: Any) -> str:
-    """A number field as the text parse_whole_number reads (forms send text, API callers ints);
-    anything else becomes text that fails the parse, so it gets the field's usual message."""
-    if is_int(value):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    return "not a number"
+    return refuse_control_characters(text, field, label)
 
 
 # ---------------------------------------------------------------- checking and saving a form
@@ -212,7 +199,7 @@ def check_form(
     values, errors = collect(checks)
     field = name_column.key
     if field in values and name_taken(session, name_column, values[field], own_id):
-        errors[field] = taken.format(values[field])
+        errors[field] = taken.format(shorten(values[field]))
     if errors:
         raise FieldErrors(errors)
     return values
@@ -236,7 +223,8 @@ def flush_or_refuse(session: Session, message: str, field: str) -> None:
 
 
 def get_or_refuse(session: Session, model, item_id: Any, message: str):
-    row = session.get(model, item_id) if is_int(item_id) else None
+    item_id = whole_number(item_id, allow_text=False)
+    row = session.get(model, item_id) if item_id is not None else None
     if row is None:
         raise ServiceError(message)
     return row

@@ -3,13 +3,18 @@
 A service that sends mail calls `queue(...)` inside its own transaction, so the message exists
 exactly when the change does (a rolled-back change sends nothing). After the commit the caller
 calls `deliver(...)`: with SMTP settings (MEMBERSYNC_SMTP_HOST) each message goes to the SMTP
-server and is marked `delivered`; without them the outbox row and the log are the delivery, so
-the demo works offline. A failed SMTP send never undoes the change: the row stays
-`delivered=False` and the caller tells the user.
+server and is marked `delivered`; without them the outbox row is the delivery (`membersync
+outbox` shows it), so the demo works offline. A failed SMTP send never undoes the change: the
+row stays `delivered=False` and the caller tells the user.
+
+Links that carry a token (invitation, "set your password") work like a password until used, and
+only their hashes should rest in the database: once SMTP took a message, its stored body keeps
+the text but not the token. The log never holds a body, only recipient and subject.
 """
 
 import asyncio
 import logging
+import re
 import smtplib
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -18,12 +23,28 @@ from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
+from .. import routes
 from ..models import OutboxMessage
 from ..settings import SmtpSettings, smtp_settings
+from .validation import whole_number
 
 logger = logging.getLogger("membersync.mail")
 
 SMTP_TIMEOUT_SECONDS = 10
+LINK_REMOVED = "[link removed after delivery]"
+# Every page whose path ends in a token ("/invite/[token]", "/set-password/[token]", and any
+# such page added later): in a delivered message, what follows its prefix up to the next
+# white space is the token.
+_TOKEN_PATH_PREFIXES = sorted(
+    path.removesuffix("[token]") for path in vars(routes).values()
+    if isinstance(path, str) and path.startswith("/") and path.endswith("/[token]")
+)
+_TOKEN_IN_LINK = re.compile("(" + "|".join(map(re.escape, _TOKEN_PATH_PREFIXES)) + r")\S+")
+
+
+def redact_links(body: str) -> str:
+    """The body with the token of every link to a token page replaced by LINK_REMOVED."""
+    return _TOKEN_IN_LINK.sub(lambda match: match.group(1) + LINK_REMOVED, body)
 
 
 def queue(session: Session, *, recipient: str, subject: str, body: str) -> OutboxMessage:
@@ -71,7 +92,8 @@ def deliver(
     `uow` opens a short transaction to read the messages and one to mark the delivered ones.
     """
     settings = settings if settings is not None else smtp_settings()
-    ids = [message_id for message_id in message_ids if isinstance(message_id, int)]
+    ids = [message_id for message_id in message_ids
+           if whole_number(message_id, allow_text=False) is not None]
     report = DeliveryReport(smtp_configured=settings is not None)
     if not ids:
         return report
@@ -79,8 +101,9 @@ def deliver(
         messages = session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
     delivered_ids: list[int] = []
     for message in messages:
-        logger.info("mail to %s: %s\n%s", message.recipient, message.subject, message.body)
         if settings is None:
+            logger.info("mail to %s: %s (outbox only: `membersync outbox` shows it)",
+                        message.recipient, message.subject)
             report.outbox_only.append(message.recipient)
             continue
         try:
@@ -89,6 +112,7 @@ def deliver(
             logger.warning("SMTP delivery to %s failed: %s", message.recipient, error)
             report.failed.append(message.recipient)
         else:
+            logger.info("mail to %s: %s (sent)", message.recipient, message.subject)
             delivered_ids.append(message.id)
             report.delivered.append(message.recipient)
     if delivered_ids:
@@ -97,6 +121,7 @@ def deliver(
                 select(OutboxMessage).where(OutboxMessage.id.in_(delivered_ids))
             ).all():
                 row.delivered = True
+                row.body = redact_links(row.body)  # the recipient has the link now
                 session.add(row)
     return report
 

@@ -4,6 +4,10 @@ transfer ownership.
 Every function starts with `access_org`; seat-taking ones lock the organization row first, so
 the seat check and the inserts after it cannot interleave with another writer's (DESIGN.md §2,
 invariant 1). A refusal raises `ServiceError` / `FieldErrors` before anything is written.
+
+Adding an address must not tell the adder whether it has an account: the name shown is the
+one they typed (`Membership.added_name`, until the member signs in), every added person gets
+one e-mail, and the notice is the same either way.
 """
 
 from collections.abc import Sequence
@@ -11,31 +15,38 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from ..models import Invitation, Membership, MembershipStatus, Organization, Role, User, utcnow
-from . import accounts, audit
+from . import accounts, audit, invitations
 from .errors import FieldErrors, ServiceError
 from .permissions import Action, OrgAccess, access_org
+from .roster import member_emails, parse_role, pending_invitation_emails
 from .seats import require_free_seats
 from .users import create_user, unique_username_from_email
-from .validation import clean_email
+from .validation import (
+    clean_email,
+    clean_search,
+    has_control_characters,
+    whole_number,
+)
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 MAX_ROWS_PER_ADD = 200  # the modal; CSV imports go through csv_import with their own limit
 MAX_IDS_PER_CALL = 500
 
+# What the members table shows as the name: what the adder typed until the member signs in.
+SHOWN_NAME = func.coalesce(Membership.added_name, User.full_name)
+
 SORT_COLUMNS = {
-    "name": func.lower(User.full_name),
+    "name": func.lower(SHOWN_NAME),
     "email": User.email,
     "role": Membership.role,
     "status": Membership.status,
     "joined": Membership.joined_at,
 }
-
-ADDABLE_ROLES = {"member": Role.MEMBER, "manager": Role.MANAGER}
 
 
 # ---------------------------------------------------------------- reading
@@ -81,20 +92,21 @@ def list_members(
 ) -> MemberPage:
     """One page of the organization's members, searched and sorted by the database."""
     access_org(session, actor, org_id, Action.VIEW_ORG)
-    search = search.strip()[:200] if isinstance(search, str) else ""
+    search = clean_search(search)
     sort_column = SORT_COLUMNS.get(sort if isinstance(sort, str) else "", SORT_COLUMNS["name"])
-    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
-    if not isinstance(page_size, int) or isinstance(page_size, bool):
-        page_size = PAGE_SIZE
-    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    page = whole_number(page, allow_text=False) or 1
+    page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
+    page_size = min(page_size, MAX_PAGE_SIZE)
 
     conditions = [Membership.organization_id == org_id]
     if search:
         pattern = f"%{_escape_like(search.lower())}%"
         conditions.append(or_(
-            func.lower(User.full_name).like(pattern, escape="\\"),
+            func.lower(SHOWN_NAME).like(pattern, escape="\\"),
             User.email.like(pattern, escape="\\"),
-            func.lower(User.username).like(pattern, escape="\\"),
+            # The username is the account's own: not searchable while the typed name shows.
+            and_(Membership.added_name.is_(None),
+                 func.lower(User.username).like(pattern, escape="\\")),
         ))
     count_query = select(func.count()).select_from(Membership)
     if search:  # only a search needs the users' columns; a plain count reads one index
@@ -105,7 +117,7 @@ def list_members(
     page = min(page, max(1, -(-total // page_size)))
     order = sort_column.desc() if descending is True else sort_column.asc()
     results = session.exec(
-        select(Membership, User)
+        select(Membership, User, SHOWN_NAME)
         .join(User, User.id == Membership.user_id)
         .where(*conditions)
         .order_by(order, Membership.id)
@@ -116,14 +128,14 @@ def list_members(
         MemberRow(
             membership_id=membership.id,
             user_id=user.id,
-            name=user.full_name or user.username,
+            name=shown_name or user.username,
             email=user.email,
             role=membership.role,
             status=membership.status,
             joined_at=membership.joined_at,
             takes_seat=membership.role != Role.OWNER,
         )
-        for membership, user in results
+        for membership, user, shown_name in results
     ]
     return MemberPage(rows=rows, total=total, page=page, page_size=page_size)
 
@@ -132,51 +144,34 @@ def list_members(
 
 @dataclass(frozen=True)
 class CleanEntry:
-    """One validated row to add: the account exists (`user`) or will be created."""
+    """One validated row to add: the account exists (`user`) or will be created; or, for an
+    address outside the type's e-mail domain, an invitation is sent instead (`invite`)."""
 
     name: str
     email: str
     role: Role
     user: User | None
+    invite: bool = False
 
 
 @dataclass
 class AddResult:
     memberships: list[Membership] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)  # outside the e-mail domain
     created_accounts: list[str] = field(default_factory=list)  # e-mails of new accounts
     message_ids: list[int] = field(default_factory=list)  # outbox rows to deliver after commit
 
-
-def parse_role(value: Any, field_name: str = "role") -> Role:
-    """Member or Manager (the owner is made only by transferring ownership)."""
-    role = ADDABLE_ROLES.get(str(value).strip().lower()) if isinstance(value, str | Role) else None
-    if role is None:
-        raise ServiceError("Role must be Member or Manager.", field_name)
-    return role
-
-
-def pending_invitation_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
-    if not emails:
-        return set()
-    return set(session.exec(
-        select(Invitation.email).where(
-            Invitation.organization_id == org_id,
-            Invitation.email.in_(list(emails)),
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-    ).all())
-
-
-def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
-    if not emails:
-        return set()
-    return set(session.exec(
-        select(User.email).join(Membership, Membership.user_id == User.id).where(
-            Membership.organization_id == org_id, User.email.in_(list(emails))
-        )
-    ).all())
+    def notice(self, verb: str = "Added") -> str:
+        """What the adder is told. It never depends on which addresses had an account."""
+        added = len(self.memberships)
+        parts = [f"{verb} {added} member{'s' if added != 1 else ''}."]
+        if invited := len(self.invitations):
+            parts.append(
+                f"Invited {invited} {'people' if invited != 1 else 'person'} instead, whose "
+                "addresses are outside this organization's e-mail domain: they join when they "
+                "accept."
+            )
+        return " ".join(parts)
 
 
 def validate_entries(
@@ -210,6 +205,9 @@ def validate_entries(
         email = role = None
         if name is None or len(name) > 200:
             errors[f"name_{index}"] = "Name must be text of at most 200 characters."
+        elif has_control_characters(name):
+            errors[f"name_{index}"] = "Name must not contain control characters."
+            name = None
         try:
             raw_email = entry.get("email", "")
             if not isinstance(raw_email, str):
@@ -256,17 +254,17 @@ def validate_entries(
                 f"{email} already has a pending invitation: revoke it first, "
                 "or wait until they accept it."
             )
-        elif domain and not actor.is_staff and email.rsplit("@", 1)[1] != domain:
-            errors[key] = (
-                f"Only addresses at {domain} may be added directly; "
-                "use Invite members for other addresses."
-            )
         elif user is not None and not user.is_active:
             errors[key] = f"The account of {email} is deactivated; ask staff to reactivate it."
-        elif user is None and not name:
-            errors[f"name_{index}"] = f"Name is required for {email}: there is no account yet."
+        elif not name:
+            # Asked of every row, so the question does not reveal which addresses have accounts.
+            errors[f"name_{index}"] = "Name is required."
         else:
-            cleaned.append(CleanEntry(name=name, email=email, role=role, user=user))
+            # Outside the type's e-mail domain the person is invited and joins by accepting:
+            # nobody's existing account is added without their consent (staff excepted).
+            outside = bool(domain) and not actor.is_staff and email.rsplit("@", 1)[1] != domain
+            cleaned.append(CleanEntry(name=name, email=email, role=role, user=user,
+                                      invite=outside))
     if errors:
         raise FieldErrors(dict(sorted(errors.items(), key=lambda kv: _row_of(kv[0]))))
     if any(entry.role == Role.MANAGER for entry in cleaned) and not access.may(
@@ -274,12 +272,16 @@ def validate_entries(
     ):
         first = next(i for i, e in enumerate(cleaned) if e.role == Role.MANAGER)
         raise ServiceError("You may not make managers here: choose Member.", f"role_{first}")
+    if any(entry.invite for entry in cleaned) and not access.may(actor, Action.INVITE):
+        first = next(i for i, e in enumerate(cleaned) if e.invite)
+        raise ServiceError(
+            f"Only addresses at {domain} may be added directly, and you may not invite other "
+            "addresses here.", f"email_{first}")
     return cleaned
 
 
 def _row_of(field_name: str) -> int:
-    tail = field_name.rsplit("_", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+    return whole_number(field_name.rsplit("_", 1)[-1]) or 0
 
 
 def apply_entries(
@@ -291,6 +293,13 @@ def apply_entries(
     org = access.org
     now = utcnow()
     for entry in entries:
+        if entry.invite:
+            invitation, message_id = invitations.issue(
+                session, actor=actor, access=access, email=entry.email, role=entry.role,
+                now=now, source=source)
+            result.invitations.append(invitation)
+            result.message_ids.append(message_id)
+            continue
         user = entry.user
         created = user is None
         if user is None:
@@ -301,14 +310,13 @@ def apply_entries(
             )
             result.created_accounts.append(user.email)
         membership = Membership(organization_id=org.id, user_id=user.id, role=entry.role,
-                                joined_at=now)
+                                joined_at=now, added_name=entry.name)
         session.add(membership)
         session.flush()
         result.memberships.append(membership)
-        if created:
-            result.message_ids.append(
-                accounts.queue_welcome_mail(session, user=user, org_title=org.title, added_by=actor)
-            )
+        queue_mail = accounts.queue_welcome_mail if created else accounts.queue_added_mail
+        result.message_ids.append(
+            queue_mail(session, user=user, org_title=org.title, added_by=actor))
         audit.record(session, actor, "member.add", org.id, user_id=user.id, email=user.email,
                      role=entry.role, created_account=created, source=source)
     return result
@@ -317,9 +325,10 @@ def apply_entries(
 def add_members(session: Session, *, actor: User | None, org_id: int, entries: Any) -> AddResult:
     """Add one or more people (dicts with name, email, role) in one go, or none of them.
 
-    An unknown e-mail gets a new account without a password and a "set your password" e-mail
-    (queued in the outbox: deliver `result.message_ids` after the commit); a known one is added
-    as is. Each added member takes one seat.
+    An unknown e-mail gets a new account without a password and a "set your password" e-mail;
+    a known one is added as is and told by e-mail; an address outside the type's e-mail domain
+    is invited instead (the mails are queued in the outbox: deliver `result.message_ids` after
+    the commit). Each added member and each invitation takes one seat.
     """
     access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
     cleaned = validate_entries(session, actor=actor, access=access, entries=entries)
@@ -337,15 +346,16 @@ def add_member(
 # ---------------------------------------------------------------- changing
 
 def _ids(values: Any) -> list[int]:
-    if isinstance(values, int) and not isinstance(values, bool):
+    if whole_number(values, allow_text=False) is not None:
         values = [values]
     if not isinstance(values, list | tuple) or not values:
         raise ServiceError("Select at least one member.")
     if len(values) > MAX_IDS_PER_CALL:
         raise ServiceError(f"Select at most {MAX_IDS_PER_CALL} members at once.")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    ids = [whole_number(v, allow_text=False) for v in values]
+    if None in ids:
         raise ServiceError("That member is not in this organization.")
-    return list(dict.fromkeys(values))
+    return list(dict.fromkeys(ids))
 
 
 def _memberships(

@@ -41,11 +41,10 @@ from .listing import (
     get_or_refuse,
     grouped_count,
     name_list,
-    number_text,
     paginate,
 )
 from .permissions import require_staff
-from .validation import clean_name, parse_whole_number
+from .validation import clean_name, parse_whole_number, refuse_control_characters, shorten
 
 # The Access tab's manager permissions, in the order the form shows them, with their labels.
 MANAGER_PERMISSIONS: tuple[tuple[str, str], ...] = (
@@ -215,7 +214,7 @@ def create_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     org_type = OrganizationType(**values)
     session.add(org_type)
-    flush_or_refuse(session, _TAKEN.format(values["name"]), "name")
+    flush_or_refuse(session, _TAKEN.format(shorten(values["name"])), "name")
     _set_benefits(session, org_type.id, benefits_)
     audit.record(session, actor, "org_type.create", org_type_id=org_type.id, **values,
                  benefits=_benefits_audit(benefits_))
@@ -247,7 +246,7 @@ def update_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     changes = apply_changes(org_type, values)
     session.add(org_type)
-    flush_or_refuse(session, _TAKEN.format(values["name"]), "name")
+    flush_or_refuse(session, _TAKEN.format(shorten(values["name"])), "name")
     before = _benefits_audit(_benefits_of(session, org_type.id))
     _set_benefits(session, org_type.id, benefits_)
     after = _benefits_audit(benefits_)
@@ -314,14 +313,15 @@ def _permissions(value: Any) -> dict[str, bool]:
 
 
 def _invitation_days(value: Any) -> int:
-    return parse_whole_number(number_text(value), "invitation_days", "Invitation lifetime (days)",
+    return parse_whole_number(value, "invitation_days", "Invitation lifetime (days)",
                               MIN_INVITATION_DAYS, MAX_INVITATION_DAYS)
 
 
 def _domain(value: Any) -> str:
     domain = as_text(value).strip().lower().removeprefix("@")
-    if domain and not DOMAIN_PATTERN.match(domain):
-        raise ServiceError(f"“{domain}” is not an e-mail domain like example.com.",
+    refuse_control_characters(domain, "auto_add_domain", "The e-mail domain")
+    if domain and not DOMAIN_PATTERN.fullmatch(domain):
+        raise ServiceError(f"“{shorten(domain)}” is not an e-mail domain like example.com.",
                            "auto_add_domain")
     return domain
 

@@ -20,6 +20,7 @@ from ..models import (
     utcnow,
 )
 from .errors import ServiceError
+from .validation import whole_number
 
 
 class Action(StrEnum):
@@ -59,6 +60,7 @@ class Decision:
 
 
 ALLOW = Decision(True)
+_READ_ONLY = Decision(False, "This organization has expired; it is read-only.")
 
 
 def decide(
@@ -74,15 +76,17 @@ def decide(
 
     An expired organization is read-only on the dashboard for everyone, staff included (DESIGN.md
     invariant 5); staff change it through the back office (a new expiry date, for instance).
+    Who the actor is comes first: an outsider (or a plain member) gets the same refusal whether
+    or not the organization has expired, so the refusal never tells them it has.
     """
-    if expired and action not in READ_ONLY_ACTIONS:
-        return Decision(False, "This organization has expired; it is read-only.")
     if is_staff:
-        return ALLOW
+        return _READ_ONLY if expired and action not in READ_ONLY_ACTIONS else ALLOW
     if role is None or role == Role.MEMBER:
         return Decision(False, "Only the owner and managers of this organization may do that.")
     if status != MembershipStatus.ACTIVE:
         return Decision(False, "Your membership of this organization is blocked.")
+    if expired and action not in READ_ONLY_ACTIONS:
+        return _READ_ONLY
     if role == Role.OWNER:
         return ALLOW
     if action not in MANAGER_FLAGS:
@@ -136,7 +140,8 @@ def access_org(
     cannot interleave with another worker's.
     """
     actor = require_signed_in(actor)
-    if not isinstance(org_id, int) or isinstance(org_id, bool):
+    org_id = whole_number(org_id, allow_text=False)
+    if org_id is None:
         raise ServiceError("That organization does not exist.")
     access = load_access(session, actor, org_id, lock=lock)
     decision = _decide_for(actor, access, action)

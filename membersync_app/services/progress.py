@@ -12,6 +12,7 @@ from . import audit
 from .access import has_course, progress_status
 from .errors import ServiceError
 from .permissions import require_signed_in
+from .validation import whole_number
 
 NO_ACCESS = "You do not have this course: none of your active memberships gives it."
 
@@ -27,7 +28,8 @@ class CourseView:
 
 def _course_for(session: Session, actor: User | None, course_id: Any) -> tuple[User, Course]:
     actor = require_signed_in(actor)
-    if not isinstance(course_id, int) or isinstance(course_id, bool):
+    course_id = whole_number(course_id, allow_text=False)
+    if course_id is None:
         raise ServiceError(NO_ACCESS)
     course = session.get(Course, course_id)
     if course is None or not has_course(session, actor.id, course.id):
@@ -59,8 +61,8 @@ def complete_lesson(
 ) -> CourseView:
     """Mark lesson `lesson` (1-based) complete. Lessons go in order; repeating one is harmless."""
     actor, course = _course_for(session, actor, course_id)
-    is_number = isinstance(lesson, int) and not isinstance(lesson, bool)
-    if not is_number or not 1 <= lesson <= course.lesson_count:
+    lesson = whole_number(lesson, allow_text=False)
+    if lesson is None or not 1 <= lesson <= course.lesson_count:
         raise ServiceError(f"This course has lessons 1 to {course.lesson_count}.")
     progress = _progress(session, actor.id, course.id)
     done = progress.lessons_completed if progress else 0

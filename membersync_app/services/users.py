@@ -12,20 +12,28 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..models import Membership, User
-from . import audit
+from . import audit, throttle
 from .auth import revoke_all_sessions
 from .errors import FieldErrors, ServiceError
 from .listing import Page, clean_listing, grouped_count, paginate
 from .passwords import MIN_PASSWORD_LENGTH, hash_password
 from .permissions import require_staff
-from .validation import clean_email, clean_name
+from .validation import (
+    clean_email,
+    clean_name,
+    clean_search,
+    has_control_characters,
+    refuse_control_characters,
+    shorten,
+    whole_number,
+)
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
 
 def clean_username(value: str, field: str = "username") -> str:
-    username = (value or "").strip()
-    if not USERNAME_PATTERN.match(username):
+    username = refuse_control_characters((value or "").strip(), field, "Username")
+    if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
             "Username must be 3 to 150 characters: letters, digits and _ . @ + -", field
         )
@@ -90,7 +98,7 @@ def create_user(
         except ServiceError as error:
             errors["password"] = error.message
     if "username" in values and find_by_username(session, values["username"]):
-        errors["username"] = f"The username “{values['username']}” is taken."
+        errors["username"] = f"The username “{shorten(values['username'])}” is taken."
     if "email" in values and find_by_email(session, values["email"]):
         errors["email"] = f"An account with the e-mail {values['email']} already exists."
     if errors:
@@ -155,8 +163,8 @@ def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> 
 
 
 def _get_user(session: Session, user_id: int) -> User:
-    valid_id = isinstance(user_id, int) and not isinstance(user_id, bool)
-    user = session.get(User, user_id) if valid_id else None
+    user_id = whole_number(user_id, allow_text=False)
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise ServiceError("That user does not exist.")
     return user
@@ -176,6 +184,7 @@ class UserRow:
     has_password: bool
     created_at: Any
     organization_count: int
+    is_locked: bool = False  # too many failed sign-ins: staff may unlock it
 
 
 USER_SORTS = ("username", "email", "full_name", "created_at", "is_staff", "is_active")
@@ -229,6 +238,7 @@ def list_users(
         User.id,
     )
     orgs = grouped_count(session, Membership.user_id, [u.id for u in users])
+    locked = throttle.locked_user_ids(session, users)
     rows = [
         UserRow(
             id=u.id,
@@ -240,6 +250,7 @@ def list_users(
             has_password=bool(u.password_hash),
             created_at=u.created_at,
             organization_count=orgs[u.id],
+            is_locked=u.id in locked,
         )
         for u in users
     ]
@@ -253,7 +264,7 @@ def search_users(
     require_staff(actor)
     if not isinstance(text, str):
         raise ServiceError("The search must be text.", "owner")
-    text = text.strip()[:200]
+    text = clean_search(text)
     if not text:
         return []
     return list(
@@ -269,7 +280,7 @@ def search_users(
 def find_by_login(session: Session, login: str) -> User | None:
     """The user whose username or e-mail is exactly `login` (case-insensitive)."""
     login = (login or "").strip().lower()
-    if not login:
+    if not login or has_control_characters(login):  # no account has one; PostgreSQL refuses NUL
         return None
     return session.exec(
         select(User).where(or_(func.lower(User.username) == login, User.email == login))

@@ -1,20 +1,65 @@
-"""Input checks shared by every service: names, e-mails, numbers, dates."""
+"""Input checks shared by every service: text (names, e-mails, searches), numbers, dates, and
+how a message quotes what somebody typed."""
 
+import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
 from ..models import MAX_SEAT_COUNT
 from .errors import ServiceError
 
+# C0 and C1 control characters and DEL (Unicode category Cc), and lone surrogates (a JSON client
+# can send "\ud800"; no database can store it). PostgreSQL refuses NUL in any text outright, so
+# letting one through turns a typo into a server error.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# int() also takes other scripts' digits ("١٢" is 12), "+5", "1_000" and 4,000-digit numbers;
+# 18 digits always fit a 64-bit database integer.
+_WHOLE_NUMBER_TEXT = re.compile(r"[0-9]{1,18}")
+ECHO_LENGTH = 60
+
+
+def shorten(text: Any, limit: int = ECHO_LENGTH) -> str:
+    """What somebody typed, as a message quotes it: control characters dropped, at most `limit`
+    characters and "…" (a 900 KB "e-mail address" must not come back in the refusal)."""
+    text = strip_control_characters(str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL_CHARACTERS.search(text) is not None
+
+
+def refuse_control_characters(text: str, field: str, label: str) -> str:
+    """`text` unchanged, or a refusal naming the field: every service taking free text calls
+    this (through clean_name, clean_email, optional_text ...) before the text reaches a query."""
+    if has_control_characters(text):
+        raise ServiceError(f"{label} must not contain control characters.", field)
+    return text
+
+
+def strip_control_characters(text: str) -> str:
+    """For searches: a stray control character is dropped silently, not refused."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+def clean_search(value: Any, max_length: int = 200) -> str:
+    """A search text: control characters dropped, spaces collapsed, cut to `max_length`;
+    anything that is not text searches for nothing."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(strip_control_characters(value).split())[:max_length]
+
 
 def clean_name(value: str, field: str, label: str = "Name", max_length: int = 200) -> str:
+    # Runs of white space (tabs, new lines) become one space; what is left may not hold controls.
     name = " ".join((value or "").split())
     if not name:
         raise ServiceError(f"{label} is required.", field)
     if len(name) > max_length:
         raise ServiceError(f"{label} must be at most {max_length} characters.", field)
-    return name
+    return refuse_control_characters(name, field, label)
 
 
 def clean_email(value: str, field: str = "email") -> str:
@@ -22,22 +67,39 @@ def clean_email(value: str, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         raise ServiceError("Email is required.", field)
+    refuse_control_characters(raw, field, "Email")
     try:
         checked = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ServiceError(f"“{raw}” is not a valid e-mail address: {error}", field) from error
+        raise ServiceError(f"“{shorten(raw)}” is not a valid e-mail address: {error}",
+                           field) from error
     return checked.normalized.lower()
 
 
-def parse_whole_number(value: str | int, field: str, label: str, minimum: int, maximum: int) -> int:
-    text = str(value).strip()
-    try:
-        number = int(text)
-    except ValueError:
-        raise ServiceError(
-            f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field
-        ) from None
-    if not minimum <= number <= maximum:
+def whole_number(value: Any, *, allow_text: bool = True) -> int | None:
+    """A whole number (0 or more) that a client sent, or None when it is not one.
+
+    The one place numbers from outside are read: ids, page numbers, counts, URL tails. An int is
+    taken as it is, but never a bool (JSON true would pass as 1). Text, when `allow_text`, must
+    be ASCII digits 0-9 (at most 18; spaces around them are ignored). Negative numbers are never
+    input here. `allow_text=False` where a handler hands over ids it got as ints, so "1" from a
+    crafted event is refused as before.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if allow_text and isinstance(value, str):
+        text = value.strip()
+        if _WHOLE_NUMBER_TEXT.fullmatch(text):
+            return int(text)
+    return None
+
+
+def parse_whole_number(value: Any, field: str, label: str, minimum: int, maximum: int) -> int:
+    """A number field (forms send text, API callers ints) within its range, or its refusal."""
+    number = whole_number(value)
+    if number is None or not minimum <= number <= maximum:
         raise ServiceError(
             f"{label} must be a whole number from {minimum:,} to {maximum:,}.", field
         )

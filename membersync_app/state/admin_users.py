@@ -1,9 +1,9 @@
-"""Admin state for Users: list, search, create, reset password, make staff, deactivate."""
+"""Admin state for Users: list, search, create, reset password, make staff, deactivate, unlock."""
 
 import reflex as rx
 from pydantic import BaseModel
 
-from ..services import users
+from ..services import throttle, users
 from ..services.errors import ServiceError
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
@@ -22,6 +22,7 @@ class UserItem(BaseModel):
     has_password: bool
     created: str
     organization_count: int
+    is_locked: bool = False
 
 
 class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
@@ -38,7 +39,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
             UserItem(id=r.id, username=r.username, email=r.email, full_name=r.full_name,
                      is_staff=r.is_staff, is_active=r.is_active, has_password=r.has_password,
                      created=r.created_at.date().isoformat(),
-                     organization_count=r.organization_count)
+                     organization_count=r.organization_count, is_locked=r.is_locked)
             for r in result.rows
         ]
         return result
@@ -102,6 +103,13 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
         self._change(lambda session, user: users.set_active(session, user, user_id, is_active),
                      "is active again" if is_active is True else
                      "is deactivated: they cannot sign in; their memberships stay")
+
+    @rx.event
+    def unlock(self, user_id: int):
+        self._change(
+            lambda session, user: throttle.unlock_account(session, actor=user,
+                                                          user_id=user_id).user,
+            "is unlocked: they can sign in again")
 
     def _change(self, call, what: str) -> None:
         try:

@@ -5,7 +5,6 @@ import reflex as rx
 from .. import routes
 from ..db import unit_of_work
 from ..services import auth
-from ..services.errors import ServiceError
 from .base import AppState
 
 PASSWORD_INPUT_ID = "login-password"
@@ -18,17 +17,17 @@ class LoginState(AppState):
     def sign_in(self, form_data: dict):
         login = str(form_data.get("login", ""))
         password = str(form_data.get("password", ""))
-        try:
-            with unit_of_work() as session:
-                token, user = auth.sign_in(session, login, password)
-                landing = self._landing_path(session, user)
-        except ServiceError as error:
-            self.error = error.message
+        with unit_of_work() as session:
+            attempt = auth.sign_in(session, login=login, password=password,
+                                   address=self.router.session.client_ip)
+            landing = self._landing_path(session, attempt.user) if attempt.user else ""
+        if attempt.user is None:
+            self.error = attempt.error
             return rx.set_value(PASSWORD_INPUT_ID, "")
         self.error = ""
-        self.session_token = token
-        self._show_viewer(user)
-        return rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next"), landing))
+        self._enter_session(attempt.grant, routes.safe_next(
+            self.router.url.query_parameters.get("next"), landing))
+        return None
 
     @rx.event
     def load(self):

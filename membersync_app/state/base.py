@@ -1,7 +1,14 @@
-"""The root state: who is signed in (looked up on the server at every event), guards, sign out."""
+"""The root state: who is signed in (looked up on the server at every event), guards, sign out.
+
+The session token lives only in an HttpOnly cookie that the server sets (web.py): it is read
+from the connection's own headers at every event and never enters a state var, a frame or a
+script. Which session a tab's state belongs to is kept in `_session_id`; the event guard
+(event_guard.py) resets the whole tree when that changes.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 from sqlmodel import Session
@@ -10,29 +17,46 @@ from .. import routes
 from ..db import unit_of_work
 from ..models import User
 from ..services import auth, organizations
+from ..settings import SESSION_COOKIE
 
-SESSION_COOKIE_MAX_AGE = int(auth.SESSION_LIFETIME.total_seconds())
+
+def session_token_from_cookie_header(cookie_header: str) -> str:
+    """The session token in a Cookie header ("" when absent or unreadable)."""
+    try:
+        jar = SimpleCookie(cookie_header or "")
+    except CookieError:
+        return ""
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else ""
+
+
+def _app_state_classes(cls: type[rx.State]) -> list[type[rx.State]]:
+    classes = [cls]
+    for substate in cls.get_substates():
+        classes.extend(_app_state_classes(substate))
+    return classes
 
 
 class AppState(rx.State):
-    """Holds the browser's session token; everything else about the user is re-read per event.
+    """The signed-in user is re-read per event; the header fields are for display only: no
+    permission is ever decided from them."""
 
-    The token is an opaque random string; the server keeps only its hash. The header fields
-    below are for display only: no permission is ever decided from them.
-    """
-
-    session_token: str = rx.Cookie(
-        "", name="membersync_session", max_age=SESSION_COOKIE_MAX_AGE, same_site="strict"
-    )
+    _session_id: int | None = None
     viewer_name: str = ""
     viewer_is_staff: bool = False
     viewer_signed_in: bool = False
+    # A server route the browser must load as a whole page (it sets or clears the HttpOnly
+    # cookie); the page frame follows it at once. Empty almost always.
+    leave_to: str = ""
+
+    def _session_token(self) -> str:
+        return session_token_from_cookie_header(self.router.headers.cookie)
 
     @contextmanager
     def unit(self) -> Iterator[tuple[Session, User | None]]:
         """One transaction and the signed-in user (None when signed out)."""
         with unit_of_work() as session:
-            yield session, auth.user_for_token(session, self.session_token)
+            yield session, auth.user_for_token(session, self._session_token())
 
     def _show_viewer(self, user: User | None) -> None:
         self.viewer_signed_in = user is not None
@@ -81,10 +105,26 @@ class AppState(rx.State):
             return rx.redirect(routes.DASHBOARD)
         return None
 
-    @rx.event
-    def sign_out(self):
+    async def _reset_view(self, session_id: int | None) -> None:
+        """Reset every MemberSync state of the tab to its defaults and bind it to `session_id`."""
+        root = self._get_root_state()
+        app_state = await root.get_state(AppState)
+        for cls in _app_state_classes(AppState):
+            await root.get_state(cls)  # loaded, so the reset below reaches it
+        app_state.reset()
+        app_state._session_id = session_id
+
+    def _enter_session(self, grant: str, landing: str) -> None:
+        """Hand the browser to the route that swaps the grant for the HttpOnly cookie."""
+        self.leave_to = routes.session_link(grant, landing)
+
+    async def _leave_session(self, then: str) -> None:
+        """Revoke this tab's session, forget everything it showed, and clear the cookie."""
         with unit_of_work() as session:
-            auth.sign_out(session, self.session_token)
-        self.session_token = ""
-        self._show_viewer(None)
-        return rx.redirect(routes.LOGIN)
+            auth.sign_out(session, self._session_token())
+        await self._reset_view(None)
+        (await self.get_state(AppState)).leave_to = routes.sign_out_link(then)
+
+    @rx.event
+    async def sign_out(self):
+        await self._leave_session(routes.LOGIN)

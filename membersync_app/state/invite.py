@@ -31,8 +31,8 @@ class InviteState(AppState):
     def sign_in_href(self) -> str:
         return routes.login_with_next(self.router.url.path)
 
-    def _inspect(self, session, user) -> None:
-        view = invitations.inspect(session, self._token)
+    def _inspect(self, session, user, address: str | None = None) -> None:
+        view = invitations.inspect(session, self._token, address=address)
         self.link_state = view.state.value
         self.link_message = view.message
         self.invite_org = view.org_title
@@ -48,14 +48,16 @@ class InviteState(AppState):
         self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
         with self.unit() as (session, user):
             self._show_viewer(user)
-            self._inspect(session, user)
+            # Opening a link with the client's address: unknown tokens count as guesses.
+            self._inspect(session, user, address=self.router.session.client_ip)
 
     @rx.event
     def accept(self):
         self.accept_error = ""
         try:
             with self.unit() as (session, user):
-                invitations.accept(session, actor=user, token=self._token)
+                invitations.accept(session, actor=user, token=self._token,
+                                   address=self.router.session.client_ip)
         except ServiceError as error:
             self.accept_error = error.message
             with self.unit() as (session, user):
@@ -71,8 +73,9 @@ class InviteState(AppState):
             with self.unit() as (session, _user):
                 user = invitations.accept_with_new_account(
                     session, token=self._token, full_name=form_data.get("full_name", ""),
-                    password=password, confirm=form_data.get("confirm", ""))
-                token, user = auth.sign_in(session, user.email, password)
+                    password=password, confirm=form_data.get("confirm", ""),
+                    address=self.router.session.client_ip)
+                grant = auth.start_session(session, user)
         except FieldErrors as errors:
             self.full_name_error = errors.errors.get("full_name", "")
             self.password_error = errors.errors.get("password", "")
@@ -83,18 +86,13 @@ class InviteState(AppState):
             with self.unit() as (session, user):
                 self._inspect(session, user)
             return None
-        self.session_token = token
-        self._show_viewer(user)
-        return rx.redirect(routes.MY_ACCESS)
+        self._enter_session(grant, routes.MY_ACCESS)
+        return None
 
     @rx.event
-    def switch_account(self):
+    async def switch_account(self):
         """Signed in as someone else: sign out and come back here to sign in as the invitee."""
-        with self.unit() as (session, _user):
-            auth.sign_out(session, self.session_token)
-        self.session_token = ""
-        self._show_viewer(None)
-        return rx.redirect(routes.login_with_next(self.router.url.path))
+        await self._leave_session(routes.login_with_next(self.router.url.path))
 
 
 VALID = LinkState.VALID.value

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from .. import routes
 from ..services import access, progress
 from ..services.errors import ServiceError
+from ..services.validation import whole_number
 from .base import AppState
 from .display import expiry_text, percent
 
@@ -93,7 +94,7 @@ class CourseState(AppState):
     @rx.event
     def load(self):
         tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        self._course_id = int(tail) if tail.isdigit() and len(tail) < 12 else 0
+        self._course_id = whole_number(tail) or 0
         self.course_error = ""
         self.course_loaded = False
         with self.unit() as (session, user):

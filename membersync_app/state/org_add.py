@@ -111,12 +111,9 @@ class OrgAddState(OrgPageState):
             await self._refresh_header_only()
             return
         report = await mail.deliver_async(unit_of_work, result.message_ids)
-        count = len(result.memberships)
-        notice = f"Added {count} member{'s' if count != 1 else ''}."
-        if result.created_accounts:
-            notice += " New accounts get a “set your password” e-mail. " + report.summary()
         self.add_open = False
-        await self._after_change(notice.strip())
+        # The same words whether or not an address had an account (no account probing).
+        await self._after_change(f"{result.notice()} {report.summary()}".strip())
 
     @rx.event
     async def submit_invite(self, form_data: dict):

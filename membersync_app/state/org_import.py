@@ -89,9 +89,7 @@ class OrgImportState(OrgPageState):
         if result is None:
             return
         report = await mail.deliver_async(unit_of_work, result.message_ids)
-        count = len(result.memberships)
-        self.import_notice = (f"Imported {count} member{'s' if count != 1 else ''}. "
-                              + report.summary()).strip()
+        self.import_notice = f"{result.notice('Imported')} {report.summary()}".strip()
         members_state = await self.get_state(OrgMembersState)
         with self.unit() as (session, user):
             self._refresh_overview(session, user)

@@ -7,6 +7,7 @@ from ..db import unit_of_work
 from ..services import invitations, mail
 from ..services.errors import ServiceError
 from ..services.invitations import InvitationStatus
+from ..services.validation import whole_number
 from .org_page import OrgPageState
 
 
@@ -58,8 +59,8 @@ class OrgInvitationsState(OrgPageState):
 
     @rx.event
     def invitations_go_to_page(self, page: int):
-        if isinstance(page, int) and not isinstance(page, bool) and page >= 1:
-            self.invitations_page = page
+        if (number := whole_number(page, allow_text=False)) is not None and number >= 1:
+            self.invitations_page = number
             self._reload()
 
     @rx.event

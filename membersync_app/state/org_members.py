@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from ..models import Role
 from ..services import members
 from ..services.errors import ServiceError
+from ..services.validation import clean_search, whole_number
 from .org_page import OrgPageState
 
 
@@ -78,8 +79,7 @@ class OrgMembersState(OrgPageState):
 
     @rx.event
     def run_search(self, form_data: dict):
-        value = form_data.get("search", "")
-        self.search = value.strip()[:200] if isinstance(value, str) else ""
+        self.search = clean_search(form_data.get("search", ""))
         self.page = 1
         self._reload()
 
@@ -94,13 +94,13 @@ class OrgMembersState(OrgPageState):
 
     @rx.event
     def go_to_page(self, page: int):
-        if isinstance(page, int) and not isinstance(page, bool):
-            self.page = min(max(page, 1), max(self.page_count, 1))
+        if (number := whole_number(page, allow_text=False)) is not None:
+            self.page = min(max(number, 1), max(self.page_count, 1))
             self._reload()
 
     @rx.event
     def toggle(self, membership_id: int, checked: bool):
-        if not isinstance(membership_id, int):
+        if whole_number(membership_id, allow_text=False) is None:
             return
         if checked and membership_id not in self.selected:
             self.selected = [*self.selected, membership_id]

@@ -11,6 +11,7 @@ from .. import routes
 from ..services import org_settings
 from ..services.errors import ServiceError
 from ..services.permissions import Action
+from ..services.validation import whole_number
 from .base import AppState
 from .display import expiry_text, percent
 
@@ -55,7 +56,7 @@ class OrgPageState(AppState):
 
     def _org_id_from_url(self) -> int:
         tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        return int(tail) if tail.isdigit() and len(tail) < 12 else 0
+        return whole_number(tail) or 0
 
     def _refresh_overview(self, session, user) -> bool:
         """Re-read the header facts; False (with `load_error`) when the viewer may not see it."""

@@ -30,7 +30,8 @@ class SetPasswordState(AppState):
         self.sp_password_error = self.sp_confirm_error = ""
         with self.unit() as (session, user):
             self._show_viewer(user)
-            view = accounts.inspect_password_link(session, self._token)
+            view = accounts.inspect_password_link(session, self._token,
+                                                  address=self.router.session.client_ip)
         self.link_valid, self.link_message = view.valid, view.message
         self.account_email, self.account_username = view.email, view.username
         self.link_checked = True
@@ -42,7 +43,8 @@ class SetPasswordState(AppState):
             with self.unit() as (session, _user):
                 accounts.set_password_with_link(session, token=self._token,
                                                 password=form_data.get("password", ""),
-                                                confirm=form_data.get("confirm", ""))
+                                                confirm=form_data.get("confirm", ""),
+                                                address=self.router.session.client_ip)
         except FieldErrors as errors:
             self.sp_password_error = errors.errors.get("password", "")
             self.sp_confirm_error = errors.errors.get("confirm", "")

@@ -197,16 +197,13 @@ _SOCKET_SPY = """
 })();
 """
 
-# Re-sends the page's last event frame with another handler name and payload.
+# Sends an event frame as the page would (socket.io "42" + namespace), with another handler
+# name and payload.
 _SEND_EVENT = """
 ([name, payload]) => {
   window.__received = [];
-  const frame = window.__sent.filter((f) => f.includes('["event",')).at(-1);
-  const at = frame.indexOf('["event",');
-  const [, event] = JSON.parse(frame.slice(at));
-  event.name = name;
-  event.payload = payload;
-  window.__socket.send(frame.slice(0, at) + JSON.stringify(["event", event]));
+  const event = {name, payload, router_data: {pathname: location.pathname, query: {}}};
+  window.__socket.send('42/_event,' + JSON.stringify(["event", event]));
 }
 """
 

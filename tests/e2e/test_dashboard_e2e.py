@@ -4,7 +4,7 @@ e-mail and sees their access; invite, accept, revoke; promote, demote; fill ever
 
 import re
 
-from conftest import sign_in
+from conftest import at, sign_in
 from factories import (
     make_course,
     make_license,
@@ -71,7 +71,7 @@ def test_owner_adds_a_member_who_sets_a_password_and_sees_their_access(
                                                      Membership.organization_id == org.id)).one()
 
     page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(f"{app_url}/login")
+    expect(page).to_have_url(at(app_url, "/login"))
     (mail,) = smtp_server.catcher.to(email)
     page.goto(link_in(mail, "/set-password/"))
     page.get_by_label("New password").fill("member-pass-1")
@@ -82,7 +82,7 @@ def test_owner_adds_a_member_who_sets_a_password_and_sees_their_access(
     page.get_by_label("Username or email").fill(email)
     page.get_by_label("Password").fill("member-pass-1")
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{app_url}/my")
+    expect(page).to_have_url(at(app_url, "/my"))
     expect(page.locator("#my-orgs")).to_contain_text(org.title)
     expect(page.locator("#my-courses")).to_contain_text("Forklift Safety")
     expect(page.locator("#my-licenses")).to_contain_text("Route Planner Pro")
@@ -123,7 +123,7 @@ def test_invite_accept_revoke_roles_full_seats_and_settings(
     guest.get_by_label("Password", exact=True).fill("invitee-pass-1")
     guest.get_by_label("Confirm password").fill("invitee-pass-1")
     guest.get_by_role("button", name="Create account and join").click()
-    expect(guest).to_have_url(f"{app_url}/my")
+    expect(guest).to_have_url(at(app_url, "/my"))
     expect(guest.locator("#my-orgs")).to_contain_text(org.title)
     # The link is single-use.
     guest.goto(link_in(mail, "/invite/"))

@@ -3,7 +3,7 @@ account that signs in to accept, and closed links."""
 
 from datetime import timedelta
 
-from conftest import sign_in
+from conftest import at, sign_in
 from factories import make_invitation, make_org, make_user
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -23,12 +23,12 @@ def test_wrong_account_then_the_right_one_accepts(page, app_url, uow):
     page.goto(f"{app_url}/invite/{token}")
     expect(page.locator("#wrong-account")).to_contain_text(f"signed in as {other.email}")
     page.get_by_role("button", name="Sign out and switch account").click()
-    expect(page).to_have_url(f"{app_url}/login?next=/invite/{token}")
+    expect(page).to_have_url(at(app_url, f"/login?next=/invite/{token}"))
     page.get_by_label("Username or email").fill(invitee.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Accept invitation").click()
-    expect(page).to_have_url(f"{app_url}/my")
+    expect(page).to_have_url(at(app_url, "/my"))
     expect(page.locator("#my-orgs")).to_contain_text(org.title)
     with uow() as session:
         assert session.exec(select(Membership).where(Membership.user_id == invitee.id)).one()

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from factories import make_invitation, make_org, make_staff
+from factories import make_invitation, make_org, make_staff, sign_in
 from sqlmodel import select
 
 from membersync_app.models import OutboxMessage, PasswordSetToken, User, utcnow
-from membersync_app.services import accounts, auth, invitations, members, users
+from membersync_app.services import accounts, invitations, members, users
 from membersync_app.services.errors import FieldErrors, ServiceError
 
 
@@ -30,7 +30,7 @@ def test_link_sets_the_password_once(session):
                                         confirm="pass-word-2")
     accounts.set_password_with_link(session, token=token, password="pass-word-1",
                                     confirm="pass-word-1")
-    _, signed_in = auth.sign_in(session, "NEW@example.com", "pass-word-1")
+    _, signed_in = sign_in(session, "NEW@example.com", "pass-word-1")
     assert signed_in.id == user.id
     view = accounts.inspect_password_link(session, token)
     assert not view.valid and "already used" in view.message
@@ -87,4 +87,4 @@ def test_other_links_stop_working_once_the_account_has_a_password(session, set_p
     with pytest.raises(ServiceError, match="already set"):
         accounts.set_password_with_link(session, token=other, password="taken-over-1",
                                         confirm="taken-over-1")
-    assert auth.sign_in(session, user.email, "pass-word-1")[1].id == user.id
+    assert sign_in(session, user.email, "pass-word-1")[1].id == user.id

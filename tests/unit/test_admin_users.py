@@ -1,7 +1,7 @@
 """Users in the back office: list and search in SQL, owner search, create, staff-only changes."""
 
 import pytest
-from factories import make_membership, make_org, make_staff, make_user
+from factories import make_membership, make_org, make_staff, make_user, sign_in
 from sqlmodel import select
 
 from membersync_app.models import AuditEvent, Membership, User
@@ -77,10 +77,10 @@ def test_staff_creates_users_with_or_without_a_password(session):
 def test_reset_password_ends_sessions_and_is_audited(session):
     staff = make_staff(session)
     user = make_user(session, password=PASSWORD)
-    token, _ = auth.sign_in(session, user.username, PASSWORD)
+    token, _ = sign_in(session, user.username, PASSWORD)
     users.set_password(session, staff, user.id, "brand-new-pass")
     assert auth.user_for_token(session, token) is None
-    auth.sign_in(session, user.username, "brand-new-pass")
+    sign_in(session, user.username, "brand-new-pass")
     with pytest.raises(ServiceError):
         users.set_password(session, staff, user.id, {"x": 1})
     assert "user.reset_password" in [e.action for e in session.exec(select(AuditEvent))]
@@ -93,10 +93,10 @@ def test_deactivated_user_cannot_sign_in_but_keeps_memberships(session):
     make_membership(session, org, user)
     users.set_active(session, staff, user.id, False)
     with pytest.raises(ServiceError, match="Wrong username"):
-        auth.sign_in(session, user.username, PASSWORD)
+        sign_in(session, user.username, PASSWORD)
     assert session.exec(select(Membership).where(Membership.user_id == user.id)).one()
     users.set_active(session, staff, user.id, True)
-    auth.sign_in(session, user.username, PASSWORD)
+    sign_in(session, user.username, PASSWORD)
 
 
 @pytest.mark.parametrize("value", ["true", 1, None, {"a": 1}])

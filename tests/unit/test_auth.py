@@ -1,4 +1,5 @@
-"""Signing in and out: one message for every failure, hashed tokens, expiry, revocation, audit."""
+"""Signing in and out: one message for every failure, hashed tokens, single-use grants swapped
+for the session token, expiry, revocation, audit."""
 
 import hashlib
 from datetime import timedelta
@@ -9,9 +10,16 @@ from sqlmodel import select
 
 from membersync_app.models import AuditEvent, AuthSession, utcnow
 from membersync_app.services import auth
-from membersync_app.services.errors import ServiceError
 
 PASSWORD = "correct-horse-1"
+ADDRESS = "203.0.113.9"
+
+
+def signed_in(session, login, password=PASSWORD):
+    """Sign in as the browser does: check the password, then swap the grant at the route."""
+    attempt = auth.sign_in(session, login=login, password=password, address=ADDRESS)
+    assert attempt.error == "", attempt.error
+    return auth.activate_session(session, attempt.grant), attempt.user
 
 
 @pytest.fixture
@@ -32,8 +40,8 @@ def _actions(session, user):
 @pytest.mark.parametrize("login", ["Alice_W", "alice_w", "ALICE_W", "  alice_w  ",
                                    "alice@example.com", "ALICE@Example.COM"])
 def test_sign_in_by_username_or_email_ignores_case(session, user, login):
-    token, signed_in = auth.sign_in(session, login, PASSWORD)
-    assert signed_in.id == user.id
+    token, who = signed_in(session, login)
+    assert who.id == user.id
     assert auth.user_for_token(session, token).id == user.id
 
 
@@ -51,52 +59,50 @@ def test_sign_in_by_username_or_email_ignores_case(session, user, login):
          "no-password"],
 )
 def test_every_failure_gets_the_same_message_and_opens_no_session(session, user, login, password):
-    with pytest.raises(ServiceError) as refused:
-        auth.sign_in(session, login, password)
-    assert refused.value.message == auth.WRONG_CREDENTIALS
-    assert refused.value.field == "password"
+    attempt = auth.sign_in(session, login=login, password=password, address=ADDRESS)
+    assert (attempt.user, attempt.grant, attempt.error) == (None, "", auth.WRONG_CREDENTIALS)
     assert _sessions(session, user) == []
 
 
 def test_deactivated_user_gets_the_same_message(session, user):
     user.is_active = False
     session.flush()
-    with pytest.raises(ServiceError) as refused:
-        auth.sign_in(session, "Alice_W", PASSWORD)
-    assert refused.value.message == auth.WRONG_CREDENTIALS
+    attempt = auth.sign_in(session, login="Alice_W", password=PASSWORD, address=ADDRESS)
+    assert (attempt.user, attempt.error) == (None, auth.WRONG_CREDENTIALS)
 
 
 def test_account_without_a_password_cannot_sign_in(session):
     make_user(session, username="no_password_yet", password=None)
     for attempt in ("", "anything-at-all"):
-        with pytest.raises(ServiceError, match="Wrong username"):
-            auth.sign_in(session, "no_password_yet", attempt)
+        refused = auth.sign_in(session, login="no_password_yet", password=attempt,
+                               address=ADDRESS)
+        assert refused.error == auth.WRONG_CREDENTIALS
 
 
 def test_only_the_token_hash_is_stored(session, user):
-    token, _ = auth.sign_in(session, "Alice_W", PASSWORD)
+    token, _ = signed_in(session, "Alice_W")
     [stored] = _sessions(session, user)
     assert len(token) >= 40  # 32 random bytes, URL-safe
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in {str(value) for value in stored.model_dump().values()}
-    assert stored.expires_at - stored.created_at == auth.SESSION_LIFETIME
+    assert stored.expires_at - stored.activated_at == auth.SESSION_LIFETIME
 
 
 def test_each_sign_in_gets_its_own_token(session, user):
-    first, _ = auth.sign_in(session, "Alice_W", PASSWORD)
-    second, _ = auth.sign_in(session, "alice@example.com", PASSWORD)
+    first, _ = signed_in(session, "Alice_W")
+    second, _ = signed_in(session, "alice@example.com")
     assert first != second
     assert len(_sessions(session, user)) == 2
 
 
 @pytest.mark.parametrize("token", [None, "", "not-a-real-token"])
 def test_unknown_tokens_give_nobody(session, user, token):
-    auth.sign_in(session, "Alice_W", PASSWORD)
+    signed_in(session, "Alice_W")
     assert auth.user_for_token(session, token) is None
 
 
 def test_expired_session_gives_nobody(session, user):
-    token, _ = auth.sign_in(session, "Alice_W", PASSWORD)
+    token, _ = signed_in(session, "Alice_W")
     [stored] = _sessions(session, user)
     stored.expires_at = utcnow() + timedelta(minutes=1)
     session.flush()
@@ -107,8 +113,8 @@ def test_expired_session_gives_nobody(session, user):
 
 
 def test_sign_out_revokes_the_token_for_good(session, user):
-    token, _ = auth.sign_in(session, "Alice_W", PASSWORD)
-    other, _ = auth.sign_in(session, "Alice_W", PASSWORD)
+    token, _ = signed_in(session, "Alice_W")
+    other, _ = signed_in(session, "Alice_W")
     auth.sign_out(session, token)
     assert auth.user_for_token(session, token) is None
     assert auth.user_for_token(session, other).id == user.id  # only that browser signed out
@@ -119,31 +125,98 @@ def test_sign_out_revokes_the_token_for_good(session, user):
 
 
 def test_deactivated_users_token_gives_nobody(session, user):
-    token, _ = auth.sign_in(session, "Alice_W", PASSWORD)
+    token, _ = signed_in(session, "Alice_W")
     user.is_active = False
     session.flush()
     assert auth.user_for_token(session, token) is None
 
 
 def test_revoke_all_sessions(session, user):
-    tokens = [auth.sign_in(session, "Alice_W", PASSWORD)[0] for _ in range(3)]
+    tokens = [signed_in(session, "Alice_W")[0] for _ in range(3)]
     assert auth.revoke_all_sessions(session, user.id) == 3
     assert all(auth.user_for_token(session, token) is None for token in tokens)
     assert auth.revoke_all_sessions(session, user.id) == 0
 
 
 def test_sign_in_and_out_are_audited(session, user):
-    token, _ = auth.sign_in(session, "Alice_W", PASSWORD)
-    with pytest.raises(ServiceError):
-        auth.sign_in(session, "Alice_W", "wrong-password")
+    token, _ = signed_in(session, "Alice_W")
+    auth.sign_in(session, login="Alice_W", password="wrong-password", address=ADDRESS)
     auth.sign_out(session, token)
-    assert _actions(session, user) == ["auth.sign_in", "auth.sign_out"]
+    assert _actions(session, user) == ["auth.sign_in", "auth.sign_in_failed", "auth.sign_out"]
 
 
 def test_sign_in_commits_and_is_seen_by_the_next_transaction(uow):
     with uow() as session:
         make_user(session, username="bob_b", password=PASSWORD)
     with uow() as session:
-        token, _ = auth.sign_in(session, "bob_b", PASSWORD)
+        token, _ = signed_in(session, "bob_b")
     with uow() as session:
         assert auth.user_for_token(session, token).username == "bob_b"
+
+
+def test_a_grant_is_no_session_until_swapped_and_works_once(session, user):
+    attempt = auth.sign_in(session, login="Alice_W", password=PASSWORD, address=ADDRESS)
+    assert auth.user_for_token(session, attempt.grant) is None  # a grant signs nobody in
+    token = auth.activate_session(session, attempt.grant)
+    assert auth.user_for_token(session, token).id == user.id
+    assert token != attempt.grant
+    assert auth.activate_session(session, attempt.grant) is None  # single-use
+    assert auth.user_for_token(session, attempt.grant) is None
+
+
+@pytest.mark.parametrize("grant", ["", "made-up-grant"])
+def test_unknown_grants_open_nothing(session, user, grant):
+    assert auth.activate_session(session, grant) is None
+
+
+def test_a_grant_expires_after_a_minute(session, user):
+    attempt = auth.sign_in(session, login="Alice_W", password=PASSWORD, address=ADDRESS)
+    [pending] = _sessions(session, user)
+    assert pending.expires_at - pending.created_at == auth.GRANT_LIFETIME
+    pending.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    assert auth.activate_session(session, attempt.grant) is None
+
+
+def test_session_id_for_token_names_the_open_session_only(session, user):
+    token, _ = signed_in(session, "Alice_W")
+    [stored] = _sessions(session, user)
+    assert auth.session_id_for_token(session, token) == stored.id
+    auth.sign_out(session, token)
+    assert auth.session_id_for_token(session, token) is None
+    assert auth.session_id_for_token(session, "") is None
+
+
+def test_failed_sign_ins_say_why_in_the_audit_log_only(session, user):
+    user.is_active = False
+    session.flush()
+    attempt = auth.sign_in(session, login="alice_w", password=PASSWORD, address=ADDRESS)
+    assert attempt.error == auth.WRONG_CREDENTIALS
+    [event] = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "auth.sign_in_failed")).all()
+    assert event.actor_id == user.id
+    assert event.details == {"address": ADDRESS, "reason": "account deactivated"}
+
+
+def test_what_was_typed_as_login_is_never_audited(session, user):
+    auth.sign_in(session, login="correct-horse-1", password="x", address=ADDRESS)
+    [event] = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "auth.sign_in_failed")).all()
+    assert "correct-horse-1" not in str(event.details)
+    assert event.details["reason"] == "unknown account"
+
+
+def test_a_login_with_control_characters_is_just_a_wrong_login(session, user):
+    attempt = auth.sign_in(session, login="alice_w\x00", password=PASSWORD, address=ADDRESS)
+    assert (attempt.user, attempt.error) == (None, auth.WRONG_CREDENTIALS)
+
+
+def test_signing_in_shows_the_account_under_its_own_name_from_then_on(session, user):
+    from factories import make_membership, make_org
+
+    membership = make_membership(session, make_org(session), user)
+    membership.added_name = "Typed By The Owner"
+    session.flush()
+    signed_in(session, "Alice_W")
+    session.refresh(membership)
+    assert membership.added_name is None

@@ -41,6 +41,7 @@ from membersync_app.models import (
     MembershipStatus,
     Organization,
     Role,
+    ThrottleCounter,
     User,
     utcnow,
 )
@@ -57,6 +58,7 @@ from membersync_app.services import (
     org_types,
     organizations,
     progress,
+    throttle,
     users,
 )
 from membersync_app.services.errors import ServiceError
@@ -140,6 +142,10 @@ def build_world(session: Session, kind: ActorKind, org_state: str) -> tuple[Worl
         spare_org_type_id=make_org_type(session).id,
         target_user=make_user(session),
     )
+    # The target's account is locked out after failed sign-ins (staff unlock it).
+    session.add(ThrottleCounter(key=throttle.account_key(world.target_user.username), failures=5,
+                                window_started_at=now, last_failure_at=now,
+                                locked_until=now + timedelta(minutes=5)))
     # B has people of its own, so "outsider" means: somebody else's owner.
     make_membership(session, other_org, role=Role.MANAGER)
     make_invitation(session, other_org)
@@ -358,6 +364,8 @@ CALLS = [
          lambda s, a, w: users.set_staff(s, a, w.target_user.id, True)),
     Call("deactivate_user", STAFF, True,
          lambda s, a, w: users.set_active(s, a, w.target_user.id, False)),
+    Call("unlock_account", STAFF, True,
+         lambda s, a, w: throttle.unlock_account(s, actor=a, user_id=w.target_user.id)),
     Call("audit_log", STAFF, False, lambda s, a, w: audit_log.list_events(s, a)),
     Call("audit_actions", STAFF, False, lambda s, a, w: audit_log.audit_actions(s, a)),
 ]
@@ -418,3 +426,41 @@ def test_the_matrix_covers_every_action_and_both_outcomes():
     for call in CALLS:
         outcomes = {call.rule.allows(kind, state) for kind in ACTORS for state in ORG_STATES}
         assert outcomes == {True, False}, call.name
+
+
+# ---------------------------------------------------------------- refusals do not leak expiry
+
+OUTSIDE_KINDS = [kind for kind in ACTORS if kind.name in ("outsider", "member")]
+REFUSED_EITHER_WAY = [
+    pytest.param(kind, call, id=f"{kind.name}-{call.name}")
+    for call in CALLS if call.rule is not STAFF
+    for kind in OUTSIDE_KINDS
+    if not any(call.rule.allows(kind, state) for state in ORG_STATES)
+]
+
+
+def _refusal(session: Session, kind: ActorKind, call: Call, org_state: str) -> str:
+    """The message `kind` gets for `call` on organization A in `org_state` (world undone)."""
+    savepoint = session.begin_nested()
+    try:
+        world, actor = build_world(session, kind, org_state)
+        with pytest.raises(ServiceError) as refused:
+            call.run(session, actor, world)
+        return refused.value.message
+    finally:
+        savepoint.rollback()
+        session.expunge_all()  # the undone world's rows must not linger in the identity map
+
+
+@pytest.mark.parametrize(("kind", "call"), REFUSED_EITHER_WAY)
+def test_an_outsiders_refusal_does_not_say_the_organization_expired(session, kind, call):
+    on_active = _refusal(session, kind, call, "active")
+    on_expired = _refusal(session, kind, call, "expired")
+    assert on_expired == on_active
+    assert "expired" not in on_expired
+
+
+def test_the_expiry_leak_test_covers_every_organization_action():
+    covered = {action for param in REFUSED_EITHER_WAY for action in
+               getattr(param.values[1].rule, "actions", ())}
+    assert covered >= set(Action) - {Action.VIEW_REPORTS}

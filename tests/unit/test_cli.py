@@ -21,7 +21,8 @@ def test_create_staff_makes_a_staff_account_that_signs_in(app_database, uow, cap
         assert (user.username, user.email, user.full_name) == ("boss", "boss@example.com",
                                                                "Bea Boss")
         assert user.is_staff
-        assert auth.sign_in(session, "boss", "boss-pass-1")[1].id == user.id
+        assert auth.sign_in(session, login="boss", password="boss-pass-1",
+                            address="127.0.0.1").user.id == user.id
 
 
 def test_create_staff_reports_every_bad_field_and_creates_nothing(app_database, uow, capsys):
@@ -38,7 +39,8 @@ def test_create_staff_asks_for_the_password_when_not_given(app_database, uow, mo
     monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
     assert cli.main(["create-staff", "--username", "boss", "--email", "boss@example.com"]) == 0
     with uow() as session:
-        assert auth.sign_in(session, "boss", "typed-pass-1")[1].username == "boss"
+        assert auth.sign_in(session, login="boss", password="typed-pass-1",
+                            address="127.0.0.1").user.username == "boss"
 
 
 def test_create_staff_refuses_mismatched_passwords(app_database, uow, monkeypatch, capsys):

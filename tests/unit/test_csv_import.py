@@ -1,7 +1,7 @@
 """services/csv_import.py: every row validated first, errors by row number, all or nothing."""
 
 import pytest
-from factories import make_membership, make_org
+from factories import make_membership, make_org, make_org_type, make_user
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -119,3 +119,16 @@ def test_an_upload_is_read_only_as_far_as_the_size_limit():
     with pytest.raises(csv_import.CsvErrors) as refused:
         csv_import.parse_csv(data)
     assert "larger than" in refused.value.problems[0][1]
+
+
+def test_rows_outside_the_email_domain_are_invited_like_add_member(session):
+    org = make_org(session, seat_count=5,
+                   org_type=make_org_type(session, auto_add_domain="corp.example"))
+    known = make_user(session, email="known@else.example", full_name="Real Name")
+    result = csv_import.import_members(
+        session, actor=session.get(User, org.owner_id), org_id=org.id,
+        data=f"name,email\nIn Side,in@corp.example\nTyped,{known.email}\nNew,new@else.example\n")
+    assert len(result.memberships) == 1
+    assert sorted(i.email for i in result.invitations) == [known.email, "new@else.example"]
+    assert result.notice("Imported").startswith("Imported 1 member. Invited 2 people instead")
+    assert member_count(session, org.id) == 2  # the owner and in@corp.example

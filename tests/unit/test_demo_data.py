@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from factories import sign_in
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -63,7 +64,7 @@ def test_returns_the_documented_sign_ins(loaded):
 
 def test_every_demo_sign_in_works(session, loaded):
     for username, password, _ in loaded:
-        token, user = auth.sign_in(session, username, password)
+        token, user = sign_in(session, username, password)
         assert user.username == username
         assert auth.user_for_token(session, token).id == user.id
     assert _user(session, "staff").is_staff

@@ -11,7 +11,7 @@ from factories import make_org
 from sqlmodel import select
 
 from membersync_app.models import OutboxMessage, User
-from membersync_app.services import invitations, mail
+from membersync_app.services import invitations, mail, members
 from membersync_app.settings import SmtpSettings
 
 
@@ -65,16 +65,21 @@ def test_invitation_is_delivered_by_smtp_and_marked(uow, smtp):
         assert session.get(OutboxMessage, ids[0]).delivered is True
 
 
-def test_without_smtp_the_outbox_and_log_are_the_delivery(uow, caplog, monkeypatch):
+def test_without_smtp_the_outbox_is_the_delivery_and_the_log_holds_no_link(
+    uow, caplog, monkeypatch
+):
     monkeypatch.delenv("MEMBERSYNC_SMTP_HOST", raising=False)
     ids = invite_one(uow)
     with caplog.at_level("INFO", logger="membersync.mail"):
         report = mail.deliver(uow, ids)
     assert report.outbox_only == ["guest@example.com"]
     assert "outbox" in report.summary()
-    assert "guest@example.com" in caplog.text and "/invite/" in caplog.text
+    assert "guest@example.com" in caplog.text and "/invite/" not in caplog.text
     with uow() as session:
-        assert session.get(OutboxMessage, ids[0]).delivered is False
+        message = session.get(OutboxMessage, ids[0])
+        assert message.delivered is False
+        token = message.body.split("/invite/")[1].split()[0]  # the outbox keeps the link
+        assert invitations.inspect(session, token).state == invitations.LinkState.VALID
 
 
 def test_failed_smtp_keeps_the_change_and_says_so(uow):
@@ -108,3 +113,59 @@ def test_deliver_async_sends_through_the_configured_server(uow, smtp, monkeypatc
     assert [m["To"] for m in catcher.messages] == ["async.guest@example.com"]
     with uow() as session:
         assert session.get(OutboxMessage, ids[0]).delivered is True
+
+
+# ---------------------------------------------------------------- links do not rest in plain text
+
+def add_new_person(uow, email="new.person@example.com"):
+    """Add Member with an unknown address: the account's "set your password" e-mail."""
+    with uow() as session:
+        org = make_org(session)
+        result = members.add_member(session, actor=session.get(User, org.owner_id),
+                                    org_id=org.id, name="New Person", email=email, role="member")
+    return result.message_ids
+
+
+@pytest.mark.parametrize(("send", "path"), [(invite_one, "/invite/"),
+                                            (add_new_person, "/set-password/")],
+                         ids=["invitation", "set-password"])
+def test_a_delivered_message_keeps_no_working_link(uow, smtp, caplog, send, path):
+    """SMTP took the message, so the recipient has the link: the outbox keeps the text without
+    the token, and the log never had it."""
+    settings, catcher = smtp
+    ids = send(uow)
+    with uow() as session:
+        queued = session.get(OutboxMessage, ids[0]).body
+    token = queued.split(path)[1].split()[0]
+    with caplog.at_level("DEBUG", logger="membersync.mail"):
+        report = mail.deliver(uow, ids, settings)
+    assert len(report.delivered) == 1
+    (received,) = catcher.messages
+    assert f"{path}{token}" in received.get_content()  # the e-mail itself has the link
+    with uow() as session:
+        stored = session.get(OutboxMessage, ids[0])
+        assert stored.delivered is True
+        assert token not in stored.body
+        assert f"{path}{mail.LINK_REMOVED}" in stored.body
+        assert stored.body.startswith(queued.split(path)[0])  # the rest of the text stays
+    assert token not in caplog.text and path not in caplog.text
+    assert received["To"] in caplog.text
+
+
+def test_a_failed_send_keeps_the_link_for_the_next_try(uow):
+    ids = invite_one(uow)
+    dead = SmtpSettings(host="127.0.0.1", port=free_port(), user="", password="",
+                        starttls=False, mail_from="app@example.test")
+    mail.deliver(uow, ids, dead)
+    with uow() as session:
+        assert "/invite/" + mail.LINK_REMOVED not in session.get(OutboxMessage, ids[0]).body
+
+
+def test_every_token_page_is_redacted():
+    body = ("Accept: http://x.test/invite/abc-DEF_123\n"
+            "Set it: http://x.test/set-password/Zz9_-y.\nSee http://x.test/my/course/4\n")
+    assert mail.redact_links(body) == (
+        f"Accept: http://x.test/invite/{mail.LINK_REMOVED}\n"
+        f"Set it: http://x.test/set-password/{mail.LINK_REMOVED}\n"
+        "See http://x.test/my/course/4\n"
+    )

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from membersync_app.models import (
     AuditEvent,
+    Invitation,
     Membership,
     OutboxMessage,
     PasswordSetToken,
@@ -24,7 +25,7 @@ from membersync_app.models import (
     User,
     utcnow,
 )
-from membersync_app.services import members
+from membersync_app.services import members, roster
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.seats import seats_used
 
@@ -63,7 +64,11 @@ def test_add_known_email_adds_the_account_as_is(session):
                                 email=known.email.upper(), role="manager")
     assert result.memberships[0].user_id == known.id
     assert result.memberships[0].role == Role.MANAGER
-    assert result.created_accounts == [] and result.message_ids == []
+    assert result.created_accounts == []
+    # They are told by e-mail (no link token: they sign in as usual).
+    (message_id,) = result.message_ids
+    told = session.get(OutboxMessage, message_id)
+    assert told.recipient == known.email and "/set-password/" not in told.body
     assert session.get(User, known.id).full_name == "Known Person"
 
 
@@ -149,13 +154,18 @@ def test_duplicate_email_in_batch_already_member_and_pending_invitation(session)
 
 
 def test_auto_add_domain_limits_direct_adds(session):
+    """Outside the type's e-mail domain the address is invited instead of added (it used to be
+    refused); at the domain it is added directly."""
     org = make_org(session, org_type=make_org_type(session, auto_add_domain="corp.example"))
     owner = session.get(User, org.owner_id)
-    with pytest.raises(FieldErrors, match=r"Only addresses at corp\.example"):
-        members.add_member(session, actor=owner, org_id=org.id, name="X", email="x@other.example",
-                           role="member")
-    members.add_member(session, actor=owner, org_id=org.id, name="Y", email="y@corp.example",
-                       role="member")
+    outside = members.add_member(session, actor=owner, org_id=org.id, name="X",
+                                 email="x@other.example", role="member")
+    assert outside.memberships == [] and [i.email for i in outside.invitations] == [
+        "x@other.example"]
+    assert session.exec(select(User).where(User.email == "x@other.example")).first() is None
+    inside = members.add_member(session, actor=owner, org_id=org.id, name="Y",
+                                email="y@corp.example", role="member")
+    assert len(inside.memberships) == 1 and inside.invitations == []
 
 
 def test_members_and_outsiders_may_not_add(session):
@@ -317,3 +327,109 @@ def test_a_page_past_the_end_shows_the_last_page(session, page):
         make_membership(session, org)
     result = members.list_members(session, actor=owner, org_id=org.id, page=page, page_size=2)
     assert (result.page, result.total, len(result.rows)) == (2, 4, 2)
+
+
+# ---------------------------------------------------------------- Add Member is no account probe
+
+def _add(session, org, actor, name, email, role="member"):
+    return members.add_member(session, actor=actor, org_id=org.id, name=name, email=email,
+                              role=role)
+
+
+def _outcome(session, org, owner, result, email):
+    """What the adder can see after adding `email`: notice, e-mails, the table row, searches."""
+    (row,) = [r for r in members.list_members(session, actor=owner, org_id=org.id).rows
+              if r.email == email]
+    assert [session.get(OutboxMessage, i).recipient for i in result.message_ids] == [email]
+    return {
+        "notice": result.notice(),
+        "mails": len(result.message_ids),
+        "name": row.name,
+        "found_by_typed_name": members.list_members(session, actor=owner, org_id=org.id,
+                                                    search="Typed Name").total,
+    }
+
+
+def test_adding_an_address_reads_the_same_whether_or_not_it_has_an_account(session):
+    org = make_org(session, seat_count=5)
+    owner = session.get(User, org.owner_id)
+    known = make_user(session, username="real_username", email="known@example.com",
+                      full_name="Secret Real Name", password="pass-word-1")
+    on_known = _outcome(session, org, owner, _add(session, org, owner, "Typed Name",
+                                                  "known@example.com"), "known@example.com")
+    other = make_org(session, owner=owner, seat_count=5)
+    on_new = _outcome(session, other, owner, _add(session, other, owner, "Typed Name",
+                                                  "new@example.com"), "new@example.com")
+    assert on_known == on_new
+    assert on_known["name"] == "Typed Name" and on_known["mails"] == 1
+    # The account's own name and username are not searchable while the typed name shows.
+    for probe in ("Secret", "real_username"):
+        assert members.list_members(session, actor=owner, org_id=org.id, search=probe).total == 0
+    assert session.get(User, known.id).full_name == "Secret Real Name"
+
+
+def test_a_missing_name_is_asked_for_whether_or_not_the_address_has_an_account(session):
+    org = make_org(session)
+    owner = session.get(User, org.owner_id)
+    known = make_user(session, email="known@example.com")
+    messages = []
+    for email in (known.email, "unknown@example.com"):
+        with pytest.raises(FieldErrors) as refused:
+            _add(session, org, owner, "", email)
+        messages.append(refused.value.errors)
+    assert messages[0] == messages[1] == {"name_0": "Name is required."}
+
+
+def test_an_existing_account_outside_the_domain_is_invited_not_added(session):
+    org = make_org(session, seat_count=5,
+                   org_type=make_org_type(session, auto_add_domain="corp.example"))
+    owner = session.get(User, org.owner_id)
+    known = make_user(session, email="someone@else.example", full_name="Someone Else")
+    on_known = _add(session, org, owner, "Typed", known.email, "manager")
+    on_new = _add(session, org, owner, "Typed", "nobody@else.example")
+    assert on_known.memberships == [] == on_new.memberships
+    assert on_known.notice() == on_new.notice()
+    assert "Invited 1 person" in on_known.notice()
+    assert session.exec(select(Membership).where(Membership.user_id == known.id)).all() == []
+    invitation = on_known.invitations[0]
+    assert (invitation.email, invitation.role) == (known.email, Role.MANAGER)
+    assert "/invite/" in session.get(OutboxMessage, on_known.message_ids[0]).body
+    assert seats_used(session, org.id) == 2  # each invitation holds a seat
+    created = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "invitation.create", AuditEvent.organization_id == org.id)).all()
+    assert [e.details["source"] for e in created] == ["dashboard", "dashboard"]
+    # Staff are not bound by the domain: they add directly.
+    direct = _add(session, org, make_staff(session), "Typed", "staff.added@else.example")
+    assert len(direct.memberships) == 1 and direct.invitations == []
+
+
+def test_without_the_invite_right_outside_addresses_are_refused_alike(session):
+    org = make_org(session, org_type=make_org_type(session, auto_add_domain="corp.example",
+                                                  managers_invite=False))
+    manager = session.get(User, make_membership(session, org, role=Role.MANAGER).user_id)
+    known = make_user(session, email="someone@else.example")
+    messages = []
+    for email in (known.email, "nobody@else.example"):
+        with pytest.raises(ServiceError) as refused:
+            _add(session, org, manager, "Typed", email)
+        messages.append((refused.value.message, refused.value.field))
+    assert messages[0] == messages[1]
+    assert messages[0][0].startswith("Only addresses at corp.example may be added directly")
+    assert session.exec(select(func.count()).select_from(Invitation)).one() == 0
+
+
+def test_signing_in_forgets_the_typed_names(session):
+    owner = make_user(session)
+    org_a, org_b = make_org(session, owner=owner), make_org(session, owner=owner)
+    person = make_user(session, full_name="Own Name")
+    bystander = make_user(session, full_name="Bystander")
+    for org in (org_a, org_b):
+        _add(session, org, owner, f"Typed in {org.id}", person.email)
+        _add(session, org, owner, "Typed bystander", bystander.email)
+    assert roster.forget_added_names(session, person.id) == 2
+    for org in (org_a, org_b):
+        names = {r.email: r.name for r in members.list_members(session, actor=owner,
+                                                                org_id=org.id).rows}
+        assert names[person.email] == "Own Name"
+        assert names[bystander.email] == "Typed bystander"
+    assert roster.forget_added_names(session, person.id) == 0

@@ -122,6 +122,19 @@ def test_members_outsiders_and_blocked_people_may_do_nothing(action, role, statu
     assert decision.reason == reason
 
 
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize(("role", "status"), [(None, None), (Role.MEMBER, ACTIVE),
+                                              (Role.MEMBER, BLOCKED)],
+                         ids=["outsider", "member", "blocked-member"])
+def test_an_outsider_is_not_told_that_the_organization_expired(action, role, status):
+    """Who the actor is is checked before expiry: the refusal reads the same on an expired
+    organization as on an active one, so it does not reveal that the organization expired."""
+    on_active = check(action, role=role, status=status)
+    on_expired = check(action, role=role, status=status, expired=True)
+    assert not on_active.allowed and not on_expired.allowed
+    assert on_expired.reason == on_active.reason
+
+
 # access_org: the same rules, fetched from the database.
 
 

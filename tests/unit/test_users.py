@@ -1,7 +1,7 @@
 """Accounts: creating with every field checked at once, and the staff-only changes."""
 
 import pytest
-from factories import make_membership, make_org, make_staff, make_user
+from factories import make_membership, make_org, make_staff, make_user, sign_in
 from sqlmodel import select
 
 from membersync_app.models import AuditEvent, Membership, MembershipStatus, Role, User
@@ -34,7 +34,7 @@ def test_create_user_stores_a_clean_account(session):
 
 def test_created_account_can_sign_in(session):
     _create(session)
-    _, user = auth.sign_in(session, "CAROL@example.com", PASSWORD)
+    _, user = sign_in(session, "CAROL@example.com", PASSWORD)
     assert user.username == "carol"
 
 
@@ -42,7 +42,7 @@ def test_create_user_without_password_leaves_it_unset(session):
     user = _create(session, password=None)
     assert user.password_hash == ""
     with pytest.raises(ServiceError, match="Wrong username"):
-        auth.sign_in(session, "carol", "")
+        sign_in(session, "carol", "")
 
 
 def test_create_staff(session):
@@ -141,12 +141,12 @@ def test_staff_changes_to_unknown_users_are_refused(session, people, user_id):
 
 def test_set_password_replaces_it_and_ends_sessions(session, people):
     user = people["user"]
-    token, _ = auth.sign_in(session, user.username, PASSWORD)
+    token, _ = sign_in(session, user.username, PASSWORD)
     users.set_password(session, people["staff"], user.id, "brand-new-pass")
     assert auth.user_for_token(session, token) is None
     with pytest.raises(ServiceError, match="Wrong username"):
-        auth.sign_in(session, user.username, PASSWORD)
-    assert auth.sign_in(session, user.username, "brand-new-pass")[1].id == user.id
+        sign_in(session, user.username, PASSWORD)
+    assert sign_in(session, user.username, "brand-new-pass")[1].id == user.id
 
 
 def test_set_password_checks_the_length(session, people):
@@ -167,19 +167,19 @@ def test_deactivation_blocks_sign_in_ends_sessions_and_keeps_memberships(session
     staff, user = people["staff"], people["user"]
     org = make_org(session)
     make_membership(session, org, user, role=Role.MANAGER)
-    token, _ = auth.sign_in(session, user.username, PASSWORD)
+    token, _ = sign_in(session, user.username, PASSWORD)
 
     users.set_active(session, staff, user.id, False)
 
     assert auth.user_for_token(session, token) is None
     with pytest.raises(ServiceError) as refused:
-        auth.sign_in(session, user.username, PASSWORD)
+        sign_in(session, user.username, PASSWORD)
     assert refused.value.message == auth.WRONG_CREDENTIALS
     [membership] = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
     assert (membership.role, membership.status) == (Role.MANAGER, MembershipStatus.ACTIVE)
 
     users.set_active(session, staff, user.id, True)
-    assert auth.sign_in(session, user.username, PASSWORD)[1].id == user.id
+    assert sign_in(session, user.username, PASSWORD)[1].id == user.id
 
 
 def test_staff_cannot_deactivate_themselves(session, people):

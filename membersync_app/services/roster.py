@@ -1,0 +1,60 @@
+"""Who is in, or invited to, an organization: the checks Add Member and Invite members share.
+
+Its own module so that members.py (which turns some additions into invitations) and
+invitations.py can both use it without importing each other.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from ..models import Invitation, Membership, Role, User, utcnow
+from .errors import ServiceError
+
+ADDABLE_ROLES = {"member": Role.MEMBER, "manager": Role.MANAGER}
+
+
+def parse_role(value: Any, field_name: str = "role") -> Role:
+    """Member or Manager (the owner is made only by transferring ownership)."""
+    role = ADDABLE_ROLES.get(str(value).strip().lower()) if isinstance(value, str | Role) else None
+    if role is None:
+        raise ServiceError("Role must be Member or Manager.", field_name)
+    return role
+
+
+def pending_invitation_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(Invitation.email).where(
+            Invitation.organization_id == org_id,
+            Invitation.email.in_(list(emails)),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    ).all())
+
+
+def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(User.email).join(Membership, Membership.user_id == User.id).where(
+            Membership.organization_id == org_id, User.email.in_(list(emails))
+        )
+    ).all())
+
+
+def forget_added_names(session: Session, user_id: int) -> int:
+    """When a person signs in, every organization's table shows their own name from then on
+    (one UPDATE). Returns how many memberships showed a typed name. Not audited: nothing the
+    person or the organization chose changes."""
+    result = session.execute(
+        update(Membership)
+        .where(Membership.user_id == user_id, Membership.added_name.is_not(None))
+        .values(added_name=None)
+    )
+    return result.rowcount

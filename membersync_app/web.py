@@ -1,0 +1,183 @@
+"""The HTTP side of the app, for what Reflex's socket cannot do safely on its own.
+
+- `/_auth/session` swaps a one-minute sign-in grant for the session token and sets it in an
+  HttpOnly, SameSite=Strict cookie (Secure over HTTPS); `/_auth/sign-out` revokes the session
+  and clears the cookie. No script ever sees the token.
+- Uploads (`/_upload`) carry the tab's client token, which is no credential: an upload is let
+  through only when the cookie it was sent with belongs to the session the tab's state is bound
+  to (see state/event_guard.py).
+- Every response carries the security headers below.
+"""
+
+import base64
+import hashlib
+import re
+from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reflex.istate.manager.token import BaseStateToken
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from . import routes
+from .db import read_only_unit, unit_of_work
+from .services import auth
+from .settings import SESSION_COOKIE, cookies_secure
+from .state.base import AppState, session_token_from_cookie_header
+
+ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
+UPLOAD_PATH = "/_upload"
+BUILT_PAGES = Path(".web/build/client")
+
+
+def _activate(grant: str) -> str | None:
+    with unit_of_work() as session:
+        return auth.activate_session(session, grant)
+
+
+def _revoke(token: str) -> None:
+    with unit_of_work() as session:
+        auth.sign_out(session, token)
+
+
+def _session_id(token: str) -> int | None:
+    if not token:
+        return None
+    with read_only_unit() as session:
+        return auth.session_id_for_token(session, token)
+
+
+def _see_other(path: str) -> Response:
+    response = RedirectResponse(path, status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def open_session(request: Request) -> Response:
+    target = routes.safe_next(request.query_params.get("next"), "/")
+    token = await run_in_threadpool(_activate, request.query_params.get("grant", ""))
+    if token is None:  # used, expired or made up: sign in again
+        return _see_other(routes.login_with_next(target))
+    response = _see_other(target)
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=int(auth.SESSION_LIFETIME.total_seconds()), path="/",
+        httponly=True, samesite="strict", secure=cookies_secure(),
+    )
+    return response
+
+
+async def close_session(request: Request) -> Response:
+    await run_in_threadpool(_revoke, request.cookies.get(SESSION_COOKIE, ""))
+    response = _see_other(routes.safe_next(request.query_params.get("next"), routes.LOGIN))
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=cookies_secure())
+    return response
+
+
+async def _bound_session_id(client_token: str) -> int | None:
+    """The session the tab's state belongs to (None: a signed-out or unknown tab)."""
+    from .membersync_app import app  # imported late: the app module imports this one
+
+    root = await app.state_manager.get_state(BaseStateToken(ident=client_token, cls=AppState))
+    return (await root.get_state(AppState))._session_id
+
+
+class UploadGate:
+    """Refuses an upload unless its own cookie proves the session its tab is bound to."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and scope["path"].endswith(UPLOAD_PATH):
+            headers = Headers(scope=scope)
+            client_token = headers.get("reflex-client-token", "")
+            token = session_token_from_cookie_header(headers.get("cookie", ""))
+            proven = await run_in_threadpool(_session_id, token)
+            if not client_token or proven is None or proven != await _bound_session_id(
+                    client_token):
+                refusal = JSONResponse({"detail": "Sign in again to upload a file."},
+                                       status_code=403)
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+
+
+@cache
+def inline_script_hashes(build_dir: Path = BUILT_PAGES) -> tuple[str, ...]:
+    """CSP hashes of the inline scripts the production build puts in its pages, so the
+    policy allows exactly those and no other inline script."""
+    found = {
+        "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+        for page in build_dir.rglob("*.html")
+        for body in _INLINE_SCRIPT.findall(page.read_bytes())
+    }
+    return tuple(sorted(found))
+
+
+def content_security_policy() -> str:
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(inline_script_hashes()),
+        "style-src 'self' 'unsafe-inline'",  # Radix and emotion write style attributes
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+@cache
+def security_headers() -> list[tuple[bytes, bytes]]:
+    headers = {
+        "content-security-policy": content_security_policy(),
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "same-origin",
+        "x-frame-options": "DENY",
+    }
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response (pages, API, uploads)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((name, value) for name, value in security_headers() if name not in names),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def wrap_backend(backend: ASGIApp) -> ASGIApp:
+    """Reflex's api_transformer: the auth routes first, then Reflex (socket, upload, pages)."""
+    server = Starlette(routes=[
+        Route(routes.AUTH_SESSION, open_session, methods=["GET"]),
+        Route(routes.AUTH_SIGN_OUT, close_session, methods=["GET"]),
+    ])
+    server.mount("", UploadGate(backend))
+    return SecurityHeaders(server)
