@@ -1,6 +1,6 @@
 """SQLModel tables and enums only: no queries, no Reflex."""
 
-from .audit import AuditEvent, OutboxMessage
+from .audit import AuditAction, AuditEvent, OutboxMessage
 from .catalog import Course, License, SeatType, SeatTypeCourse, SeatTypeLicense
 from .enums import MembershipStatus, Role, Visibility
 from .org_type import OrganizationType, RoleBenefitCourse, RoleBenefitLicense
@@ -12,6 +12,7 @@ from .user import AuthSession, PasswordSetToken, User
 
 __all__ = [
     "MAX_SEAT_COUNT",
+    "AuditAction",
     "AuditEvent",
     "AuthSession",
     "Course",

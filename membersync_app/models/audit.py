@@ -1,12 +1,68 @@
 """The audit trail: one row per change, written in the same transaction as the change."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from .timeutil import utcnow
+
+
+class AuditAction(StrEnum):
+    """Every kind of change the audit trail records: one vocabulary, `<thing>.<verb>`."""
+
+    AUTH_SIGN_IN = "auth.sign_in"
+    AUTH_SIGN_IN_FAILED = "auth.sign_in_failed"
+    AUTH_SIGN_OUT = "auth.sign_out"
+    AUTH_LOCKED = "auth.locked"
+    AUTH_UNLOCKED = "auth.unlocked"
+    DEMO_LOAD = "demo.load"
+    COURSE_CREATE = "course.create"
+    COURSE_UPDATE = "course.update"
+    COURSE_DELETE = "course.delete"
+    LICENSE_CREATE = "license.create"
+    LICENSE_UPDATE = "license.update"
+    LICENSE_DELETE = "license.delete"
+    SEAT_TYPE_CREATE = "seat_type.create"
+    SEAT_TYPE_UPDATE = "seat_type.update"
+    SEAT_TYPE_DELETE = "seat_type.delete"
+    ORGANIZATION_TYPE_CREATE = "organization_type.create"
+    ORGANIZATION_TYPE_UPDATE = "organization_type.update"
+    ORGANIZATION_TYPE_DELETE = "organization_type.delete"
+    ORGANIZATION_CREATE = "organization.create"
+    ORGANIZATION_UPDATE = "organization.update"
+    ORGANIZATION_UPDATE_SETTINGS = "organization.update_settings"
+    ORGANIZATION_ADD_SEATS = "organization.add_seats"
+    ORGANIZATION_TRANSFER_OWNERSHIP = "organization.transfer_ownership"
+    MEMBER_ADD = "member.add"
+    MEMBER_REMOVE = "member.remove"
+    MEMBER_SET_ROLE = "member.set_role"
+    INVITATION_CREATE = "invitation.create"
+    INVITATION_RESEND = "invitation.resend"
+    INVITATION_REVOKE = "invitation.revoke"
+    INVITATION_ACCEPT = "invitation.accept"
+    PROGRESS_COMPLETE_LESSON = "progress.complete_lesson"
+    USER_CREATE = "user.create"
+    USER_RESET_PASSWORD = "user.reset_password"
+    USER_SET_ACTIVE = "user.set_active"
+    USER_SET_STAFF = "user.set_staff"
+    USER_SET_PASSWORD_FROM_INVITATION = "user.set_password_from_invitation"
+    USER_SET_PASSWORD_FROM_LINK = "user.set_password_from_link"
+    # back office (issue 11)
+    MEMBERSHIP_ASSIGN = "membership.assign"
+    MEMBERSHIP_UNASSIGN = "membership.unassign"
+    MEMBERSHIP_UPDATE = "membership.update"
+    ORGANIZATION_CHANGE_OWNER = "organization.change_owner"
+    ORGANIZATION_MERGE = "organization.merge"
+    ORGANIZATION_MERGE_AWAY = "organization.merge_away"
+    ORGANIZATION_DELETE = "organization.delete"
+    JOB_CREATE = "job.create"
+    JOB_UPDATE = "job.update"
+    JOB_DELETE = "job.delete"
+    JOB_ASSIGN = "job.assign"
+    JOB_UNASSIGN = "job.unassign"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from .. import routes
-from ..models import PasswordSetToken, User, utcnow
+from ..models import AuditAction, PasswordSetToken, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
 from .auth import revoke_all_sessions
@@ -153,5 +153,5 @@ def set_password_with_link(
     row.used_at = now
     session.add_all([user, row])
     revoke_all_sessions(session, user.id)
-    audit.record(session, user, "user.set_password_from_link", user_id=user.id)
+    audit.record(session, user, AuditAction.USER_SET_PASSWORD_FROM_LINK, user_id=user.id)
     return user

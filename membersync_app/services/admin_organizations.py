@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, literal, or_
 from sqlmodel import Session, select
 
 from ..models import (
+    AuditAction,
     Membership,
     Organization,
     OrganizationType,
@@ -207,7 +208,7 @@ def create_organization(
     session.flush()
     session.add(Membership(organization_id=org.id, user_id=owner_user.id, role=Role.OWNER))
     session.flush()
-    audit.record(session, actor, "organization.create", org.id, title=org.title,
+    audit.record(session, actor, AuditAction.ORGANIZATION_CREATE, org.id, title=org.title,
                  owner=owner_user.username, seat_count=org.seat_count,
                  expires_at=org.expires_at, org_type_id=org.org_type_id,
                  seat_type_id=org.seat_type_id)
@@ -241,7 +242,8 @@ def update_organization(
     changes = apply_changes(org, values)
     session.add(org)
     session.flush()
-    audit.record(session, actor, "organization.update", org.id, title=org.title, changes=changes)
+    audit.record(session, actor, AuditAction.ORGANIZATION_UPDATE, org.id, title=org.title,
+                 changes=changes)
     return org
 
 

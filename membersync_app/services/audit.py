@@ -4,13 +4,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..models import AuditEvent, User
+from ..models import AuditAction, AuditEvent, User
 
 
 def record(
     session: Session,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     organization_id: int | None = None,
     **details: Any,
 ) -> AuditEvent:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from ..models import AuthSession, User, utcnow
+from ..models import AuditAction, AuthSession, User, utcnow
 from . import audit, roster, throttle
 from .passwords import hash_token, new_token, verify_password
 from .validation import has_control_characters, strip_control_characters
@@ -53,13 +53,13 @@ def sign_in(session: Session, *, login: str, password: str, address: str) -> Sig
         reason = ("unknown account" if user is None
                   else "wrong password" if not password_ok else "account deactivated")
         # What was typed is not kept: people type passwords into the login field.
-        audit.record(session, user, "auth.sign_in_failed", address=address, reason=reason)
+        audit.record(session, user, AuditAction.AUTH_SIGN_IN_FAILED, address=address, reason=reason)
         throttle.record_failure(session, keys, user=user)
         return SignIn(error=WRONG_CREDENTIALS)
     for key in {throttle.account_key(login), *throttle.account_keys(user)}:
         throttle.clear(session, key)
     roster.forget_added_names(session, user.id)  # they show under their own name from now on
-    audit.record(session, user, "auth.sign_in", address=address)
+    audit.record(session, user, AuditAction.AUTH_SIGN_IN, address=address)
     return SignIn(user=user, grant=start_session(session, user))
 
 
@@ -140,7 +140,7 @@ def sign_out(session: Session, token: str | None) -> None:
         return
     auth_session.revoked_at = utcnow()
     session.add(auth_session)
-    audit.record(session, session.get(User, auth_session.user_id), "auth.sign_out")
+    audit.record(session, session.get(User, auth_session.user_id), AuditAction.AUTH_SIGN_OUT)
 
 
 def revoke_all_sessions(session: Session, user_id: int) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import (
+    AuditAction,
     Course,
     License,
     Organization,
@@ -58,7 +59,7 @@ class _ItemKind:
     and Seat Benefits grant, so they are created, edited and deleted the same way."""
 
     model: type
-    noun: str  # "course": audit actions "course.create", ..., id key and link column "course_id"
+    noun: str  # "course": its id key and link column "course_id"
     name_field: str  # the unique, case-insensitive name: "title" or "name"
     taken: str  # the refusal of a taken name, {} for the name
     seat_type_link: type  # SeatTypeCourse: which seat types bundle it
@@ -67,6 +68,9 @@ class _ItemKind:
     @property
     def id_key(self) -> str:
         return f"{self.noun}_id"
+
+    def audit_action(self, verb: str) -> AuditAction:
+        return AuditAction(f"{self.noun}.{verb}")
 
     @property
     def missing(self) -> str:
@@ -101,7 +105,7 @@ def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
     item = kind.model(**values)
     session.add(item)
     flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
-    audit.record(session, actor, f"{kind.noun}.create", **{kind.id_key: item.id}, **values)
+    audit.record(session, actor, kind.audit_action("create"), **{kind.id_key: item.id}, **values)
     return item
 
 
@@ -109,7 +113,7 @@ def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: d
     changes = apply_changes(item, values)
     session.add(item)
     flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
-    audit.record(session, actor, f"{kind.noun}.update", **{kind.id_key: item.id},
+    audit.record(session, actor, kind.audit_action("update"), **{kind.id_key: item.id},
                  changes=changes)
     return item
 
@@ -140,7 +144,7 @@ def _delete_item(session: Session, actor: User, kind: _ItemKind, item_id: Any) -
         )
     session.delete(item)
     session.flush()
-    audit.record(session, actor, f"{kind.noun}.delete",
+    audit.record(session, actor, kind.audit_action("delete"),
                  **{kind.id_key: item.id, kind.name_field: name})
 
 
@@ -406,7 +410,7 @@ def create_seat_type(
     require_staff(actor)
     values = _check_seat_type(session, name, course_ids, license_ids, None)
     return _save_seat_type(session, actor, SeatType(name=values["name"]), values,
-                           "seat_type.create")
+                           AuditAction.SEAT_TYPE_CREATE)
 
 
 def update_seat_type(
@@ -416,7 +420,7 @@ def update_seat_type(
     require_staff(actor)
     seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
-    return _save_seat_type(session, actor, seat_type, values, "seat_type.update")
+    return _save_seat_type(session, actor, seat_type, values, AuditAction.SEAT_TYPE_UPDATE)
 
 
 def _save_seat_type(
@@ -453,7 +457,7 @@ def delete_seat_type(session: Session, actor: User | None, *, seat_type_id: Any)
         )
     session.delete(seat_type)
     session.flush()
-    audit.record(session, actor, "seat_type.delete", seat_type_id=seat_type.id,
+    audit.record(session, actor, AuditAction.SEAT_TYPE_DELETE, seat_type_id=seat_type.id,
                  name=seat_type.name)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..models import (
     MAX_SEAT_COUNT,
+    AuditAction,
     Course,
     CourseProgress,
     Invitation,
@@ -234,7 +235,7 @@ def load_demo_data(
         session.add(Job(job_type=job_type, title=title,
                         organization_id=orgs[org_title].id if org_title else None))
 
-    audit.record(session, None, "demo.load", organizations=list(orgs),
+    audit.record(session, None, AuditAction.DEMO_LOAD, organizations=list(orgs),
                  members_per_org=members_per_org, accounts=[a.username for a in DEMO_ACCOUNTS])
     session.flush()
     return [(account.username, account.password, account.description) for account in DEMO_ACCOUNTS]

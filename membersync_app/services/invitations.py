@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import routes
-from ..models import Invitation, Membership, Organization, Role, User, utcnow
+from ..models import AuditAction, Invitation, Membership, Organization, Role, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
 from .errors import FieldErrors, ServiceError
@@ -158,7 +158,7 @@ def issue(
     session.flush()
     message_id = _queue_invitation_mail(session, invitation=invitation, token=token,
                                         org=access.org, inviter=actor)
-    audit.record(session, actor, "invitation.create", access.org.id,
+    audit.record(session, actor, AuditAction.INVITATION_CREATE, access.org.id,
                  invitation_id=invitation.id, email=email, role=role, **audit_details)
     return invitation, message_id
 
@@ -244,7 +244,7 @@ def resend(session: Session, *, actor: User | None, org_id: int, invitation_id: 
     invitation.expires_at = now + timedelta(days=access.org_type.invitation_days)
     session.add(invitation)
     session.flush()
-    audit.record(session, actor, "invitation.resend", access.org.id,
+    audit.record(session, actor, AuditAction.INVITATION_RESEND, access.org.id,
                  invitation_id=invitation.id, email=invitation.email)
     return _queue_invitation_mail(session, invitation=invitation, token=token, org=access.org,
                                   inviter=actor)
@@ -268,7 +268,7 @@ def revoke(session: Session, *, actor: User | None, org_id: int, invitation_ids:
         invitation.revoked_at = now
         session.add(invitation)
         count += 1
-        audit.record(session, actor, "invitation.revoke", access.org.id,
+        audit.record(session, actor, AuditAction.INVITATION_REVOKE, access.org.id,
                      invitation_id=invitation.id, email=invitation.email)
     session.flush()
     return count
@@ -382,7 +382,7 @@ def _accept(session: Session, invitation: Invitation, user: User) -> Membership:
                                 joined_at=now)
         session.add(membership)
     session.flush()
-    audit.record(session, user, "invitation.accept", org.id, invitation_id=invitation.id,
+    audit.record(session, user, AuditAction.INVITATION_ACCEPT, org.id, invitation_id=invitation.id,
                  user_id=user.id, role=invitation.role, already_member=existing is not None)
     return membership
 
@@ -450,12 +450,13 @@ def accept_with_new_account(
                     email=invitation.email, full_name=name, password_hash=hash_password(password))
         session.add(user)
         session.flush()
-        audit.record(session, user, "user.create", invitation.organization_id, user_id=user.id,
+        audit.record(session, user, AuditAction.USER_CREATE, invitation.organization_id,
+                     user_id=user.id,
                      username=user.username, via="invitation")
     else:
         user.full_name = name
         user.password_hash = hash_password(password)
         session.add(user)
-        audit.record(session, user, "user.set_password_from_invitation", user_id=user.id)
+        audit.record(session, user, AuditAction.USER_SET_PASSWORD_FROM_INVITATION, user_id=user.id)
     _accept(session, invitation, user)
     return user

@@ -18,7 +18,16 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from ..models import Invitation, Membership, MembershipStatus, Organization, Role, User, utcnow
+from ..models import (
+    AuditAction,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Organization,
+    Role,
+    User,
+    utcnow,
+)
 from . import accounts, audit, invitations
 from .errors import FieldErrors, ServiceError
 from .permissions import Action, OrgAccess, access_org
@@ -317,7 +326,8 @@ def apply_entries(
         queue_mail = accounts.queue_welcome_mail if created else accounts.queue_added_mail
         result.message_ids.append(
             queue_mail(session, user=user, org_title=org.title, added_by=actor))
-        audit.record(session, actor, "member.add", org.id, user_id=user.id, email=user.email,
+        audit.record(session, actor, AuditAction.MEMBER_ADD, org.id, user_id=user.id,
+                     email=user.email,
                      role=entry.role, created_account=created, source=source)
     return result
 
@@ -386,7 +396,7 @@ def remove_members(
             )
     for membership, user in rows:
         session.delete(membership)
-        audit.record(session, actor, "member.remove", access.org.id, user_id=user.id,
+        audit.record(session, actor, AuditAction.MEMBER_REMOVE, access.org.id, user_id=user.id,
                      email=user.email, role=membership.role)
     session.flush()
     return len(rows)
@@ -414,7 +424,7 @@ def set_role(
         membership.role = new_role
         session.add(membership)
         changed += 1
-        audit.record(session, actor, "member.set_role", access.org.id, user_id=user.id,
+        audit.record(session, actor, AuditAction.MEMBER_SET_ROLE, access.org.id, user_id=user.id,
                      email=user.email, old_role=old_role, role=new_role)
     session.flush()
     return changed
@@ -445,7 +455,7 @@ def transfer_ownership(
     org.owner_id = target.user_id
     session.add_all([target, org])
     session.flush()
-    audit.record(session, actor, "org.transfer_ownership", org.id,
+    audit.record(session, actor, AuditAction.ORGANIZATION_TRANSFER_OWNERSHIP, org.id,
                  old_owner_id=old_owner.user_id if old_owner else None,
                  new_owner_id=target.user_id)
     return target

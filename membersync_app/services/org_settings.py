@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..models import MAX_SEAT_COUNT, Organization, User
+from ..models import MAX_SEAT_COUNT, AuditAction, Organization, User
 from . import audit
 from .errors import FieldErrors, ServiceError
 from .permissions import Action, access_org, is_expired
@@ -95,7 +95,7 @@ def update_settings(
     org.seat_count = new_count
     session.add(org)
     session.flush()
-    audit.record(session, actor, "org.update_settings", org.id, **changes)
+    audit.record(session, actor, AuditAction.ORGANIZATION_UPDATE_SETTINGS, org.id, **changes)
     return org
 
 
@@ -112,7 +112,7 @@ def add_seats(session: Session, *, actor: User | None, org_id: int, count: Any) 
     org.seat_count = old + added
     session.add(org)
     session.flush()
-    audit.record(session, actor, "org.add_seats", org.id, added=added,
+    audit.record(session, actor, AuditAction.ORGANIZATION_ADD_SEATS, org.id, added=added,
                  seat_count=[old, org.seat_count])
     return org
 

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import (
+    AuditAction,
     Course,
     License,
     Organization,
@@ -216,7 +217,8 @@ def create_org_type(
     session.add(org_type)
     flush_or_refuse(session, _TAKEN.format(shorten(values["name"])), "name")
     _set_benefits(session, org_type.id, benefits_)
-    audit.record(session, actor, "org_type.create", org_type_id=org_type.id, **values,
+    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_CREATE, org_type_id=org_type.id,
+                 **values,
                  benefits=_benefits_audit(benefits_))
     return org_type
 
@@ -252,7 +254,8 @@ def update_org_type(
     after = _benefits_audit(benefits_)
     if before != after:
         changes["benefits"] = [before, after]
-    audit.record(session, actor, "org_type.update", org_type_id=org_type.id, name=org_type.name,
+    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_UPDATE, org_type_id=org_type.id,
+                 name=org_type.name,
                  changes=changes)
     return org_type
 
@@ -271,7 +274,8 @@ def delete_org_type(session: Session, actor: User | None, *, org_type_id: Any) -
         )
     session.delete(org_type)
     session.flush()
-    audit.record(session, actor, "org_type.delete", org_type_id=org_type.id, name=org_type.name)
+    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_DELETE, org_type_id=org_type.id,
+                 name=org_type.name)
 
 
 _TAKEN = "An organization type named “{}” already exists."

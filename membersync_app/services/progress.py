@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..models import Course, CourseProgress, User, utcnow
+from ..models import AuditAction, Course, CourseProgress, User, utcnow
 from . import audit
 from .access import has_course, progress_status
 from .errors import ServiceError
@@ -80,6 +80,6 @@ def complete_lesson(
         progress.completed_at = now
     session.add(progress)
     session.flush()
-    audit.record(session, actor, "progress.complete_lesson", None, course_id=course.id,
+    audit.record(session, actor, AuditAction.PROGRESS_COMPLETE_LESSON, None, course_id=course.id,
                  lesson=lesson, completed=progress.completed_at is not None)
     return _view(course, progress)

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import ThrottleCounter, User, utcnow
+from ..models import AuditAction, ThrottleCounter, User, utcnow
 from . import audit
 from .errors import ServiceError
 from .permissions import require_staff
@@ -201,7 +201,8 @@ def _audit_lock(
     if user is not None:
         where.update(user_id=user.id, username=user.username)
     # The login as typed is not recorded: it may be a password typed into the wrong field.
-    audit.record(session, user, "auth.locked", kind=kind, minutes=minutes, failures=failures,
+    audit.record(session, user, AuditAction.AUTH_LOCKED, kind=kind, minutes=minutes,
+                 failures=failures,
                  **where)
 
 
@@ -284,6 +285,6 @@ def _unlock(
     for row in rows:
         session.delete(row)
     session.flush()
-    audit.record(session, actor, "auth.unlocked", user_id=user.id, username=user.username,
+    audit.record(session, actor, AuditAction.AUTH_UNLOCKED, user_id=user.id, username=user.username,
                  was_locked=was_locked, via=via)
     return Unlocked(user, was_locked=was_locked)

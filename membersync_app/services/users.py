@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import Membership, User
+from ..models import AuditAction, Membership, User
 from . import audit, throttle
 from .auth import revoke_all_sessions
 from .errors import FieldErrors, ServiceError
@@ -112,9 +112,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(
-        session, actor, "user.create", user_id=user.id, username=user.username, is_staff=is_staff
-    )
+    audit.record(session, actor, AuditAction.USER_CREATE, user_id=user.id,
+                 username=user.username, is_staff=is_staff)
     return user
 
 
@@ -127,7 +126,7 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     user.password_hash = hash_password(check_password(password))
     session.add(user)
     revoke_all_sessions(session, user.id)
-    audit.record(session, actor, "user.reset_password", user_id=user.id)
+    audit.record(session, actor, AuditAction.USER_RESET_PASSWORD, user_id=user.id)
     return user
 
 
@@ -140,7 +139,8 @@ def set_staff(session: Session, actor: User, user_id: int, is_staff: bool) -> Us
         raise ServiceError("You cannot remove your own staff rights.")
     user.is_staff = bool(is_staff)
     session.add(user)
-    audit.record(session, actor, "user.set_staff", user_id=user.id, is_staff=user.is_staff)
+    audit.record(session, actor, AuditAction.USER_SET_STAFF, user_id=user.id,
+                 is_staff=user.is_staff)
     return user
 
 
@@ -158,7 +158,8 @@ def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> 
     session.add(user)
     if not user.is_active:
         revoke_all_sessions(session, user.id)
-    audit.record(session, actor, "user.set_active", user_id=user.id, is_active=user.is_active)
+    audit.record(session, actor, AuditAction.USER_SET_ACTIVE, user_id=user.id,
+                 is_active=user.is_active)
     return user
 
 

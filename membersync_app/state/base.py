@@ -14,7 +14,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from .. import routes
-from ..db import unit_of_work
+from ..db import read_only_unit, unit_of_work
 from ..models import User
 from ..services import auth, organizations
 from ..settings import SESSION_COOKIE
@@ -58,6 +58,13 @@ class AppState(rx.State):
         with unit_of_work() as session:
             yield session, auth.user_for_token(session, self._session_token())
 
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Session, User | None]]:
+        """Like `unit`, for what only reads (lists, page loads, searches, reports): it never
+        takes or waits for the write lock, so a big read never makes a change wait."""
+        with read_only_unit() as session:
+            yield session, auth.user_for_token(session, self._session_token())
+
     def _show_viewer(self, user: User | None) -> None:
         self.viewer_signed_in = user is not None
         self.viewer_name = (user.full_name or user.username) if user else ""
@@ -80,7 +87,7 @@ class AppState(rx.State):
     @rx.event
     def go_home(self):
         """on_load of "/": signed-out visitors sign in, everyone else goes where they work."""
-        with self.unit() as (session, user):
+        with self.reading() as (session, user):
             self._show_viewer(user)
             target = self._landing_path(session, user) if user else routes.LOGIN
         return rx.redirect(target)
@@ -88,7 +95,7 @@ class AppState(rx.State):
     @rx.event
     def guard_signed_in(self):
         """on_load guard: steers signed-out visitors to /login (services still re-check)."""
-        with self.unit() as (_session, user):
+        with self.reading() as (_session, user):
             self._show_viewer(user)
         if user is None:
             return rx.redirect(routes.login_with_next(self._here()))
@@ -97,7 +104,7 @@ class AppState(rx.State):
     @rx.event
     def guard_staff(self):
         """on_load guard for /admin pages: only staff stay."""
-        with self.unit() as (_session, user):
+        with self.reading() as (_session, user):
             self._show_viewer(user)
         if user is None:
             return rx.redirect(routes.login_with_next(self._here()))

@@ -44,7 +44,7 @@ class PagedListMixin(rx.State, mixin=True):
             **changes,
         }
         try:
-            with self.unit() as (session, user):
+            with self.reading() as (session, user):
                 self._show_viewer(user)
                 result = self._load_page(session, user, **listing)
         except ServiceError as error:

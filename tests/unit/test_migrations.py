@@ -5,13 +5,22 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, insert, inspect, pool
+from sqlalchemy import create_engine, insert, inspect, pool, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from membersync_app import cli
 from membersync_app.db import make_engine, unit_of_work
-from membersync_app.models import Course, Membership, Organization, OrganizationType, Role, User
+from membersync_app.models import (
+    AuditAction,
+    AuditEvent,
+    Course,
+    Membership,
+    Organization,
+    OrganizationType,
+    Role,
+    User,
+)
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
 
@@ -202,3 +211,36 @@ def test_username_index_upgrade_names_the_clashes_and_changes_nothing(empty_data
     finally:
         engine.dispose()
     assert current != USERNAME_INDEX_REVISION
+
+
+AUDIT_VOCABULARY_REVISION = "b7e1f0a2c304"
+
+
+def test_audit_vocabulary_upgrade_renames_old_actions_and_downgrade_restores_them(
+        empty_database_url):
+    config = cli.alembic_config(empty_database_url)
+    command.upgrade(config, f"{AUDIT_VOCABULARY_REVISION}-1")
+    engine = _plain_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(AuditEvent).values(
+                [{"action": action, "details": {}} for action in
+                 ("org.update_settings", "org_type.create", "member.add")]))
+        command.upgrade(config, AUDIT_VOCABULARY_REVISION)
+        with engine.connect() as connection:
+            after = connection.execute(select(AuditEvent.action).order_by(AuditEvent.id))
+            assert list(after.scalars()) == [
+                AuditAction.ORGANIZATION_UPDATE_SETTINGS, AuditAction.ORGANIZATION_TYPE_CREATE,
+                AuditAction.MEMBER_ADD]
+        command.downgrade(config, f"{AUDIT_VOCABULARY_REVISION}-1")
+        with engine.connect() as connection:
+            before = connection.execute(select(AuditEvent.action).order_by(AuditEvent.id))
+            assert list(before.scalars()) == ["org.update_settings", "org_type.create",
+                                              "member.add"]
+    finally:
+        engine.dispose()
+
+
+def test_every_audit_action_fits_the_column():
+    width = AuditEvent.__table__.c.action.type.length
+    assert all(len(action) <= width for action in AuditAction)

@@ -18,7 +18,7 @@ def test_owner_renames_and_changes_seat_count(session):
                                  seat_count="5")
     assert (org.title, org.seat_count) == ("New Name", 5)
     event = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "org.update_settings")).one()
+        AuditEvent.action == "organization.update_settings")).one()
     assert event.details["seat_count"] == [3, 5]
 
 

@@ -60,7 +60,7 @@ def test_create_saves_all_three_tabs(session):
     assert form.benefits["manager"].course_ids == []
     assert form.benefits["member"].course_ids == [course.id]
     event = session.exec(select(AuditEvent)).one()
-    assert event.action == "org_type.create" and event.details["name"] == "Corporate Team"
+    assert event.action == "organization_type.create" and event.details["name"] == "Corporate Team"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,8 @@ def test_update_replaces_seat_benefits_and_audits_the_change(session):
                               benefits={"manager": {"course_ids": [b.id]}})
     rows = session.exec(select(RoleBenefitCourse)).all()
     assert [(str(r.role), r.course_id) for r in rows] == [("manager", b.id)]
-    event = session.exec(select(AuditEvent).where(AuditEvent.action == "org_type.update")).one()
+    event = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "organization_type.update")).one()
     assert "benefits" in event.details["changes"]
 
 
