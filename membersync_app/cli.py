@@ -30,7 +30,7 @@ from .services.demo import (
     load_demo_data,
 )
 from .services.errors import FieldErrors, ServiceError
-from .settings import database_url
+from .settings import SettingsError, database_url, read_settings
 
 # Show a progress bar when the demo data makes at least this many members.
 PROGRESS_MIN_MEMBERS = 200
@@ -243,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        read_settings()
+    except SettingsError as error:
+        print(f"membersync: settings: {error}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except FieldErrors as error:

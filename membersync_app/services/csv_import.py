@@ -1,14 +1,16 @@
 """Import CSV: add many members from a file with the columns name, email, role.
 
 Every row is validated first and every problem is listed by its row number in the file (the
-header is row 1, as a spreadsheet shows it); then all rows are added in the caller's one
-transaction, or none. `import_steps` yields progress as it goes so the page can show it.
+header is row 1, as a spreadsheet shows it); then all rows are added in one transaction, or
+none. Two steps, so that no write transaction stays open while the page shows progress:
+`check_file` reads and validates (a read-only unit of work), `write_checked` adds everything in
+one short write transaction, validating again under the organization's lock, since other
+people may have added members in between.
 """
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -22,7 +24,6 @@ from .validation import whole_number
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
-CHUNK = 100
 COLUMNS = ("name", "email", "role")
 
 
@@ -36,12 +37,15 @@ class CsvErrors(ServiceError):
                          "in the file.", "csv")
 
 
-@dataclass
-class ImportProgress:
-    phase: str  # "validating", "adding", "done"
-    done: int
-    total: int
-    result: AddResult | None = field(default=None)
+@dataclass(frozen=True)
+class CheckedImport:
+    """A file that passed every check: its (row number, fields) rows, ready to write."""
+
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
@@ -98,17 +102,26 @@ def check_may_import(session: Session, *, actor: User | None, org_id: int) -> No
     access_org(session, actor, org_id, Action.ADD_MEMBERS)
 
 
-def import_steps(
-    session: Session, *, actor: User | None, org_id: int, data: Any
-) -> Iterator[ImportProgress]:
-    """Validate everything, then add everything, yielding progress; raises CsvErrors on refusal.
-
-    Run it to the end inside one unit of work: an exception rolls every row back.
-    """
-    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+def check_file(session: Session, *, actor: User | None, org_id: int, data: Any) -> CheckedImport:
+    """Parse and validate the whole file; raises CsvErrors listing every problem by row."""
+    access = access_org(session, actor, org_id, Action.ADD_MEMBERS)
     rows = parse_csv(data)
-    total = len(rows)
-    yield ImportProgress("validating", 0, total)
+    _validated(session, actor, access, rows)
+    return CheckedImport(rows=tuple(rows))
+
+
+def write_checked(
+    session: Session, *, actor: User | None, org_id: int, checked: CheckedImport
+) -> AddResult:
+    """Add every row of a checked file, or none (checked again under the organization's lock)."""
+    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+    rows = [(number, dict(values)) for number, values in checked.rows]
+    cleaned = _validated(session, actor, access, rows)
+    return apply_entries(session, actor=actor, access=access, entries=cleaned, source="csv")
+
+
+def _validated(session: Session, actor: User | None, access: Any,
+               rows: list[tuple[int, dict[str, str]]]) -> list:
     try:
         cleaned = validate_entries(session, actor=actor, access=access,
                                    entries=[values for _, values in rows],
@@ -125,22 +138,10 @@ def import_steps(
         require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "csv")
     except ServiceError as error:
         raise CsvErrors([(0, error.message)]) from None
-    yield ImportProgress("validating", total, total)
-    result = AddResult()
-    for start in range(0, total, CHUNK):
-        part = apply_entries(session, actor=actor, access=access,
-                             entries=cleaned[start:start + CHUNK], source="csv")
-        result.memberships += part.memberships
-        result.invitations += part.invitations
-        result.created_accounts += part.created_accounts
-        result.message_ids += part.message_ids
-        yield ImportProgress("adding", min(start + CHUNK, total), total)
-    yield ImportProgress("done", total, total, result)
+    return cleaned
 
 
 def import_members(session: Session, *, actor: User | None, org_id: int, data: Any) -> AddResult:
-    """The whole import without progress (tests, command line)."""
-    result = None
-    for step in import_steps(session, actor=actor, org_id=org_id, data=data):
-        result = step.result or result
-    return result
+    """The whole import in one transaction (tests, command line)."""
+    checked = check_file(session, actor=actor, org_id=org_id, data=data)
+    return write_checked(session, actor=actor, org_id=org_id, checked=checked)

@@ -61,21 +61,19 @@ class OrgImportState(OrgPageState):
             return
         data = await read_upload(files[0])
         self.import_running, self.import_done, self.import_total = True, 0, 0
-        self.import_phase = "Reading the file…"
+        self.import_phase = "Checking the file…"
         yield
         result = None
         try:
+            with self.reading() as (session, user):
+                checked = csv_import.check_file(session, actor=user, org_id=self._org_id,
+                                                data=data)
+            self.import_done = self.import_total = checked.count
+            self.import_phase = f"Adding {checked.count} members…"
+            yield
             with self.unit() as (session, user):
-                for step in csv_import.import_steps(session, actor=user, org_id=self._org_id,
-                                                    data=data):
-                    self.import_done, self.import_total = step.done, step.total
-                    self.import_phase = {
-                        "validating": f"Checking {step.total} rows…",
-                        "adding": f"Adding members: {step.done} of {step.total}…",
-                        "done": f"Saving {step.total} members…",
-                    }[step.phase]
-                    result = step.result or result
-                    yield
+                result = csv_import.write_checked(session, actor=user, org_id=self._org_id,
+                                                  checked=checked)
         except CsvErrors as errors:
             self.import_error = errors.message
             self.import_problems = [

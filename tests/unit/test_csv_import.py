@@ -5,7 +5,7 @@ from factories import make_membership, make_org, make_org_type, make_user
 from sqlalchemy import func
 from sqlmodel import select
 
-from membersync_app.models import Membership, Role, User
+from membersync_app.models import Membership, Organization, Role, User
 from membersync_app.services import csv_import
 from membersync_app.services.csv_import import CsvErrors
 
@@ -15,19 +15,45 @@ def member_count(session, org_id):
         Membership.organization_id == org_id)).one()
 
 
-def test_all_rows_added_with_progress(session):
-    org = make_org(session, seat_count=300)
+def test_a_checked_file_is_written_in_one_step(uow):
+    with uow() as session:
+        org = make_org(session, seat_count=300)
+        org_id, owner_id = org.id, org.owner_id
     lines = ["name,email,role"] + [f"Person {i},p{i}@example.com,member" for i in range(250)]
     lines.append("Boss,boss@example.com,Manager")
-    steps = list(csv_import.import_steps(session, actor=session.get(User, org.owner_id),
-                                         org_id=org.id, data="\n".join(lines).encode()))
-    assert [s.phase for s in steps][:2] == ["validating", "validating"]
-    assert [s.done for s in steps if s.phase == "adding"] == [100, 200, 251]
-    assert steps[-1].phase == "done" and len(steps[-1].result.memberships) == 251
-    boss = session.exec(select(Membership).join(User, User.id == Membership.user_id).where(
-        User.email == "boss@example.com")).one()
-    assert boss.role == Role.MANAGER
-    assert member_count(session, org.id) == 252
+    with uow() as session:
+        checked = csv_import.check_file(session, actor=session.get(User, owner_id),
+                                        org_id=org_id, data="\n".join(lines).encode())
+        assert member_count(session, org_id) == 1  # checking writes nothing
+    assert checked.count == 251
+    with uow() as session:
+        result = csv_import.write_checked(session, actor=session.get(User, owner_id),
+                                          org_id=org_id, checked=checked)
+        assert len(result.memberships) == 251
+    with uow() as session:
+        boss = session.exec(select(Membership).join(User, User.id == Membership.user_id).where(
+            User.email == "boss@example.com")).one()
+        assert boss.role == Role.MANAGER
+        assert member_count(session, org_id) == 252
+
+
+def test_the_write_checks_again_what_changed_since_the_check(uow):
+    with uow() as session:
+        org = make_org(session, seat_count=10)
+        org_id, owner_id = org.id, org.owner_id
+    data = b"name,email\nAnn,ann@example.com\nBob,bob@example.com"
+    with uow() as session:
+        checked = csv_import.check_file(session, actor=session.get(User, owner_id),
+                                        org_id=org_id, data=data)
+    with uow() as session:  # someone else adds Bob in between
+        make_membership(session, session.get(Organization, org_id),
+                        make_user(session, email="bob@example.com"))
+    with pytest.raises(CsvErrors) as refused, uow() as session:
+        csv_import.write_checked(session, actor=session.get(User, owner_id), org_id=org_id,
+                                 checked=checked)
+    assert [row for row, _ in refused.value.problems] == [3]
+    with uow() as session:
+        assert member_count(session, org_id) == 2  # the owner and Bob: Ann was not added
 
 
 def test_errors_listed_by_row_number_and_nothing_added(uow):
