@@ -1,5 +1,5 @@
 """The `membersync` command line (DESIGN.md §5): migrate, create-staff, demo-data, outbox,
-unlock-account.
+unlock-account, check, backup, restore.
 
 Every subcommand works on the database named by MEMBERSYNC_DATABASE_URL and calls the same
 services as the app, each in one transaction.
@@ -20,9 +20,9 @@ from sqlalchemy import create_engine, make_url, pool
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 
-from .db import unit_of_work
+from .db import read_only_unit, unit_of_work
 from .models import OutboxMessage, User
-from .services import throttle, users
+from .services import backup, invariants, throttle, users
 from .services.demo import (
     DEFAULT_MEMBERS_PER_ORG,
     MAX_MEMBERS_PER_ORG,
@@ -30,6 +30,7 @@ from .services.demo import (
     load_demo_data,
 )
 from .services.errors import FieldErrors, ServiceError
+from .services.validation import shorten, whole_number
 from .settings import SettingsError, database_url, read_settings
 
 # Show a progress bar when the demo data makes at least this many members.
@@ -160,6 +161,31 @@ def _cmd_unlock_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(_args: argparse.Namespace) -> int:
+    with read_only_unit() as session:
+        report = invariants.check_database(session)
+    for problem in report.problems:
+        print(problem)
+    if not report.ok:
+        print(f"membersync: {len(report.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"Every invariant holds ({report.organizations:,} organizations checked).")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    report = backup.backup(database_url(), Path(args.file))
+    print(f"Backed up to {report.target} ({report.pages:,} pages, revision {report.revision}).")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    revision = backup.restore(Path(args.file), database_url())
+    print(f"Restored {args.file} (revision {revision}); run `membersync migrate` if it is older "
+          "than this version, then start the app.")
+    return 0
+
+
 class ProgressBar:
     """A one-line text progress bar on stderr: redrawn in place on a terminal, else every 10%."""
 
@@ -192,11 +218,10 @@ class ProgressBar:
 
 def _positive_int(limit: int):
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
-        if not 0 <= value <= limit:
+        value = whole_number(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"“{shorten(text)}” is not a whole number")
+        if value > limit:
             raise argparse.ArgumentTypeError(f"must be from 0 to {limit:,}")
         return value
 
@@ -238,6 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="end an account's lock-out after too many failed sign-ins")
     p.add_argument("username", help="the account's username (or e-mail)")
     p.set_defaults(handler=_cmd_unlock_account)
+
+    p = sub.add_parser("check", help="verify every invariant over the whole database")
+    p.set_defaults(handler=_cmd_check)
+
+    p = sub.add_parser("backup", help="a consistent copy of the SQLite database, also while "
+                                      "the app runs")
+    p.add_argument("file", help="the new backup file")
+    p.set_defaults(handler=_cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the SQLite database with a backup (stop the "
+                                       "app first)")
+    p.add_argument("file", help="a file made by `membersync backup`")
+    p.set_defaults(handler=_cmd_restore)
     return parser
 
 

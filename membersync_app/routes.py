@@ -16,15 +16,22 @@ ADMIN_SEAT_TYPES = "/admin/seat-types"
 ADMIN_COURSES = "/admin/courses"
 ADMIN_LICENSES = "/admin/licenses"
 ADMIN_ORGANIZATIONS = "/admin/organizations"
+ADMIN_ORGANIZATION = "/admin/organizations/[id]"
+ADMIN_JOBS = "/admin/jobs"
 ADMIN_USERS = "/admin/users"
 ADMIN_AUDIT = "/admin/audit"
 # Server routes (web.py), loaded as whole pages: they set or clear the HttpOnly session cookie.
 AUTH_SESSION = "/_auth/session"
 AUTH_SIGN_OUT = "/_auth/sign-out"
+HEALTH = "/health"
 
 
 def org_page(org_id: int) -> str:
     return f"/dashboard/org/{org_id}"
+
+
+def admin_organization(org_id: int) -> str:
+    return f"/admin/organizations/{org_id}"
 
 
 def course_page(course_id: int) -> str:

@@ -6,18 +6,23 @@
 - Uploads (`/_upload`) carry the tab's client token, which is no credential: an upload is let
   through only when the cookie it was sent with belongs to the session the tab's state is bound
   to (see state/event_guard.py).
+- `/health` says whether the database and Redis answer, and how many e-mails wait in the outbox.
 - Every response carries the security headers below.
 """
 
 import base64
 import hashlib
+import os
 import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from redis import Redis
+from redis.exceptions import RedisError
 from reflex.istate.manager.token import BaseStateToken
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -27,7 +32,7 @@ from starlette.routing import Route
 
 from . import routes
 from .db import read_only_unit, unit_of_work
-from .services import auth
+from .services import auth, mail
 from .settings import SESSION_COOKIE, cookies_secure
 from .state.base import AppState, session_token_from_cookie_header
 
@@ -78,6 +83,36 @@ async def close_session(request: Request) -> Response:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=cookies_secure())
     return response
+
+
+def _health() -> tuple[bool, dict[str, Any]]:
+    report: dict[str, Any] = {}
+    try:
+        with read_only_unit() as session:
+            report["database"] = "ok"
+            report["outbox_backlog"] = mail.backlog(session)
+    except SQLAlchemyError as error:
+        report["database"] = f"unreachable: {type(error).__name__}"
+    redis_url = os.environ.get("REFLEX_REDIS_URL", "")
+    if not redis_url:
+        report["redis"] = "not used"
+    else:
+        try:
+            Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
+            report["redis"] = "ok"
+        except RedisError as error:
+            report["redis"] = f"unreachable: {type(error).__name__}"
+    healthy = report["database"] == "ok" and report["redis"] in ("ok", "not used")
+    return healthy, report
+
+
+async def health(_request: Request) -> Response:
+    """For load balancers and operators: 200 when the database (and Redis, when used) answer,
+    503 otherwise; the body says which, and how many e-mails wait in the outbox."""
+    healthy, report = await run_in_threadpool(_health)
+    return JSONResponse({"status": "ok" if healthy else "unavailable", **report},
+                        status_code=200 if healthy else 503,
+                        headers={"Cache-Control": "no-store"})
 
 
 async def _bound_session_id(client_token: str) -> int | None:
@@ -178,6 +213,7 @@ def wrap_backend(backend: ASGIApp) -> ASGIApp:
     server = Starlette(routes=[
         Route(routes.AUTH_SESSION, open_session, methods=["GET"]),
         Route(routes.AUTH_SIGN_OUT, close_session, methods=["GET"]),
+        Route(routes.HEALTH, health, methods=["GET"]),
     ])
     server.mount("", UploadGate(backend))
     return SecurityHeaders(server)

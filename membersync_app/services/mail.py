@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import routes
@@ -53,6 +54,15 @@ def queue(session: Session, *, recipient: str, subject: str, body: str) -> Outbo
     session.add(message)
     session.flush()
     return message
+
+
+def backlog(session: Session) -> int | None:
+    """Messages waiting for the SMTP server (None without SMTP: the outbox is the delivery)."""
+    if smtp_settings() is None:
+        return None
+    return session.exec(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.delivered.is_(False))
+    ).one()
 
 
 @dataclass
