@@ -1,13 +1,18 @@
 """The database engine and the one way to run a unit of work (a transaction)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from .services.errors import ConcurrentChange
 from .settings import database_url
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -47,11 +52,33 @@ def get_engine() -> Engine:
     return make_engine(database_url())
 
 
+# SQLSTATEs of a transaction that lost a race with another one: a deadlock, a serialization
+# failure, a lock not available. Nothing of it was saved; doing it again is safe.
+_LOST_RACE_STATES = {"40P01", "40001", "55P03"}
+
+
+def lost_a_race(error: DBAPIError) -> bool:
+    """Whether the database refused the transaction only because another one ran at once."""
+    if getattr(error.orig, "sqlstate", None) in _LOST_RACE_STATES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
-        yield session
+    """One transaction: committed when the block ends, rolled back on any exception.
+
+    A transaction that loses a race with another (a deadlock, a lock wait that timed out) is
+    rolled back and refused as ConcurrentChange, a ServiceError with a sentence a person
+    understands, so nobody ever sees a raw database error.
+    """
+    try:
+        with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
+            yield session
+    except DBAPIError as error:
+        if lost_a_race(error):
+            raise ConcurrentChange() from error
+        raise
 
 
 @cache
@@ -67,3 +94,18 @@ def read_only_unit(engine: Engine | None = None) -> Iterator[Session]:
              if engine is not None else _read_only_engine())
     with Session(bound, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def in_transaction(
+    work: Callable[[Session], T], *, attempts: int = 3, engine: Engine | None = None
+) -> T:
+    """`work(session)` in one unit of work, run again (at most `attempts` times in all) when the
+    transaction lost a race with another; the last loss is refused as ConcurrentChange."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work(engine) as session:
+                return work(session)
+        except ConcurrentChange:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

@@ -17,3 +17,12 @@ class FieldErrors(ServiceError):
         first_field, first_message = next(iter(errors.items()))
         super().__init__(first_message, first_field)
         self.errors = errors
+
+
+class ConcurrentChange(ServiceError):
+    """The database refused a transaction because another one changed the same rows at the same
+    moment (a deadlock, a lock wait that ran out). Nothing was saved; trying again is safe."""
+
+    def __init__(self) -> None:
+        super().__init__("Someone else changed this at the same moment, so nothing was saved. "
+                         "Please try again.")
