@@ -8,11 +8,12 @@ import pkgutil
 
 import reflex as rx
 
-from . import pages, web
+from . import logs, pages, web
 from .services import backup
 from .settings import database_url
 from .state.event_guard import EventGuard
 
+logs.configure_logging()
 for _module in pkgutil.iter_modules(pages.__path__):
     importlib.import_module(f"{pages.__name__}.{_module.name}")
 
