@@ -1,5 +1,5 @@
 """The `membersync` command line (DESIGN.md §5): migrate, create-staff, demo-data, outbox,
-unlock-account, check, backup, restore.
+unlock-account, deliver-outbox, check, backup, restore.
 
 Every subcommand works on the database named by MEMBERSYNC_DATABASE_URL and calls the same
 services as the app, each in one transaction.
@@ -9,6 +9,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TextIO
 
@@ -21,17 +22,19 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 
 from .db import read_only_unit, unit_of_work
-from .models import OutboxMessage, User
-from .services import backup, invariants, throttle, users
+from .models import DeliveryStatus, Organization, OutboxMessage, Role, User
+from .services import backup, invariants, mail, reports, throttle, users
 from .services.demo import (
     DEFAULT_MEMBERS_PER_ORG,
     MAX_MEMBERS_PER_ORG,
     ORGANIZATIONS,
     load_demo_data,
 )
+from .services.demo_large import MAX_LARGE_COURSES
 from .services.errors import FieldErrors, ServiceError
+from .services.report_filters import MAX_INACTIVE_DAYS, CourseStatus, ReportFilters
 from .services.validation import shorten, whole_number
-from .settings import SettingsError, database_url, read_settings
+from .settings import SettingsError, database_url, read_settings, smtp_settings
 
 # Show a progress bar when the demo data makes at least this many members.
 PROGRESS_MIN_MEMBERS = 200
@@ -109,14 +112,15 @@ def _cmd_create_staff(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    total = args.members * len(ORGANIZATIONS)
+    total = args.members if args.courses else args.members * len(ORGANIZATIONS)
     bar = ProgressBar(sys.stderr) if total >= PROGRESS_MIN_MEMBERS else None
     with unit_of_work() as session:
         if args.if_empty and session.exec(select(User.id).limit(1)).first() is not None:
             print("Demo data not loaded: the database already has users.")
             return 0
         accounts = load_demo_data(
-            session, members_per_org=args.members, progress=bar.update if bar else None
+            session, members_per_org=args.members, progress=bar.update if bar else None,
+            courses=args.courses,
         )
         if bar:
             bar.finish("Saving ...")
@@ -136,9 +140,11 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
         print("The outbox is empty.")
         return 0
     for message in reversed(rows):  # oldest first: the newest ends up next to the prompt
-        sent = "delivered by SMTP" if message.delivered else "outbox only"
+        state = DELIVERY_WORDS[message.status]
+        if message.last_error and message.status != DeliveryStatus.DELIVERED:
+            state += f"; last error: {message.last_error}"
         print(f"#{message.id}  {message.created_at:%Y-%m-%d %H:%M} UTC  to {message.recipient}"
-              f"  ({sent})")
+              f"  ({state})")
         print(f"Subject: {message.subject}")
         for line in message.body.splitlines():
             print(f"    {line}")
@@ -159,6 +165,29 @@ def _cmd_unlock_account(args: argparse.Namespace) -> int:
     else:
         print(f"“{user.username}” was not locked: they can sign in.")
     return 0
+
+
+DELIVERY_WORDS = {
+    DeliveryStatus.PENDING: "waiting for the SMTP server",
+    DeliveryStatus.SENDING: "being sent",
+    DeliveryStatus.DELIVERED: "delivered by SMTP",
+    DeliveryStatus.FAILED: "refused by the SMTP server",
+    DeliveryStatus.OUTBOX_ONLY: "outbox only",
+}
+
+
+def _cmd_deliver_outbox(args: argparse.Namespace) -> int:
+    if smtp_settings() is None:
+        print("membersync: no SMTP server is set up (MEMBERSYNC_SMTP_HOST): the outbox is the "
+              "delivery; `membersync outbox` shows it.", file=sys.stderr)
+        return 1
+    run = mail.deliver_pending(unit_of_work, resend_uncertain=args.resend_uncertain)
+    print(f"Delivered {len(run.report.delivered)}, failed {len(run.report.failed)}.")
+    for message in run.uncertain:
+        print(f"Uncertain: #{message.id} to {message.recipient} (“{message.subject}”) was being "
+              f"sent at {message.claimed_at:%Y-%m-%d %H:%M} UTC when it was cut off; it may "
+              "have arrived. Send it again with --resend-uncertain.")
+    return 1 if run.report.failed else 0
 
 
 def _cmd_check(_args: argparse.Namespace) -> int:
@@ -183,6 +212,32 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     revision = backup.restore(Path(args.file), database_url())
     print(f"Restored {args.file} (revision {revision}); run `membersync migrate` if it is older "
           "than this version, then start the app.")
+    return 0
+
+
+def _cmd_export_report(args: argparse.Namespace) -> int:
+    """Stream a report table as CSV, with the filters the page offers. It reads as the
+    organization's owner, who may always see its reports."""
+    query = {"role": args.role, "status": args.status, "q": args.search,
+             "course_status": args.course_status, "active_from": args.active_from,
+             "active_to": args.active_to,
+             "inactive": str(args.inactive_days) if args.inactive_days else ""}
+    filters = ReportFilters.from_query({key: value or "" for key, value in query.items()})
+    with read_only_unit() as session:
+        org = session.get(Organization, args.org)
+        if org is None:
+            raise ServiceError(f"There is no organization with id {args.org}.")
+        rows = reports.export_rows(session, actor=session.get(User, org.owner_id),
+                                   org_id=org.id, report=args.report, filters=filters,
+                                   sort=args.sort or "", descending=args.descending)
+        with (Path(args.output).open("w", newline="", encoding="utf-8") if args.output
+              else nullcontext(sys.stdout)) as stream:
+            lines = 0
+            for line in reports.csv_lines(rows):
+                stream.write(line)
+                lines += 1
+    if args.output:
+        print(f"Wrote {lines - 1:,} rows to {args.output}.", file=sys.stderr)
     return 0
 
 
@@ -251,7 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="do nothing when the database already has users")
     p.add_argument("--members", type=_positive_int(MAX_MEMBERS_PER_ORG),
                    default=DEFAULT_MEMBERS_PER_ORG, metavar="N",
-                   help=f"generated members per organization (default {DEFAULT_MEMBERS_PER_ORG})")
+                   help=f"generated members per organization (default {DEFAULT_MEMBERS_PER_ORG});"
+                        " with --courses, the members of one large organization")
+    p.add_argument("--courses", type=_positive_int(MAX_LARGE_COURSES), default=0, metavar="M",
+                   help="also build a large organization (Globex Academy) with M courses and "
+                        "--members members, about half of their courses started")
     p.set_defaults(handler=_cmd_demo_data)
 
     p = sub.add_parser("outbox", help="list the last e-mails written to the outbox")
@@ -259,10 +318,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how many messages (default 10)")
     p.set_defaults(handler=_cmd_outbox)
 
+    p = sub.add_parser("export-report", help="a report table as CSV (to a file or stdout)")
+    p.add_argument("--org", type=int, required=True, metavar="ID", help="the organization's id")
+    p.add_argument("--report", choices=["course", "user"], required=True)
+    p.add_argument("--output", metavar="FILE", help="default: standard output")
+    p.add_argument("--role", choices=[role.value for role in Role])
+    p.add_argument("--status", choices=["active", "blocked", "all"], default="active",
+                   help="membership status (default active)")
+    p.add_argument("--search", help="name or e-mail contains")
+    p.add_argument("--course-status", choices=[status.value for status in CourseStatus])
+    p.add_argument("--active-from", metavar="YYYY-MM-DD", help="last activity on or after")
+    p.add_argument("--active-to", metavar="YYYY-MM-DD", help="last activity on or before")
+    p.add_argument("--inactive-days", type=_positive_int(MAX_INACTIVE_DAYS), metavar="N",
+                   help="no activity in the last N days")
+    p.add_argument("--sort", help="a column key (course: title, with_access, completion ...; "
+                                  "user: name, email, progress, last_activity ...)")
+    p.add_argument("--descending", action="store_true")
+    p.set_defaults(handler=_cmd_export_report)
+
     p = sub.add_parser("unlock-account",
                        help="end an account's lock-out after too many failed sign-ins")
     p.add_argument("username", help="the account's username (or e-mail)")
     p.set_defaults(handler=_cmd_unlock_account)
+
+    p = sub.add_parser("deliver-outbox", help="send every e-mail still waiting in the outbox "
+                                              "(after a crash or an SMTP outage)")
+    p.add_argument("--resend-uncertain", action="store_true",
+                   help="also send again the messages a crash cut off mid-send")
+    p.set_defaults(handler=_cmd_deliver_outbox)
 
     p = sub.add_parser("check", help="verify every invariant over the whole database")
     p.set_defaults(handler=_cmd_check)

@@ -2,6 +2,7 @@
 auth routes, health, upload gate and security headers in front (web.py), and the event guard
 before every handler (state/event_guard.py)."""
 
+import asyncio
 import contextlib
 import importlib
 import pkgutil
@@ -9,8 +10,9 @@ import pkgutil
 import reflex as rx
 
 from . import logs, pages, web
-from .services import backup
-from .settings import database_url
+from .db import unit_of_work
+from .services import backup, mail
+from .settings import database_url, smtp_settings
 from .state.event_guard import EventGuard
 
 logs.configure_logging()
@@ -33,3 +35,18 @@ async def _running_on_the_database():
 
 
 app.register_lifespan_task(_running_on_the_database)
+
+DELIVERY_INTERVAL_SECONDS = 30
+
+
+async def _deliver_the_outbox():
+    """Every worker sends what waits in the outbox (a failed attempt, or an e-mail whose worker
+    crashed before sending it); claims keep two workers from sending one message twice."""
+    if smtp_settings() is None:
+        return
+    while True:
+        await asyncio.to_thread(mail.deliver_pending, unit_of_work)
+        await asyncio.sleep(DELIVERY_INTERVAL_SECONDS)
+
+
+app.register_lifespan_task(_deliver_the_outbox)

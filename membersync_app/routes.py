@@ -10,6 +10,10 @@ COURSE_PAGE = "/my/course/[id]"
 DIRECTORY = "/directory"
 INVITE = "/invite/[token]"
 SET_PASSWORD = "/set-password/[token]"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password/[token]"
+ACCOUNT = "/account"
+CONFIRM_EMAIL = "/confirm-email/[token]"
 ADMIN = "/admin"
 ADMIN_ORG_TYPES = "/admin/organization-types"
 ADMIN_SEAT_TYPES = "/admin/seat-types"
@@ -23,6 +27,8 @@ ADMIN_AUDIT = "/admin/audit"
 # Server routes (web.py), loaded as whole pages: they set or clear the HttpOnly session cookie.
 AUTH_SESSION = "/_auth/session"
 AUTH_SIGN_OUT = "/_auth/sign-out"
+# A report table as CSV (web.py), streamed; the session cookie proves who asks.
+REPORT_CSV = "/_reports/csv"
 HEALTH = "/health"
 
 
@@ -38,12 +44,29 @@ def course_page(course_id: int) -> str:
     return f"/my/course/{course_id}"
 
 
+def org_reports(org_id: int, query: dict[str, str] | None = None) -> str:
+    """The Reports tab, its filters in the query (bookmarkable)."""
+    return f"/dashboard/org/{org_id}?{urlencode({'tab': 'reports', **(query or {})})}"
+
+
+def report_csv(org_id: int, report: str, query: dict[str, str] | None = None) -> str:
+    return f"{REPORT_CSV}?{urlencode({'org': org_id, 'report': report, **(query or {})})}"
+
+
 def invite_link(token: str) -> str:
     return f"/invite/{token}"
 
 
 def set_password_link(token: str) -> str:
     return f"/set-password/{token}"
+
+
+def reset_password_link(token: str) -> str:
+    return f"/reset-password/{token}"
+
+
+def confirm_email_link(token: str) -> str:
+    return f"/confirm-email/{token}"
 
 
 def session_link(grant: str, then: str) -> str:

@@ -212,6 +212,8 @@ def app_database(database_url, monkeypatch) -> Iterator[str]:
     """The app's own settings and engine (what the CLI uses) aimed at this test's database."""
     monkeypatch.setenv("MEMBERSYNC_DATABASE_URL", database_url)
     db.get_engine.cache_clear()
+    db._read_only_engine.cache_clear()  # read_only_unit() must read this test's database too
     yield database_url
     db.get_engine().dispose()  # close its connections before the database is dropped
     db.get_engine.cache_clear()
+    db._read_only_engine.cache_clear()

@@ -17,6 +17,7 @@ ADMIN_SECTIONS = (
     ("Courses", routes.ADMIN_COURSES),
     ("Licenses", routes.ADMIN_LICENSES),
     ("Organizations", routes.ADMIN_ORGANIZATIONS),
+    ("Jobs", routes.ADMIN_JOBS),
     ("Users", routes.ADMIN_USERS),
     ("Audit log", routes.ADMIN_AUDIT),
 )

@@ -1,6 +1,7 @@
 """The shared page frame: header with who is signed in, links by role, sign out."""
 
 import reflex as rx
+from reflex.vars import Var
 
 from .. import routes
 from ..state.base import AppState
@@ -41,6 +42,7 @@ def header() -> rx.Component:
                         size="2",
                         id="signed-in-as",
                     ),
+                    _nav_link("My account", routes.ACCOUNT),
                     rx.button("Sign out", on_click=AppState.sign_out, variant="soft", size="1"),
                     align="center",
                 ),
@@ -83,4 +85,29 @@ def page_shell(*children: rx.Component, title: str = "") -> rx.Component:
             ),
             style={"max_width": "1200px", "margin": "0 auto", "padding": "24px"},
         ),
+    )
+
+
+def narrow_card(*children: rx.Component, max_width: str = "480px") -> rx.Component:
+    """A page's one card, centred (sign-in, the pages e-mailed links open)."""
+    return rx.card(*children,
+                   style={"max_width": max_width, "margin": "40px auto", "width": "100%"})
+
+
+def link_page(heading: str, checked: Var, content: rx.Component) -> rx.Component:
+    """The page an e-mailed link opens: its heading, a spinner until the link is checked, then
+    `content`."""
+    return page_shell(narrow_card(rx.vstack(
+        rx.heading(heading, size="6", as_="h1"),
+        rx.cond(~checked, rx.spinner(), content),
+        spacing="3", width="100%",
+    )))
+
+
+def link_problem(message: Var, link_text: str, href: str) -> rx.Component:
+    """Why a link does not work, and where to go instead."""
+    return rx.vstack(
+        rx.callout(message, icon="triangle_alert", color_scheme="orange", id="link-problem",
+                   role="alert"),
+        rx.link(link_text, href=href),
     )

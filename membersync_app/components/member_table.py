@@ -7,6 +7,7 @@ from ..state.org_invitations import InvitationItem, OrgInvitationsState
 from ..state.org_members import MemberItem, OrgMembersState
 from ..state.org_page import OrgPageState
 from .forms import error_callout
+from .modal import confirm_dialog
 
 S = OrgMembersState
 
@@ -29,22 +30,8 @@ def _sort_header(label: str, column: str) -> rx.Component:
 
 def _confirm_removal(trigger: rx.Component, question, on_confirm) -> rx.Component:
     """Removal frees a seat and ends the person's access at once: ask before doing it."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(trigger),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove from the organization?"),
-            rx.alert_dialog.description(question),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Yes, remove", color_scheme="red", on_click=on_confirm)
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="16px",
-            ),
-        ),
-    )
+    return confirm_dialog(trigger, title="Remove from the organization?", question=question,
+                          confirm_label="Yes, remove", on_confirm=on_confirm)
 
 
 def _row_actions(row: MemberItem) -> rx.Component:

@@ -1,4 +1,5 @@
-"""The Add Member modal: Add Member rows (Name, Email, Role) or Invite members (addresses, role)."""
+"""Dialogs: the Add Member modal (Add Member rows or Invite members), and the confirmation asked
+before anything that cannot be undone."""
 
 import reflex as rx
 
@@ -7,6 +8,27 @@ from .forms import error_callout, field_error
 
 A = OrgAddState
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
+
+
+def confirm_dialog(trigger: rx.Component, *, title: str, question, confirm_label: str,
+                   on_confirm) -> rx.Component:
+    """Ask before doing what cannot be undone: `trigger` opens it, Cancel or `confirm_label`."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(question),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(confirm_label, color_scheme="red", on_click=on_confirm)
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+        ),
+    )
 
 
 def _label(text, html_for) -> rx.Component:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from .columns import enum_column
 from .timeutil import utcnow
 
 
@@ -63,6 +64,16 @@ class AuditAction(StrEnum):
     JOB_DELETE = "job.delete"
     JOB_ASSIGN = "job.assign"
     JOB_UNASSIGN = "job.unassign"
+    # reports (issue 10)
+    REPORT_REMIND = "report.remind"
+    # accounts (issue 12)
+    USER_REQUEST_PASSWORD_RESET = "user.request_password_reset"
+    USER_RESET_PASSWORD_FROM_LINK = "user.reset_password_from_link"
+    USER_CHANGE_PASSWORD = "user.change_password"
+    USER_CHANGE_NAME = "user.change_name"
+    USER_REQUEST_EMAIL_CHANGE = "user.request_email_change"
+    USER_CHANGE_EMAIL = "user.change_email"
+    AUTH_SIGN_OUT_OTHERS = "auth.sign_out_others"
 
 
 class AuditEvent(SQLModel, table=True):
@@ -79,6 +90,18 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class DeliveryStatus(StrEnum):
+    """Where an outbox message is. `sending` is claimed by one process (so no other sends it
+    too); one still `sending` long after its claim was cut off by a crash: it may or may not
+    have reached the SMTP server, and is only sent again when an operator says so."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # the SMTP server refused it every time it was tried
+    OUTBOX_ONLY = "outbox_only"  # no SMTP server set up: the outbox is the delivery
+
+
 class OutboxMessage(SQLModel, table=True):
     """Every e-mail the app sends: the demo works offline, and staff can see what went out."""
 
@@ -89,4 +112,11 @@ class OutboxMessage(SQLModel, table=True):
     recipient: str = Field(max_length=254, index=True)
     subject: str = Field(max_length=255)
     body: str
-    delivered: bool = Field(default=False)  # True when an SMTP server accepted it
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.PENDING,
+        sa_column=enum_column(DeliveryStatus, "delivery_status", index=True),
+    )
+    attempts: int = Field(default=0)
+    claimed_at: datetime | None = Field(default=None)
+    delivered_at: datetime | None = Field(default=None)
+    last_error: str = Field(default="", max_length=500)

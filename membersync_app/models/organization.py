@@ -18,6 +18,9 @@ class Organization(SQLModel, table=True):
         CheckConstraint(
             f"seat_count >= 1 AND seat_count <= {MAX_SEAT_COUNT}", name="ck_org_seat_count"
         ),
+        # Ids are never reused on SQLite either: a deleted organization's audit trail keeps
+        # its id, which must not become a new organization's.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,7 +56,6 @@ class Membership(SQLModel, table=True):
         default=MembershipStatus.ACTIVE,
         sa_column=enum_column(MembershipStatus, "membership_status"),
     )
-    is_org_admin: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow)
     # The name the person who added them typed, shown in the members table instead of the
     # account's own name until the member signs in (then NULL): adding an address must not

@@ -1,10 +1,12 @@
 """People who sign in, and their server-side sign-in sessions."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
+from .columns import enum_column
 from .timeutil import utcnow
 
 
@@ -43,10 +45,22 @@ class AuthSession(SQLModel, table=True):
     expires_at: datetime
     revoked_at: datetime | None = Field(default=None)
     activated_at: datetime | None = Field(default=None)
+    # For "My account": which browser (as it named itself) and when it last sent an event.
+    user_agent: str = Field(default="", max_length=300)
+    last_seen_at: datetime | None = Field(default=None)
+
+
+class LinkPurpose(StrEnum):
+    """What an e-mailed account link does (PasswordSetToken.purpose)."""
+
+    SET_PASSWORD = "set_password"  # the first password of an account added by e-mail
+    RESET_PASSWORD = "reset_password"  # "Forgot your password?"
+    CHANGE_EMAIL = "change_email"  # confirms `new_email` for the account
 
 
 class PasswordSetToken(SQLModel, table=True):
-    """A one-time "set your password" link sent to a person added by e-mail."""
+    """A one-time e-mailed account link: "set your password" for a person added by e-mail,
+    "reset your password", or "confirm your new e-mail address" (`purpose`)."""
 
     __tablename__ = "password_set_tokens"
 
@@ -56,3 +70,8 @@ class PasswordSetToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = Field(default=None)
+    purpose: LinkPurpose = Field(
+        default=LinkPurpose.SET_PASSWORD,
+        sa_column=enum_column(LinkPurpose, "link_purpose"),
+    )
+    new_email: str | None = Field(default=None, max_length=254)  # CHANGE_EMAIL only

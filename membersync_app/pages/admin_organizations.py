@@ -25,7 +25,7 @@ S = AdminOrganizationsState
 
 def _row(org: OrgItem) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(org.title),
+        rx.table.row_header_cell(rx.link(org.title, href=org.back_office_href)),
         rx.table.cell(org.type_name),
         rx.table.cell(org.owner),
         rx.table.cell(org.seats),
@@ -95,7 +95,8 @@ def _owner_picker() -> rx.Component:
     )
 
 
-def _form() -> rx.Component:
+def organization_form() -> rx.Component:
+    """The add / edit form (also the Details tab of the organization's back-office page)."""
     return form_card(
         S, "Add an organization", "Edit organization",
         form_field("Title", "title", field_id="org-title", default_value=S.f_title,
@@ -140,7 +141,7 @@ def _form() -> rx.Component:
 def admin_organizations_page() -> rx.Component:
     return admin_list_page(
         S,
-        form=_form(),
+        form=organization_form(),
         table=data_table(
             S,
             columns=[Column("Title", "title"), Column("Type", "type"),

@@ -6,10 +6,38 @@ from .. import routes
 from ..components.admin import add_button, admin_page, checkbox, form_buttons, notice
 from ..components.data_table import Column, data_table
 from ..components.forms import error_callout, form_field
+from ..services.users import UserMembership
 from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState, UserItem
 from ..state.base import AppState
 
 S = AdminUsersState
+
+
+def _membership(membership: UserMembership) -> rx.Component:
+    return rx.el.li(
+        rx.link(membership.title,
+                href="/admin/organizations/" + membership.organization_id.to_string(),
+                size="2"),
+        rx.text(" · " + membership.role + rx.cond(membership.status == "blocked",
+                                                  " · blocked", ""), as_="span", size="1"),
+    )
+
+
+def _memberships(user: UserItem) -> rx.Component:
+    """Each membership (organization, role, status) links to the organization's back office."""
+    shown = user.memberships.length()
+    return rx.cond(
+        user.organization_count == 0,
+        rx.text("none", size="1", color_scheme="gray"),
+        rx.vstack(
+            rx.el.ul(rx.foreach(user.memberships, _membership),
+                     style={"margin": "0", "padding_left": "16px"}),
+            rx.cond(user.organization_count > shown,
+                    rx.text("and ", (user.organization_count - shown).to_string(), " more",
+                            size="1", color_scheme="gray")),
+            spacing="0",
+        ),
+    )
 
 
 def _row(user: UserItem) -> rx.Component:
@@ -27,7 +55,7 @@ def _row(user: UserItem) -> rx.Component:
                 spacing="2",
             )
         ),
-        rx.table.cell(user.organization_count),
+        rx.table.cell(_memberships(user)),
         rx.table.cell(rx.text(user.created, white_space="nowrap")),
         rx.table.cell(
             rx.hstack(
@@ -135,7 +163,7 @@ def admin_users_page() -> rx.Component:
                     S,
                     columns=[Column("Username", "username"), Column("Full name", "full_name"),
                              Column("Email", "email"), Column("Staff", "is_staff"),
-                             Column("Status", "is_active"), Column("Organizations"),
+                             Column("Status", "is_active"), Column("Memberships"),
                              Column("Created", "created_at"), Column("")],
                     rows=S.rows, row=_row, search_label="Search users",
                     empty_text="No users match.", table_id="users",

@@ -4,14 +4,14 @@ import reflex as rx
 
 from .. import routes
 from ..components.forms import error_callout, form_field
-from ..components.layout import page_shell
+from ..components.layout import narrow_card, page_shell
 from ..state.auth import PASSWORD_INPUT_ID, LoginState
 
 
 @rx.page(route=routes.LOGIN, title="Sign in · MemberSync", on_load=LoginState.load)
 def login_page() -> rx.Component:
     return page_shell(
-        rx.card(
+        narrow_card(
             rx.form(
                 rx.vstack(
                     rx.heading("Sign in", size="6", as_="h1"),
@@ -21,10 +21,11 @@ def login_page() -> rx.Component:
                                type_="password", auto_complete="current-password"),
                     error_callout(LoginState.error, "login-error"),
                     rx.button("Sign in", type="submit", width="100%"),
+                    rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, size="2"),
                     spacing="3",
                 ),
                 on_submit=LoginState.sign_in,
             ),
-            style={"max_width": "420px", "margin": "40px auto", "width": "100%"},
+            max_width="420px",
         ),
     )

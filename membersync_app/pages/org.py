@@ -8,11 +8,13 @@ from ..components.forms import error_callout, field_error
 from ..components.layout import page_shell
 from ..components.member_table import invitations_table, members_table, notice
 from ..components.modal import add_member_modal
+from ..components.reports import reports_section
 from ..state.org_add import OrgAddState
 from ..state.org_import import UPLOAD_ID, CsvProblem, OrgImportState
 from ..state.org_invitations import OrgInvitationsState
 from ..state.org_members import OrgMembersState
 from ..state.org_page import OrgPageState
+from ..state.org_reports import OrgReportsState
 from ..state.org_seats import OrgSeatsState
 from ..state.org_settings import OrgSettingsState
 
@@ -197,13 +199,6 @@ def _settings_section() -> rx.Component:
     )
 
 
-def _reports_section() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Reports", size="5", as_="h2"),
-        rx.text("Course Report and User Report are coming soon.", size="2"),
-    )
-
-
 def _sections() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
@@ -214,12 +209,12 @@ def _sections() -> rx.Component:
         ),
         rx.tabs.content(rx.box(_members_section(), padding_top="16px"), value="members"),
         rx.tabs.content(rx.box(_seats_section(), padding_top="16px"), value="seats"),
-        rx.tabs.content(rx.box(rx.cond(P.can_view_reports, _reports_section()),
+        rx.tabs.content(rx.box(rx.cond(P.can_view_reports, reports_section()),
                                padding_top="16px"), value="reports"),
         rx.tabs.content(rx.box(rx.cond(P.can_edit_settings, _settings_section()),
                                padding_top="16px"), value="settings"),
         value=P.section,
-        on_change=P.set_section,
+        on_change=[P.set_section, OrgReportsState.open_tab],
         width="100%",
     )
 
@@ -228,7 +223,7 @@ def _sections() -> rx.Component:
     route=routes.ORG_PAGE,
     title="Organization · MemberSync",
     on_load=[OrgPageState.load, OrgMembersState.load_members,
-             OrgInvitationsState.load_invitations],
+             OrgInvitationsState.load_invitations, OrgReportsState.load_reports],
 )
 def org_page() -> rx.Component:
     return page_shell(

@@ -4,7 +4,7 @@ import reflex as rx
 
 from .. import routes
 from ..components.forms import form_field
-from ..components.layout import page_shell
+from ..components.layout import link_page, link_problem
 from ..state.set_password import SetPasswordState
 
 S = SetPasswordState
@@ -13,51 +13,34 @@ S = SetPasswordState
 @rx.page(route=routes.SET_PASSWORD, title="Set your password · MemberSync",
          on_load=SetPasswordState.load)
 def set_password_page() -> rx.Component:
-    return page_shell(
-        rx.card(
+    return link_page(
+        "Set your password", S.link_checked,
+        rx.cond(
+            S.password_done,
             rx.vstack(
-                rx.heading("Set your password", size="6", as_="h1"),
-                rx.cond(
-                    ~S.link_checked,
-                    rx.spinner(),
-                    rx.cond(
-                        S.password_done,
-                        rx.vstack(
-                            rx.callout("Your password is set. Sign in with your e-mail "
-                                       "address " + S.account_email + ".",
-                                       icon="circle_check", color_scheme="green",
-                                       id="password-set", role="status"),
-                            rx.link(rx.button("Sign in"), href=S.sign_in_href),
-                        ),
-                        rx.cond(
-                            S.link_valid,
-                            rx.form(
-                                rx.vstack(
-                                    rx.text("Account: ", rx.text.strong(S.account_email),
-                                            size="2"),
-                                    form_field("New password", "password", field_id="sp-password",
-                                               type_="password", error=S.sp_password_error,
-                                               auto_complete="new-password"),
-                                    form_field("Confirm password", "confirm",
-                                               field_id="sp-confirm", type_="password",
-                                               error=S.sp_confirm_error,
-                                               auto_complete="new-password"),
-                                    rx.button("Set password", type="submit"),
-                                    spacing="3", width="100%",
-                                ),
-                                on_submit=S.submit,
-                            ),
-                            rx.vstack(
-                                rx.callout(S.link_message, icon="triangle_alert",
-                                           color_scheme="orange", id="link-problem",
-                                           role="alert"),
-                                rx.link("Go to sign in", href=routes.LOGIN),
-                            ),
-                        ),
-                    ),
-                ),
-                spacing="3", width="100%",
+                rx.callout("Your password is set. Sign in with your e-mail "
+                           "address " + S.account_email + ".",
+                           icon="circle_check", color_scheme="green",
+                           id="password-set", role="status"),
+                rx.link(rx.button("Sign in"), href=S.sign_in_href),
             ),
-            style={"max_width": "480px", "margin": "40px auto", "width": "100%"},
+            rx.cond(
+                S.link_valid,
+                rx.form(
+                    rx.vstack(
+                        rx.text("Account: ", rx.text.strong(S.account_email), size="2"),
+                        form_field("New password", "password", field_id="sp-password",
+                                   type_="password", error=S.sp_password_error,
+                                   auto_complete="new-password"),
+                        form_field("Confirm password", "confirm", field_id="sp-confirm",
+                                   type_="password", error=S.sp_confirm_error,
+                                   auto_complete="new-password"),
+                        rx.button("Set password", type="submit"),
+                        spacing="3", width="100%",
+                    ),
+                    on_submit=S.submit,
+                ),
+                link_problem(S.link_message, "Go to sign in", routes.LOGIN),
+            ),
         ),
     )

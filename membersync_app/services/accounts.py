@@ -1,27 +1,36 @@
-"""Accounts made for people added by e-mail: the one-time "set your password" link.
+"""E-mailed account links: "set your password" for people added by e-mail, and "Forgot your
+password?" (`request_password_reset`, then `reset_password_with_link`). My account's "confirm
+your new e-mail address" links use the same machinery (`issue_link`, `open_link`).
 
-Only the SHA-256 of a link's token is stored. A link works once, for a limited time; issuing a
-new one does not cancel older ones that are still valid (the person may open either e-mail).
-A link sets the account's *first* password only: once the account has a password (from any
-link, from accepting an invitation, or from staff), every other link of it stops working, so a
-leftover e-mail cannot take the account over and end its owner's sessions.
+Only the SHA-256 of a link's token is stored (one table, `password_set_tokens`, with the link's
+`purpose`). A link works once, for a limited time. Issuing a new set-password link does not
+cancel older ones that are still valid (the person may open either e-mail). A set-password link
+sets the account's *first* password only: once the account has a password (from any link, from
+accepting an invitation, or from staff), every other link of it stops working, so a leftover
+e-mail cannot take the account over and end its owner's sessions. A reset link lasts an hour;
+using one ends every session of the account and retires its other reset links.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import routes
-from ..models import AuditAction, PasswordSetToken, User, utcnow
+from ..models import AuditAction, LinkPurpose, PasswordSetToken, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
 from .auth import revoke_all_sessions
 from .errors import FieldErrors, ServiceError
+from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
-from .users import check_password
+from .users import find_by_login
 
 PASSWORD_LINK_LIFETIME = timedelta(days=7)
+RESET_LINK_LIFETIME = timedelta(hours=1)
+MAX_TOKEN_LENGTH = 200  # ours have 43 characters; anything longer is not worth a lookup
 
 LINK_UNKNOWN = "This link is not valid. Check that you copied the whole address from the e-mail."
 LINK_USED = "This link was already used to set a password. Sign in with your e-mail address."
@@ -33,15 +42,58 @@ LINK_EXPIRED = (
     "This link has expired. Ask the person who added you to add you again, "
     "or ask staff to reset your password."
 )
+RESET_REQUESTED = "If an account exists, an e-mail is on its way."
+RESET_LINK_USED = (
+    "This link no longer works: it was used, or a newer password was set. "
+    "Ask for a new one with “Forgot your password?” on the sign-in page."
+)
+RESET_LINK_EXPIRED = (
+    "This link has expired (a reset link works for one hour). "
+    "Ask for a new one with “Forgot your password?” on the sign-in page."
+)
+LOGIN_REQUIRED = "Enter your username or e-mail address."
+
+# What a link that can no longer be used says: (used or retired, expired), by purpose.
+_SPENT: dict[LinkPurpose, tuple[str, str]] = {
+    LinkPurpose.SET_PASSWORD: (LINK_USED, LINK_EXPIRED),
+    LinkPurpose.RESET_PASSWORD: (RESET_LINK_USED, RESET_LINK_EXPIRED),
+    LinkPurpose.CHANGE_EMAIL: (
+        "This link no longer works: it was used, or a newer one was sent.",
+        "This link has expired. Ask for a new one on My account.",
+    ),
+}
 
 
-def issue_password_link(session: Session, user: User) -> str:
-    """A new one-time token for `user`; returns the full link to put in an e-mail."""
+def issue_link(
+    session: Session, user: User, purpose: LinkPurpose, lifetime: timedelta,
+    *, new_email: str | None = None,
+) -> str:
+    """A new one-time token of `purpose` for `user` (only its hash is stored); returns it."""
     token, token_hash = new_token()
     now = utcnow()
     session.add(PasswordSetToken(token_hash=token_hash, user_id=user.id, created_at=now,
-                                 expires_at=now + PASSWORD_LINK_LIFETIME))
+                                 expires_at=now + lifetime, purpose=purpose,
+                                 new_email=new_email))
     session.flush()
+    return token
+
+
+def retire_links(
+    session: Session, user_id: int, purpose: LinkPurpose, now: datetime | None = None
+) -> None:
+    """Every unused link of `purpose` of the account stops working (counts as used)."""
+    session.execute(
+        update(PasswordSetToken)
+        .where(PasswordSetToken.user_id == user_id, PasswordSetToken.purpose == purpose,
+               PasswordSetToken.used_at.is_(None))
+        .values(used_at=now or utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def issue_password_link(session: Session, user: User) -> str:
+    """A new one-time "set your password" link for `user`: the full link for an e-mail."""
+    token = issue_link(session, user, LinkPurpose.SET_PASSWORD, PASSWORD_LINK_LIFETIME)
     return base_url() + routes.set_password_link(token)
 
 
@@ -80,7 +132,7 @@ def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: 
 
 @dataclass(frozen=True)
 class PasswordLinkView:
-    """What the set-password page shows for a token."""
+    """What a link page shows for a token."""
 
     valid: bool
     message: str = ""
@@ -88,13 +140,29 @@ class PasswordLinkView:
     username: str = ""
 
 
+@dataclass(frozen=True)
+class OpenedLink:
+    """A link looked up: its row and account when found, and why it does not work ("" when
+    it does)."""
+
+    problem: str
+    row: PasswordSetToken | None = None
+    user: User | None = None
+
+    def view(self) -> PasswordLinkView:
+        user = self.user if self.problem != LINK_UNKNOWN else None
+        return PasswordLinkView(not self.problem, self.problem,
+                                user.email if user else "", user.username if user else "")
+
+
 def _find(
-    session: Session, token: str, *, lock: bool = False
+    session: Session, token: Any, purpose: LinkPurpose, *, lock: bool = False
 ) -> tuple[PasswordSetToken | None, User | None]:
     """The link's row (locked when `lock`: two submits of one link must not both pass)."""
-    if not isinstance(token, str) or not token or len(token) > 200:
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         return None, None
-    query = select(PasswordSetToken).where(PasswordSetToken.token_hash == hash_token(token))
+    query = select(PasswordSetToken).where(PasswordSetToken.token_hash == hash_token(token),
+                                           PasswordSetToken.purpose == purpose)
     if lock:
         query = query.with_for_update()
     row = session.exec(query).first()
@@ -103,25 +171,52 @@ def _find(
     return row, session.get(User, row.user_id)
 
 
+def open_link(
+    session: Session, token: Any, purpose: LinkPurpose, *, address: str | None = None,
+    count_guess: bool = False, lock: bool = False,
+) -> OpenedLink:
+    """Look a link up. While the client `address` is locked out of links, no token is looked
+    up at all; with `count_guess`, an unknown token counts as a guess from `address` (where
+    the link is opened: a refused submit rolls back, so counting there would count nothing)."""
+    if locked := throttle.link_refusal(session, address):
+        return OpenedLink(locked)
+    row, user = _find(session, token, purpose, lock=lock)
+    if row is None and count_guess and address is not None:
+        throttle.record_failure(session, [throttle.link_key(address)])
+    if row is None or user is None or not user.is_active:
+        return OpenedLink(LINK_UNKNOWN)
+    used, expired = _SPENT[purpose]
+    if row.used_at is not None:
+        return OpenedLink(used, row, user)
+    if purpose is LinkPurpose.SET_PASSWORD and user.password_hash:
+        return OpenedLink(LINK_PASSWORD_SET, row, user)
+    if row.expires_at <= utcnow():
+        return OpenedLink(expired, row, user)
+    return OpenedLink("", row, user)
+
+
+def usable_link(session: Session, token: Any, purpose: LinkPurpose, address: str | None):
+    """The link's row and account for a submit, locked; a refusal when it does not work."""
+    link = open_link(session, token, purpose, address=address, lock=True)
+    if link.problem or link.row is None or link.user is None:
+        raise ServiceError(link.problem or LINK_UNKNOWN)
+    return link.row, link.user
+
+
+def _new_password(password: Any, confirm: Any, user: User) -> str:
+    errors = new_password_errors(password, confirm, username=user.username, email=user.email)
+    if errors:
+        raise FieldErrors(errors)
+    return password
+
+
 def inspect_password_link(
     session: Session, token: str, *, address: str | None = None
 ) -> PasswordLinkView:
-    """What the link shows. With the client's `address`, an unknown token counts as a guess,
-    and while the address is locked out no token is looked up at all."""
-    if locked := throttle.link_refusal(session, address):
-        return PasswordLinkView(False, locked)
-    row, user = _find(session, token)
-    if row is None and address is not None:
-        throttle.record_failure(session, [throttle.link_key(address)])
-    if row is None or user is None or not user.is_active:
-        return PasswordLinkView(False, LINK_UNKNOWN)
-    if row.used_at is not None:
-        return PasswordLinkView(False, LINK_USED, user.email, user.username)
-    if user.password_hash:
-        return PasswordLinkView(False, LINK_PASSWORD_SET, user.email, user.username)
-    if row.expires_at <= utcnow():
-        return PasswordLinkView(False, LINK_EXPIRED, user.email, user.username)
-    return PasswordLinkView(True, "", user.email, user.username)
+    """What the set-password link shows. With the client's `address`, an unknown token counts
+    as a guess, and while the address is locked out no token is looked up at all."""
+    return open_link(session, token, LinkPurpose.SET_PASSWORD, address=address,
+                     count_guess=True).view()
 
 
 def set_password_with_link(
@@ -131,27 +226,77 @@ def set_password_with_link(
 
     Unknown tokens are counted where the link is opened; a refusal here rolls back, so this
     only honours the client address's lock."""
-    if locked := throttle.link_refusal(session, address):
-        raise ServiceError(locked)
-    row, user = _find(session, token, lock=True)
-    view = inspect_password_link(session, token)
-    if not view.valid or row is None or user is None:
-        raise ServiceError(view.message or LINK_UNKNOWN)
-    if not isinstance(password, str) or not isinstance(confirm, str):
-        raise ServiceError("Password is required.", "password")
-    errors: dict[str, str] = {}
-    try:
-        check_password(password)
-    except ServiceError as error:
-        errors["password"] = error.message
-    if not errors and password != confirm:
-        errors["confirm"] = "The two passwords differ."
-    if errors:
-        raise FieldErrors(errors)
-    now = utcnow()
-    user.password_hash = hash_password(password)
-    row.used_at = now
+    row, user = usable_link(session, token, LinkPurpose.SET_PASSWORD, address)
+    user.password_hash = hash_password(_new_password(password, confirm, user))
+    row.used_at = utcnow()
     session.add_all([user, row])
     revoke_all_sessions(session, user.id)
     audit.record(session, user, AuditAction.USER_SET_PASSWORD_FROM_LINK, user_id=user.id)
+    return user
+
+
+# ---------------------------------------------------------------- forgot your password?
+
+
+def request_password_reset(session: Session, *, login: Any, address: str) -> list[int]:
+    """"Forgot your password?": e-mail a one-hour reset link to the account whose username or
+    e-mail is `login`; returns the ids of the queued messages (deliver them after commit).
+
+    The page says RESET_REQUESTED whatever happens here, so it does not tell who has an
+    account. Every request counts against the client address and the account (throttle
+    `link` and `reset` keys); while either is locked, or for an unknown or deactivated
+    account, nothing is sent. Commit the transaction even when nothing was sent: the counts
+    are in it.
+    """
+    if not isinstance(login, str) or not login.strip():
+        raise ServiceError(LOGIN_REQUIRED, "login")
+    user = find_by_login(session, login)
+    keys = [throttle.link_key(address), *([throttle.reset_key(user)] if user else [])]
+    if throttle.locked_minutes(session, keys) is not None:
+        return []
+    throttle.record_failure(session, keys, user=user)
+    if user is None or not user.is_active:
+        return []
+    token = issue_link(session, user, LinkPurpose.RESET_PASSWORD, RESET_LINK_LIFETIME)
+    audit.record(session, None, AuditAction.USER_REQUEST_PASSWORD_RESET, user_id=user.id,
+                 address=address)
+    minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+    body = (
+        f"Hello {user.full_name or user.username},\n\n"
+        f"Someone (we hope you) asked to reset the password of your MemberSync account "
+        f"{user.username}.\n"
+        f"Choose a new password here (the link works once, for {minutes} minutes):\n\n"
+        f"{base_url()}{routes.reset_password_link(token)}\n\n"
+        "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
+    )
+    message = mail.queue(session, recipient=user.email,
+                         subject="Reset your MemberSync password", body=body)
+    return [message.id]
+
+
+def inspect_reset_link(
+    session: Session, token: Any, *, address: str | None = None
+) -> PasswordLinkView:
+    """What /reset-password/[token] shows; unknown tokens count as guesses from `address`."""
+    return open_link(session, token, LinkPurpose.RESET_PASSWORD, address=address,
+                     count_guess=True).view()
+
+
+def reset_password_with_link(
+    session: Session, *, token: Any, password: Any, confirm: Any, address: str | None = None
+) -> User:
+    """Set a new password from a reset link: the link and the account's other reset links are
+    used up, every session of the account ends (the caller opens a new one for this browser),
+    and the account's sign-in lock is lifted (whoever holds the link controls the mailbox)."""
+    row, user = usable_link(session, token, LinkPurpose.RESET_PASSWORD, address)
+    user.password_hash = hash_password(_new_password(password, confirm, user))
+    now = utcnow()
+    row.used_at = now
+    session.add_all([user, row])
+    retire_links(session, user.id, LinkPurpose.RESET_PASSWORD, now)
+    ended = revoke_all_sessions(session, user.id)
+    for key in throttle.account_keys(user):
+        throttle.clear(session, key)
+    audit.record(session, user, AuditAction.USER_RESET_PASSWORD_FROM_LINK, user_id=user.id,
+                 sessions_ended=ended)
     return user

@@ -22,6 +22,7 @@ from ..models import (
     utcnow,
 )
 from . import audit
+from .back_office import get_org, user_label
 from .catalog import clean_seat_type_id
 from .errors import FieldErrors, ServiceError
 from .listing import (
@@ -49,7 +50,6 @@ from .validation import (
     parse_seat_count,
     refuse_control_characters,
     shorten,
-    whole_number,
 )
 
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -145,13 +145,13 @@ def list_organizations(
 
 def get_organization_form(session: Session, actor: User | None, *, org_id: Any) -> OrgForm:
     require_staff(actor)
-    org = _get_org(session, org_id)
+    org = get_org(session, org_id)
     owner = session.get(User, org.owner_id)
     return OrgForm(
         id=org.id,
         title=org.title,
         owner_username=owner.username,
-        owner_label=_user_label(owner),
+        owner_label=user_label(owner),
         expires_on=org.expires_at.date().isoformat() if org.expires_at else "",
         seat_count=org.seat_count,
         seats_used=seats_used(session, org.id),
@@ -228,7 +228,7 @@ def update_organization(
 ) -> Organization:
     """Edit title, expiry, seat count, type and seat type. The owner changes elsewhere."""
     require_staff(actor)
-    org = _get_org(session, org_id, lock=True)
+    org = get_org(session, org_id, lock=True)
     values, errors = _check_fields(session, org.id, title=title, expires_at=expires_at,
                                    seat_count=seat_count, org_type_id=org_type_id,
                                    seat_type_id=seat_type_id)
@@ -306,21 +306,3 @@ def _create_owner(session: Session, actor: User, new_owner: Mapping) -> User:
                            full_name=texts["full_name"], password=texts["password"] or None)
     except FieldErrors as error:
         raise FieldErrors({f"new_owner_{k}": v for k, v in error.errors.items()}) from error
-
-
-def _get_org(session: Session, org_id: Any, *, lock: bool = False) -> Organization:
-    org_id = whole_number(org_id, allow_text=False)
-    if org_id is None:
-        raise ServiceError("That organization does not exist.")
-    query = select(Organization).where(Organization.id == org_id)
-    if lock:
-        query = query.with_for_update()
-    org = session.exec(query).first()
-    if org is None:
-        raise ServiceError("That organization does not exist.")
-    return org
-
-
-def _user_label(user: User) -> str:
-    name = f"{user.full_name} " if user.full_name else ""
-    return f"{name}({user.username}, {user.email})"

@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Organization, User
+from ..models import AuditEvent, DeletedOrganization, Organization, User
 from .errors import ServiceError
 from .listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, clean_listing, paginate
 from .permissions import require_staff
@@ -61,13 +61,16 @@ def list_events(
     user_text = clean_search(user)
     action_text = clean_search(action, 64)
     acting = aliased(User)
+    # A deleted organization's events keep its title (deleted_organizations).
     query = (
-        select(AuditEvent, acting.username, Organization.title)
+        select(AuditEvent, acting.username, Organization.title, DeletedOrganization.title)
         .outerjoin(acting, acting.id == AuditEvent.actor_id)
         .outerjoin(Organization, Organization.id == AuditEvent.organization_id)
+        .outerjoin(DeletedOrganization, DeletedOrganization.id == AuditEvent.organization_id)
     )
     if org_text:
-        condition = Organization.title.icontains(org_text, autoescape=True)
+        condition = or_(Organization.title.icontains(org_text, autoescape=True),
+                        DeletedOrganization.title.icontains(org_text, autoescape=True))
         if (org_id := whole_number(org_text)) is not None:
             condition = or_(condition, AuditEvent.organization_id == org_id)
         query = query.where(condition)
@@ -82,16 +85,19 @@ def list_events(
         AuditEvent.id.desc() if listing.descending else AuditEvent.id,
     )
     return Page(
-        rows=[_row(event, username, title) for event, username, title in rows],
+        rows=[_row(event, username, title, gone) for event, username, title, gone in rows],
         total=total, page=page_number, page_size=min(listing.page_size, MAX_PAGE_SIZE),
     )
 
 
-def _row(event: AuditEvent, username: str | None, title: str | None) -> AuditRow:
+def _row(event: AuditEvent, username: str | None, title: str | None,
+         gone: str | None = None) -> AuditRow:
     if event.organization_id is None:
         organization = ""
+    elif title is not None:
+        organization = title
     else:
-        organization = title if title is not None else f"#{event.organization_id} (deleted)"
+        organization = f"{gone or '#' + str(event.organization_id)} (deleted)"
     details = json.dumps(event.details, ensure_ascii=False, sort_keys=True, default=str)
     if len(details) > MAX_DETAILS_LENGTH:
         details = details[:MAX_DETAILS_LENGTH] + "…"

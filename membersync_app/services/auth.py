@@ -7,7 +7,7 @@ grant for the real token (`activate_session`) and sets it in an HttpOnly cookie.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
@@ -19,6 +19,9 @@ from .validation import has_control_characters, strip_control_characters
 
 SESSION_LIFETIME = timedelta(days=14)
 GRANT_LIFETIME = timedelta(minutes=1)
+# "Last seen" is written at most this often per session: one small write a minute, not one an event.
+SEEN_EVERY = timedelta(minutes=1)
+MAX_USER_AGENT = 300  # AuthSession.user_agent
 WRONG_CREDENTIALS = "Wrong username, email or password."
 
 
@@ -80,8 +83,10 @@ def start_session(session: Session, user: User) -> str:
     return grant
 
 
-def activate_session(session: Session, grant: str) -> str | None:
-    """Swap a fresh, unused grant for the session token; None when the grant does not work."""
+def activate_session(session: Session, grant: str, *, user_agent: str = "") -> str | None:
+    """Swap a fresh, unused grant for the session token; None when the grant does not work.
+
+    `user_agent` (the browser's own header) is kept to name the browser on "My account"."""
     if not grant:
         return None
     pending = session.exec(
@@ -95,7 +100,9 @@ def activate_session(session: Session, grant: str) -> str | None:
     token, token_hash = new_token()
     pending.token_hash = token_hash
     pending.activated_at = now
+    pending.last_seen_at = now
     pending.expires_at = now + SESSION_LIFETIME
+    pending.user_agent = strip_control_characters(user_agent or "")[:MAX_USER_AGENT]
     session.add(pending)
     return token
 
@@ -115,6 +122,30 @@ def _active_session(session: Session, token: str | None) -> tuple[AuthSession, U
             or auth_session.expires_at <= utcnow() or not user.is_active):
         return None
     return auth_session, user
+
+
+def open_session_for_token(session: Session, token: str | None) -> AuthSession | None:
+    """The open session behind a token (None: signed out)."""
+    found = _active_session(session, token)
+    return found[0] if found else None
+
+
+def seen_long_ago(auth_session: AuthSession, now: datetime | None = None) -> bool:
+    """Whether the session's "last seen" is due to be written again."""
+    seen = auth_session.last_seen_at
+    return seen is None or seen <= (now or utcnow()) - SEEN_EVERY
+
+
+def note_seen(session: Session, session_id: int, now: datetime | None = None) -> None:
+    """Record that the session sent an event now (skipped when another worker just did)."""
+    now = now or utcnow()
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id,
+               or_(AuthSession.last_seen_at.is_(None),
+                   AuthSession.last_seen_at <= now - SEEN_EVERY))
+        .values(last_seen_at=now)
+    )
 
 
 def user_for_token(session: Session, token: str | None) -> User | None:
@@ -143,12 +174,12 @@ def sign_out(session: Session, token: str | None) -> None:
     audit.record(session, session.get(User, auth_session.user_id), AuditAction.AUTH_SIGN_OUT)
 
 
-def revoke_all_sessions(session: Session, user_id: int) -> int:
-    """End every open session of a user (deactivation, password reset)."""
-    result = session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    return result.rowcount
+def revoke_all_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+    """End every open session of a user (deactivation, password reset), but the one with id
+    `keep` when given (the browser that changed its own password)."""
+    query = update(AuthSession).where(AuthSession.user_id == user_id,
+                                      AuthSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(AuthSession.id != keep)
+    return session.execute(query.values(revoked_at=utcnow())).rowcount
 

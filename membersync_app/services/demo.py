@@ -34,6 +34,7 @@ from ..models import (
     utcnow,
 )
 from . import audit
+from .demo_large import MAX_LARGE_COURSES, load_large_org
 from .errors import ServiceError
 from .passwords import new_token
 from .users import create_user
@@ -51,7 +52,7 @@ class DemoAccount:
 
 # The demo sign-ins, printed by `membersync demo-data` and listed in the README.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("staff", "staff-demo-1", "Stella Staff", "staff@example.com",
+    DemoAccount("staff", "admin-demo-1", "Stella Staff", "staff@example.com",
                 "staff: admin pages"),
     DemoAccount("owner1", "owner-demo-1", "Olivia Owner", "owner1@example.com",
                 "owner of Acme Logistics and Bright Academy"),
@@ -133,11 +134,14 @@ def load_demo_data(
     session: Session,
     members_per_org: int = DEFAULT_MEMBERS_PER_ORG,
     progress: Progress | None = None,
+    courses: int = 0,
 ) -> list[tuple[str, str, str]]:
     """Create the demo world in the session's transaction; returns (username, password, role).
 
     Refuses when the demo data is already there (its staff account exists), so nothing is
     half-loaded twice. Generated members get no password (they would set it from an e-mail).
+    With `courses`, the four organizations keep their default size and one large organization
+    (demo_large.py) gets `members_per_org` members and `courses` courses (issue 10).
     """
     members_per_org = whole_number(members_per_org, allow_text=False)
     if members_per_org is None or members_per_org > MAX_MEMBERS_PER_ORG:
@@ -145,6 +149,13 @@ def load_demo_data(
             f"Members per organization must be a whole number from 0 to {MAX_MEMBERS_PER_ORG:,}.",
             "members_per_org",
         )
+    large_courses = whole_number(courses, allow_text=False)
+    if large_courses is None or large_courses > MAX_LARGE_COURSES:
+        raise ServiceError(f"Courses must be a whole number from 0 to {MAX_LARGE_COURSES}.",
+                           "courses")
+    large_members = members_per_org if large_courses else 0
+    if large_courses:
+        members_per_org = DEFAULT_MEMBERS_PER_ORG
     if session.exec(select(User).where(User.username == DEMO_ACCOUNTS[0].username)).first():
         raise ServiceError("The demo data is already loaded (the user “staff” exists).")
 
@@ -204,8 +215,11 @@ def load_demo_data(
             session.add(Membership(organization_id=org.id, user_id=member.id, role=Role.MEMBER,
                                    status=status, joined_at=now - timedelta(days=number % 60)))
             _generated_progress(session, member, number, courses["Safety Basics"], now)
+            # A second course, active over months, so every report chart has a shape.
+            _generated_progress(session, member, number, courses["Data Privacy for Teams"],
+                                now, spread_days=150, step=5)
             done += 1
-            if progress is not None:
+            if progress is not None and not large_members:
                 progress(done, total_generated)
         for number in range(1, plan.pending_invitations + 1):
             _, token_hash = new_token()
@@ -235,6 +249,9 @@ def load_demo_data(
         session.add(Job(job_type=job_type, title=title,
                         organization_id=orgs[org_title].id if org_title else None))
 
+    if large_members:
+        load_large_org(session, owner=people["owner1"], members=large_members,
+                       courses=large_courses, progress=progress)
     audit.record(session, None, AuditAction.DEMO_LOAD, organizations=list(orgs),
                  members_per_org=members_per_org, accounts=[a.username for a in DEMO_ACCOUNTS])
     session.flush()
@@ -347,19 +364,21 @@ def _generated_member(session: Session, slug: str, number: int) -> User:
 
 
 def _generated_progress(
-    session: Session, member: User, number: int, course: Course, now: datetime
+    session: Session, member: User, number: int, course: Course, now: datetime,
+    spread_days: int = 10, step: int = 2,
 ) -> None:
     """Deterministic progress on one course (in both seat types) for two of every three members."""
     if number % 3 == 0:
         return
-    lessons = (number * 2) % (course.lesson_count + 1) or 1
+    lessons = (number * step) % (course.lesson_count + 1) or 1
     session.add(CourseProgress(
         user_id=member.id,
         course_id=course.id,
         lessons_completed=lessons,
-        started_at=now - timedelta(days=20 + number % 10),
-        completed_at=now - timedelta(days=number % 10) if lessons == course.lesson_count else None,
-        last_activity_at=now - timedelta(days=number % 10),
+        started_at=now - timedelta(days=20 + number * 7 % spread_days),
+        completed_at=(now - timedelta(days=number * 7 % spread_days)
+                      if lessons == course.lesson_count else None),
+        last_activity_at=now - timedelta(days=number * 7 % spread_days),
     ))
 
 

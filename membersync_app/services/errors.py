@@ -26,3 +26,11 @@ class ConcurrentChange(ServiceError):
     def __init__(self) -> None:
         super().__init__("Someone else changed this at the same moment, so nothing was saved. "
                          "Please try again.")
+
+
+def errors_by_field(error: ServiceError, default_field: str = "form") -> dict[str, str]:
+    """A refusal as a form's `errors` dict: every field's message, or the one message under its
+    field (`default_field` when it names none)."""
+    if isinstance(error, FieldErrors):
+        return dict(error.errors)
+    return {error.field or default_field: error.message}

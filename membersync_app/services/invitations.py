@@ -20,11 +20,18 @@ from ..models import AuditAction, Invitation, Membership, Organization, Role, Us
 from ..settings import base_url
 from . import audit, mail, throttle
 from .errors import FieldErrors, ServiceError
+from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
 from .permissions import Action, OrgAccess, access_org, is_expired, require_signed_in
-from .roster import member_emails, parse_role, pending_invitation_emails
+from .roster import (
+    member_emails,
+    parse_role,
+    pending_invitation_emails,
+    staff_blocked_emails,
+    staff_blocked_refusal,
+)
 from .seats import require_free_seats
-from .users import check_password, find_by_email, unique_username_from_email
+from .users import find_by_email, unique_username_from_email
 from .validation import (
     clean_email,
     clean_name,
@@ -126,6 +133,8 @@ def invite(
     # An invitation to a deactivated account could never be accepted, yet would hold a seat.
     problems.extend(f"The account of {email} is deactivated; ask staff to reactivate it."
                     for email in sorted(deactivated_emails(session, cleaned)))
+    problems.extend(staff_blocked_refusal(email)
+                    for email in sorted(staff_blocked_emails(session, access.org.id, cleaned)))
     if problems:
         raise ServiceError(" ".join(problems), "emails")
     if new_role == Role.MANAGER and not access.may(actor, Action.CHANGE_ROLES):
@@ -430,13 +439,10 @@ def accept_with_new_account(
     except ServiceError as error:
         errors["full_name"] = error.message
     password = password if isinstance(password, str) else ""
-    try:
-        check_password(password)
-    except ServiceError as error:
-        errors["password"] = error.message
-    if "password" not in errors and password != confirm:
-        errors["confirm"] = "The two passwords differ."
     user = find_by_email(session, invitation.email)
+    # A new account's username is made from the e-mail's local part, checked here too.
+    errors.update(new_password_errors(password, confirm, username=user.username if user else "",
+                                      email=invitation.email))
     if user is not None and user.password_hash:
         raise ServiceError(
             f"An account with {invitation.email} already exists: sign in to accept.", "password"

@@ -2,10 +2,15 @@
 
 A service that sends mail calls `queue(...)` inside its own transaction, so the message exists
 exactly when the change does (a rolled-back change sends nothing). After the commit the caller
-calls `deliver(...)`: with SMTP settings (MEMBERSYNC_SMTP_HOST) each message goes to the SMTP
-server and is marked `delivered`; without them the outbox row is the delivery (`membersync
-outbox` shows it), so the demo works offline. A failed SMTP send never undoes the change: the
-row stays `delivered=False` and the caller tells the user.
+calls `deliver(...)`: with SMTP settings (MEMBERSYNC_SMTP_HOST) each message is first claimed
+(`sending`, in its own short transaction: no other process sends it then), goes to the SMTP
+server, and is marked `delivered`; without them the outbox row is the delivery (`outbox_only`;
+`membersync outbox` shows it), so the demo works offline. A failed SMTP send never undoes the
+change: the row goes back to `pending`, and every worker's delivery loop (and `membersync
+deliver-outbox`) tries it again, up to MAX_ATTEMPTS. A crash between the claim and the answer
+leaves the message `sending`: it may have gone out, so it is never sent again unless an
+operator says so (`membersync deliver-outbox --resend-uncertain`) — an e-mail is never sent
+twice.
 
 Links that carry a token (invitation, "set your password") work like a password until used, and
 only their hashes should rest in the database: once SMTP took a message, its stored body keeps
@@ -19,19 +24,23 @@ import smtplib
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from .. import routes
-from ..models import OutboxMessage
+from ..models import DeliveryStatus, OutboxMessage, utcnow
 from ..settings import SmtpSettings, smtp_settings
 from .validation import whole_number
 
-logger = logging.getLogger("membersync.mail")
+logger = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 10
+MAX_ATTEMPTS = 5  # then the message is `failed`, and the outbox shows why
+# A claim older than this was cut off (the SMTP timeout is seconds): the send is uncertain.
+UNCERTAIN_AFTER = timedelta(minutes=10)
 LINK_REMOVED = "[link removed after delivery]"
 # Every page whose path ends in a token ("/invite/[token]", "/set-password/[token]", and any
 # such page added later): in a delivered message, what follows its prefix up to the next
@@ -50,7 +59,8 @@ def redact_links(body: str) -> str:
 
 def queue(session: Session, *, recipient: str, subject: str, body: str) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; `deliver` sends it later."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, delivered=False)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body,
+                            status=DeliveryStatus.PENDING)
     session.add(message)
     session.flush()
     return message
@@ -61,7 +71,8 @@ def backlog(session: Session) -> int | None:
     if smtp_settings() is None:
         return None
     return session.exec(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.delivered.is_(False))
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
     ).one()
 
 
@@ -98,19 +109,18 @@ def deliver(
 ) -> DeliveryReport:
     """Send the outbox messages `message_ids` (after their transaction committed).
 
-    SMTP runs outside any database transaction (it may be slow; SQLite writers would wait on it).
-    `uow` opens a short transaction to read the messages and one to mark the delivered ones.
+    SMTP runs outside any database transaction (it may be slow; SQLite writers would wait on it);
+    each message is claimed, sent, and marked in short transactions of its own. A message
+    another process has claimed, or already delivered, is left alone.
     """
     settings = settings if settings is not None else smtp_settings()
     ids = [message_id for message_id in message_ids
            if whole_number(message_id, allow_text=False) is not None]
     report = DeliveryReport(smtp_configured=settings is not None)
-    if not ids:
-        return report
-    with uow() as session:
-        messages = session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
-    delivered_ids: list[int] = []
-    for message in messages:
+    for message_id in ids:
+        message = _claim(uow, message_id, to_outbox_only=settings is None)
+        if message is None:
+            continue
         if settings is None:
             logger.info("mail to %s: %s (outbox only: `membersync outbox` shows it)",
                         message.recipient, message.subject)
@@ -120,20 +130,80 @@ def deliver(
             _send_smtp(settings, message)
         except (OSError, smtplib.SMTPException) as error:
             logger.warning("SMTP delivery to %s failed: %s", message.recipient, error)
+            _record_failure(uow, message_id, str(error))
             report.failed.append(message.recipient)
         else:
             logger.info("mail to %s: %s (sent)", message.recipient, message.subject)
-            delivered_ids.append(message.id)
+            _record_delivery(uow, message_id)
             report.delivered.append(message.recipient)
-    if delivered_ids:
-        with uow() as session:
-            for row in session.exec(
-                select(OutboxMessage).where(OutboxMessage.id.in_(delivered_ids))
-            ).all():
-                row.delivered = True
-                row.body = redact_links(row.body)  # the recipient has the link now
-                session.add(row)
     return report
+
+
+def _claim(uow, message_id: int, *, to_outbox_only: bool) -> OutboxMessage | None:
+    """Take a pending message for this process (one UPDATE: of two claimers only one wins)."""
+    now = utcnow()
+    values = ({"status": DeliveryStatus.OUTBOX_ONLY} if to_outbox_only
+              else {"status": DeliveryStatus.SENDING, "claimed_at": now,
+                    "attempts": OutboxMessage.attempts + 1})
+    with uow() as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == DeliveryStatus.PENDING)
+            .values(**values)
+        ).rowcount
+        return session.get(OutboxMessage, message_id) if claimed else None
+
+
+def _record_delivery(uow, message_id: int) -> None:
+    with uow() as session:
+        row = session.get(OutboxMessage, message_id)
+        row.status = DeliveryStatus.DELIVERED
+        row.delivered_at = utcnow()
+        row.body = redact_links(row.body)  # the recipient has the link now
+        session.add(row)
+
+
+def _record_failure(uow, message_id: int, error: str) -> None:
+    with uow() as session:
+        row = session.get(OutboxMessage, message_id)
+        row.status = (DeliveryStatus.FAILED if row.attempts >= MAX_ATTEMPTS
+                      else DeliveryStatus.PENDING)
+        row.last_error = error[:500]
+        session.add(row)
+
+
+@dataclass(frozen=True)
+class OutboxRun:
+    """What one `deliver_pending` run did, and the messages that need an operator's eye."""
+
+    report: DeliveryReport
+    uncertain: list[OutboxMessage]
+
+
+def deliver_pending(
+    uow: Callable[[], AbstractContextManager[Session]],
+    settings: SmtpSettings | None = None,
+    *,
+    resend_uncertain: bool = False,
+) -> OutboxRun:
+    """Deliver every pending message, oldest first (after a crash, or a failed attempt).
+
+    Messages claimed more than UNCERTAIN_AFTER ago and never marked were cut off mid-send:
+    listed as uncertain, and sent again only with `resend_uncertain`.
+    """
+    stale = utcnow() - UNCERTAIN_AFTER
+    stuck = (OutboxMessage.status == DeliveryStatus.SENDING) & (OutboxMessage.claimed_at < stale)
+    with uow() as session:
+        if resend_uncertain:
+            session.execute(update(OutboxMessage).where(stuck)
+                            .values(status=DeliveryStatus.PENDING))
+        pending = session.exec(
+            select(OutboxMessage.id).where(OutboxMessage.status == DeliveryStatus.PENDING)
+            .order_by(OutboxMessage.id)
+        ).all()
+        uncertain = session.exec(select(OutboxMessage).where(stuck)
+                                 .order_by(OutboxMessage.id)).all()
+    return OutboxRun(report=deliver(uow, pending, settings), uncertain=list(uncertain))
 
 
 async def deliver_async(

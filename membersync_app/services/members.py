@@ -31,7 +31,14 @@ from ..models import (
 from . import accounts, audit, invitations
 from .errors import FieldErrors, ServiceError
 from .permissions import Action, OrgAccess, access_org
-from .roster import member_emails, parse_role, pending_invitation_emails
+from .roster import (
+    member_emails,
+    parse_role,
+    pending_invitation_emails,
+    remember_blocks,
+    staff_blocked_emails,
+    staff_blocked_refusal,
+)
 from .seats import require_free_seats
 from .users import create_user, unique_username_from_email
 from .validation import (
@@ -245,6 +252,7 @@ def validate_entries(
     org_id = access.org.id
     already = member_emails(session, org_id, emails)
     invited = pending_invitation_emails(session, org_id, emails)
+    blocked = staff_blocked_emails(session, org_id, emails)
     users = {
         user.email: user
         for user in session.exec(select(User).where(User.email.in_(emails))).all()
@@ -265,6 +273,8 @@ def validate_entries(
             )
         elif user is not None and not user.is_active:
             errors[key] = f"The account of {email} is deactivated; ask staff to reactivate it."
+        elif email in blocked:
+            errors[key] = staff_blocked_refusal(email)
         elif not name:
             # Asked of every row, so the question does not reveal which addresses have accounts.
             errors[f"name_{index}"] = "Name is required."
@@ -394,6 +404,7 @@ def remove_members(
                 f"{user.full_name or user.email} is the owner and cannot be removed; "
                 "hand ownership to a manager first."
             )
+    remember_blocks(session, access.org.id, [membership for membership, _ in rows])
     for membership, user in rows:
         session.delete(membership)
         audit.record(session, actor, AuditAction.MEMBER_REMOVE, access.org.id, user_id=user.id,

@@ -11,8 +11,6 @@ _hasher = PasswordHasher()
 # password and response time does not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("membersync-dummy-password")
 
-MIN_PASSWORD_LENGTH = 8
-
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)

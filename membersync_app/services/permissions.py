@@ -32,6 +32,7 @@ class Action(StrEnum):
     MANAGE_SEATS = "manage_seats"
     EDIT_SETTINGS = "edit_settings"
     VIEW_REPORTS = "view_reports"
+    REMIND = "remind"  # e-mail members a reminder from the reports (a change: not read-only)
     TRANSFER_OWNERSHIP = "transfer_ownership"
 
 
@@ -47,6 +48,7 @@ MANAGER_FLAGS: dict[Action, str | None] = {
     Action.MANAGE_SEATS: "managers_manage_seats",
     Action.EDIT_SETTINGS: "managers_edit_settings",
     Action.VIEW_REPORTS: "managers_view_reports",
+    Action.REMIND: "managers_view_reports",
 }
 
 # Still open on an expired (read-only) organization.

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import Invitation, Membership, Role, User, utcnow
+from ..models import Invitation, Membership, MembershipStatus, Role, StaffBlock, User, utcnow
 from .errors import ServiceError
 
 ADDABLE_ROLES = {"member": Role.MEMBER, "manager": Role.MANAGER}
@@ -46,6 +46,31 @@ def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[s
             Membership.organization_id == org_id, User.email.in_(list(emails))
         )
     ).all())
+
+
+def staff_blocked_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+    """Addresses of people staff blocked here whose membership was then removed: only staff
+    may add them back."""
+    if not emails:
+        return set()
+    return set(session.exec(
+        select(User.email).join(StaffBlock, StaffBlock.user_id == User.id).where(
+            StaffBlock.organization_id == org_id, User.email.in_(list(emails))
+        )
+    ).all())
+
+
+def staff_blocked_refusal(email: str) -> str:
+    return (f"{email} was blocked in this organization by staff and cannot be added back "
+            "here; ask staff.")
+
+
+def remember_blocks(session: Session, org_id: int, memberships: Sequence[Membership]) -> None:
+    """Removing a blocked membership keeps the block (staff_blocks): removing and re-adding
+    someone must not undo what staff decided."""
+    for membership in memberships:
+        if membership.status == MembershipStatus.BLOCKED:
+            session.add(StaffBlock(organization_id=org_id, user_id=membership.user_id))
 
 
 def forget_added_names(session: Session, user_id: int) -> int:

@@ -1,7 +1,9 @@
 """Throttling password and link-token guessing: failures counted per key in the database.
 
-A key is an account ("account:ann"), a client address signing in ("address:203.0.113.9") or a
-client address opening links ("link:203.0.113.9"). After `threshold` failures within the window
+A key is an account ("account:ann"), a client address signing in ("address:203.0.113.9"), a
+client address opening links or asking for them ("link:203.0.113.9"), or an account whose
+password reset was asked for ("reset:42": every request counts, so nobody can flood a
+mailbox). After `threshold` failures within the window
 a key is locked for 1, 2, 4, 8, then 15 minutes at most; while locked, nothing is checked at all
 (a correct password is refused too). The counts live in `throttle_counters`, so every backend
 worker sees the same locks.
@@ -21,7 +23,7 @@ from . import audit
 from .errors import ServiceError
 from .permissions import require_staff
 
-ACCOUNT, ADDRESS, LINK = "account", "address", "link"
+ACCOUNT, ADDRESS, LINK, RESET = "account", "address", "link", "reset"
 MAX_KEY_LENGTH = 300  # ThrottleCounter.key
 
 
@@ -46,6 +48,7 @@ POLICIES: dict[str, Policy] = {
     ACCOUNT: Policy(threshold=5),
     ADDRESS: Policy(threshold=20),
     LINK: Policy(threshold=20),
+    RESET: Policy(threshold=5),
 }
 
 # A row whose last failure is older than this can hold neither a lock nor a count that matters:
@@ -80,8 +83,15 @@ def address_key(address: str) -> str:
 
 
 def link_key(address: str) -> str:
-    """Invitation and set-password links opened from one client address."""
+    """E-mailed links opened (invitation, set or reset password, new e-mail) and password
+    resets asked for, from one client address."""
     return _key(LINK, (address or "").strip() or "unknown")
+
+
+def reset_key(user: User) -> str:
+    """Password-reset e-mails asked for one account (apart from its sign-in key: asking for
+    resets must not lock the owner out of signing in)."""
+    return _key(RESET, str(user.id))
 
 
 def account_keys(user: User) -> list[str]:

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import AuditAction, Membership, User
+from ..models import AuditAction, Membership, Organization, User
 from . import audit, throttle
 from .auth import revoke_all_sessions
 from .errors import FieldErrors, ServiceError
 from .listing import Page, clean_listing, grouped_count, paginate
-from .passwords import MIN_PASSWORD_LENGTH, hash_password
+from .password_rules import check_password
+from .passwords import hash_password
 from .permissions import require_staff
 from .validation import (
     clean_email,
@@ -38,12 +39,6 @@ def clean_username(value: str, field: str = "username") -> str:
             "Username must be 3 to 150 characters: letters, digits and _ . @ + -", field
         )
     return username
-
-
-def check_password(password: str, field: str = "password") -> str:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field)
-    return password
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -94,7 +89,8 @@ def create_user(
             errors[field] = error.message
     if password is not None:
         try:
-            check_password(password)
+            check_password(password, username=values.get("username", username),
+                           email=values.get("email", email))
         except ServiceError as error:
             errors["password"] = error.message
     if "username" in values and find_by_username(session, values["username"]):
@@ -123,7 +119,8 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     user = _get_user(session, user_id)
     if not isinstance(password, str):
         raise ServiceError("The password must be text.", "password")
-    user.password_hash = hash_password(check_password(password))
+    user.password_hash = hash_password(
+        check_password(password, username=user.username, email=user.email))
     session.add(user)
     revoke_all_sessions(session, user.id)
     audit.record(session, actor, AuditAction.USER_RESET_PASSWORD, user_id=user.id)
@@ -175,6 +172,16 @@ def _get_user(session: Session, user_id: int) -> User:
 
 
 @dataclass(frozen=True)
+class UserMembership:
+    """One of a user's memberships, as the staff Users page lists it."""
+
+    organization_id: int
+    title: str
+    role: str
+    status: str
+
+
+@dataclass(frozen=True)
 class UserRow:
     id: int
     username: str
@@ -186,6 +193,7 @@ class UserRow:
     created_at: Any
     organization_count: int
     is_locked: bool = False  # too many failed sign-ins: staff may unlock it
+    memberships: tuple[UserMembership, ...] = ()  # the first MEMBERSHIPS_SHOWN, by title
 
 
 USER_SORTS = ("username", "email", "full_name", "created_at", "is_staff", "is_active")
@@ -239,6 +247,7 @@ def list_users(
         User.id,
     )
     orgs = grouped_count(session, Membership.user_id, [u.id for u in users])
+    memberships = _memberships_of(session, [u.id for u in users])
     locked = throttle.locked_user_ids(session, users)
     rows = [
         UserRow(
@@ -252,10 +261,32 @@ def list_users(
             created_at=u.created_at,
             organization_count=orgs[u.id],
             is_locked=u.id in locked,
+            memberships=tuple(memberships.get(u.id, [])[:MEMBERSHIPS_SHOWN]),
         )
         for u in users
     ]
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
+
+
+MEMBERSHIPS_SHOWN = 10
+
+
+def _memberships_of(session: Session, user_ids: list[int]) -> dict[int, list[UserMembership]]:
+    """The memberships of one page of users, in one query."""
+    found: dict[int, list[UserMembership]] = {}
+    if not user_ids:
+        return found
+    for user_id, org_id, title, role, status in session.exec(
+        select(Membership.user_id, Organization.id, Organization.title, Membership.role,
+               Membership.status)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.user_id.in_(user_ids))
+        .order_by(func.lower(Organization.title))
+    ):
+        found.setdefault(user_id, []).append(
+            UserMembership(organization_id=org_id, title=title, role=role.value,
+                           status=status.value))
+    return found
 
 
 def search_users(

@@ -6,7 +6,9 @@ from pydantic import BaseModel
 from .. import routes
 from ..services import admin_organizations, catalog, org_types, users
 from ..services.errors import ServiceError
+from ..services.validation import whole_number
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
+from .back_office import BackOfficeState
 from .base import AppState
 from .display import expiry_text
 from .paged_list import PagedListMixin
@@ -23,6 +25,7 @@ class OrgItem(BaseModel):
     expires: str  # YYYY-MM-DD or "never"
     expired: str  # "yes" / "no"
     audit_href: str
+    back_office_href: str
 
 
 class OwnerMatch(BaseModel):
@@ -46,6 +49,8 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     f_seats_used: int = 0
     f_org_type_id: str = ""
     f_seat_type_id: str = ""
+    _details: bool = False  # the form is the Details tab of /admin/organizations/[id]
+    _details_id: int = 0
 
     def _load_page(self, session, user, **listing):
         result = admin_organizations.list_organizations(session, user, **listing)
@@ -56,6 +61,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                 expires=expiry_text(r.expires_at),
                 expired="yes" if r.expired else "no",
                 audit_href=f"{routes.ADMIN_AUDIT}?organization={r.id}",
+                back_office_href=routes.admin_organization(r.id),
             )
             for r in result.rows
         ]
@@ -67,6 +73,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_new(self):
+        self._details = False
         def prepare(session, user):
             self._load_choices(session, user)
             self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
@@ -78,6 +85,16 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def open_edit(self, org_id: int):
+        self._details = False
+        self._open_org(org_id)
+
+    @rx.event
+    def open_details(self):
+        """on_load of the back-office page: its Details tab is this edit form, kept open."""
+        self._details = True
+        self._open_org(whole_number(self.id) or 0)
+
+    def _open_org(self, org_id: int) -> None:
         def read(session, user):
             form = admin_organizations.get_organization_form(session, user, org_id=org_id)
             self._load_choices(session, user)
@@ -88,6 +105,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             self.f_org_type_id, self.f_seat_type_id = (
                 form_id(form.org_type_id), form_id(form.seat_type_id))
             self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+            self._details_id = form.id
             return form.id
 
         self._open_edit_with(read)
@@ -141,4 +159,10 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             return admin_organizations.create_organization(
                 session, user, owner=form_data.get("owner"), **fields)
 
-        self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
+        saved = self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
+        if saved and self._details:
+            notice = self.notice
+            self._open_org(self._details_id)
+            self.notice = notice
+            return BackOfficeState.refresh_header
+        return None

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from ..services import throttle, users
 from ..services.errors import ServiceError
+from ..services.users import UserMembership
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
 from .paged_list import PagedListMixin
@@ -23,6 +24,7 @@ class UserItem(BaseModel):
     created: str
     organization_count: int
     is_locked: bool = False
+    memberships: list[UserMembership] = []
 
 
 class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
@@ -39,7 +41,8 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
             UserItem(id=r.id, username=r.username, email=r.email, full_name=r.full_name,
                      is_staff=r.is_staff, is_active=r.is_active, has_password=r.has_password,
                      created=r.created_at.date().isoformat(),
-                     organization_count=r.organization_count, is_locked=r.is_locked)
+                     organization_count=r.organization_count, is_locked=r.is_locked,
+                     memberships=list(r.memberships))
             for r in result.rows
         ]
         return result

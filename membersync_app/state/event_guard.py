@@ -26,8 +26,9 @@ from reflex_base.registry import RegistrationContext
 from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY
 from reflex_base.utils.format import format_event_handler
 
-from ..db import read_only_unit
+from ..db import read_only_unit, unit_of_work
 from ..services import auth
+from ..services.errors import ConcurrentChange
 from ..services.validation import whole_number
 from .base import AppState, session_token_from_cookie_header
 
@@ -120,11 +121,21 @@ def _may_run(handler: Any, payload: Any) -> bool:
 
 
 def current_session_id(headers: Mapping[str, str]) -> int | None:
+    """The open session the connection's cookie proves; notes it as seen (at most once a
+    minute, for "My account")."""
     token = session_token_from_cookie_header(headers.get("cookie", ""))
     if not token:
         return None
     with read_only_unit() as session:
-        return auth.session_id_for_token(session, token)
+        found = auth.open_session_for_token(session, token)
+        session_id, due = (found.id, auth.seen_long_ago(found)) if found else (None, False)
+    if due:
+        try:
+            with unit_of_work() as session:
+                auth.note_seen(session, session_id)
+        except ConcurrentChange:  # only a "last seen" time: the next event writes it
+            log.info("Session %s: last seen not written (busy database).", session_id)
+    return session_id
 
 
 class EventGuard(rx.Middleware):

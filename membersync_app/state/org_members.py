@@ -9,6 +9,7 @@ from ..services import members
 from ..services.errors import ServiceError
 from ..services.validation import clean_search, whole_number
 from .org_page import OrgPageState
+from .paged_list import toggled
 
 
 class MemberItem(BaseModel):
@@ -100,12 +101,7 @@ class OrgMembersState(OrgPageState):
 
     @rx.event
     def toggle(self, membership_id: int, checked: bool):
-        if whole_number(membership_id, allow_text=False) is None:
-            return
-        if checked and membership_id not in self.selected:
-            self.selected = [*self.selected, membership_id]
-        elif not checked:
-            self.selected = [i for i in self.selected if i != membership_id]
+        self.selected = toggled(self.selected, membership_id, checked)
 
     @rx.event
     def toggle_all(self, checked: bool):

@@ -89,7 +89,8 @@ class OrgPageState(AppState):
     def load(self):
         """on_load: who is signed in, which organization, and its header."""
         self._org_id = self._org_id_from_url()
-        self.section = "members"
+        tab = self.router.url.query_parameters.get("tab", "")  # ?tab=reports: a bookmark
+        self.section = tab if tab in SECTIONS else "members"
         with self.unit() as (session, user):
             self._show_viewer(user)
             if user is None:

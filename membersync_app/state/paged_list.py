@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from ..services.errors import ServiceError
+from ..services.validation import whole_number
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -75,3 +76,13 @@ class PagedListMixin(rx.State, mixin=True):
     @rx.event
     def go_to_page(self, page: int):
         self._refresh(page=page)
+
+
+def toggled(ids: list[int], item_id: int, checked: bool) -> list[int]:
+    """A selection after one checkbox changed (an id that is not a whole number changes
+    nothing)."""
+    if whole_number(item_id, allow_text=False) is None:
+        return ids
+    if checked is True:
+        return ids if item_id in ids else [*ids, item_id]
+    return [i for i in ids if i != item_id]

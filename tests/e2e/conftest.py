@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -46,13 +47,24 @@ class MailCatcher:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self._arrived = threading.Condition()
 
     async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd handler hook
-        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        with self._arrived:
+            self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+            self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 20) -> list[EmailMessage]:
+        """The messages to `address` once there are `count` (mail the app sends after it
+        answered the page); fails when they do not come within `timeout` seconds."""
+        with self._arrived:
+            arrived = self._arrived.wait_for(lambda: len(self.to(address)) >= count, timeout)
+        assert arrived, f"{count} message(s) to {address} did not arrive: {self.messages}"
+        return self.to(address)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from sqlmodel import Session, SQLModel
 
 from membersync_app.models import (
     AuditEvent,
+    Job,
     Membership,
     MembershipStatus,
     Organization,
@@ -49,20 +50,27 @@ from membersync_app.services import (
     access,
     admin_organizations,
     audit_log,
+    back_office,
     catalog,
     csv_import,
     directory,
     invitations,
+    jobs,
     members,
+    merge,
     org_settings,
     org_types,
     organizations,
     progress,
+    report_reminders,
+    report_seats,
+    reports,
     throttle,
     users,
 )
 from membersync_app.services.errors import ServiceError
 from membersync_app.services.permissions import MANAGER_FLAGS, Action, decide
+from membersync_app.services.report_filters import ReportFilters
 
 MANAGER_FLAG_NAMES = sorted({flag for flag in MANAGER_FLAGS.values() if flag})
 
@@ -117,6 +125,8 @@ class World:
     spare_seat_type_id: int
     spare_org_type_id: int
     target_user: User  # staff user work (reset password, deactivate)
+    spare_job_id: int = 0  # an unassigned direct job (back office)
+    org_job_id: int = 0  # a direct job of A
 
 
 def build_world(session: Session, kind: ActorKind, org_state: str) -> tuple[World, User | None]:
@@ -142,6 +152,9 @@ def build_world(session: Session, kind: ActorKind, org_state: str) -> tuple[Worl
         spare_org_type_id=make_org_type(session).id,
         target_user=make_user(session),
     )
+    world.spare_job_id = _saved(session, Job(job_type="Install", title="Spare job")).id
+    world.org_job_id = _saved(session, Job(job_type="Install", title="A's job",
+                                           organization_id=org.id)).id
     # The target's account is locked out after failed sign-ins (staff unlock it).
     session.add(ThrottleCounter(key=throttle.account_key(world.target_user.username), failures=5,
                                 window_started_at=now, last_failure_at=now,
@@ -160,6 +173,12 @@ def build_world(session: Session, kind: ActorKind, org_state: str) -> tuple[Worl
     if kind.role is not None:
         make_membership(session, org, actor, role=kind.role, status=kind.status)
     return world, actor
+
+
+def _saved(session: Session, row):
+    session.add(row)
+    session.flush()
+    return row
 
 
 # ---------------------------------------------------------------- the rules (the oracle)
@@ -286,6 +305,27 @@ CALLS = [
                                                       title="Org A", seat_count="60")),
     Call("add_seats", org(A.MANAGE_SEATS), True,
          lambda s, a, w: org_settings.add_seats(s, actor=a, org_id=w.org.id, count="5")),
+    # -- reports (issue 10): open on an expired organization too; Remind is a change
+    *[Call(f"report_{name}", org(A.VIEW_REPORTS), False,
+           lambda s, a, w, run=run: run(s, actor=a, org_id=w.org.id, filters=ReportFilters()))
+      for name, run in (("overview", reports.overview), ("course", reports.course_report),
+                        ("user", reports.user_report),
+                        ("histogram", reports.progress_histogram))],
+    Call("report_seats_over_time", org(A.VIEW_REPORTS), False,
+         lambda s, a, w: report_seats.seats_over_time(s, actor=a, org_id=w.org.id)),
+    Call("report_course_members", org(A.VIEW_REPORTS), False,
+         lambda s, a, w: reports.course_members(s, actor=a, org_id=w.org.id,
+                                                course_id=w.course_id, filters=ReportFilters())),
+    Call("report_member_courses", org(A.VIEW_REPORTS), False,
+         lambda s, a, w: reports.member_courses(s, actor=a, org_id=w.org.id,
+                                                membership_id=w.member.id,
+                                                filters=ReportFilters())),
+    Call("report_export_csv", org(A.VIEW_REPORTS), False,
+         lambda s, a, w: list(reports.export_rows(s, actor=a, org_id=w.org.id, report="user",
+                                                  filters=ReportFilters()))),
+    Call("report_remind", org(A.REMIND), True,
+         lambda s, a, w: report_reminders.remind(s, actor=a, org_id=w.org.id,
+                                                 membership_ids=[w.member.id])),
     # -- the person's own pages
     Call("my_access", SIGNED_IN, False, lambda s, a, w: access.my_access(s, actor=a)),
     Call("list_managed", SIGNED_IN, False, lambda s, a, w: organizations.list_managed(s, a)),
@@ -368,6 +408,63 @@ CALLS = [
          lambda s, a, w: throttle.unlock_account(s, actor=a, user_id=w.target_user.id)),
     Call("audit_log", STAFF, False, lambda s, a, w: audit_log.list_events(s, a)),
     Call("audit_actions", STAFF, False, lambda s, a, w: audit_log.audit_actions(s, a)),
+    # -- an organization's back office (issue 11, staff only)
+    Call("back_office_header", STAFF, False,
+         lambda s, a, w: back_office.org_header(s, actor=a, org_id=w.org.id)),
+    Call("back_office_members", STAFF, False,
+         lambda s, a, w: back_office.list_org_members(s, actor=a, org_id=w.org.id)),
+    Call("find_users", STAFF, False,
+         lambda s, a, w: back_office.find_users(s, actor=a, text="user")),
+    Call("find_organizations", STAFF, False,
+         lambda s, a, w: back_office.find_organizations(s, actor=a, text="Org",
+                                                        exclude_id=w.org.id)),
+    Call("assign_member", STAFF, True,
+         lambda s, a, w: back_office.assign_member(s, actor=a, org_id=w.org.id,
+                                                   login=w.target_user.username)),
+    Call("assign_several", STAFF, True,
+         lambda s, a, w: back_office.assign_several(s, actor=a, org_id=w.org.id,
+                                                    usernames=w.target_user.username)),
+    Call("unassign_member", STAFF, True,
+         lambda s, a, w: back_office.unassign_members(s, actor=a, org_id=w.org.id,
+                                                      membership_ids=[w.member.id])),
+    Call("edit_membership", STAFF, True,
+         lambda s, a, w: back_office.edit_membership(s, actor=a, org_id=w.org.id,
+                                                     membership_id=w.member.id, org_admin=True,
+                                                     status="blocked")),
+    Call("change_owner", STAFF, True,
+         lambda s, a, w: back_office.change_owner(s, actor=a, org_id=w.org.id,
+                                                  login=w.target_user.username)),
+    Call("delete_organization", STAFF, True,
+         lambda s, a, w: back_office.delete_organization(s, actor=a, org_id=w.org.id,
+                                                         confirm_title="Org A")),
+    Call("preview_merge", STAFF, False,
+         lambda s, a, w: merge.preview_merge(s, actor=a, org_id=w.org.id,
+                                             other_org_id=w.other_org.id)),
+    Call("merge_organizations", STAFF, True,
+         lambda s, a, w: merge.merge_organizations(
+             s, actor=a, org_id=w.org.id, other_org_id=w.other_org.id, raise_seats=True,
+             signature=merge.preview_merge(s, actor=a, org_id=w.org.id,
+                                           other_org_id=w.other_org.id).signature)),
+    Call("list_jobs", STAFF, False, lambda s, a, w: jobs.list_jobs(s, actor=a)),
+    Call("job_types", STAFF, False, lambda s, a, w: jobs.job_types(s, actor=a)),
+    Call("get_job", STAFF, False, lambda s, a, w: jobs.get_job(s, actor=a, job_id=w.spare_job_id)),
+    Call("create_job", STAFF, True,
+         lambda s, a, w: jobs.create_job(s, actor=a, job_type="Install", title="New job")),
+    Call("update_job", STAFF, True,
+         lambda s, a, w: jobs.update_job(s, actor=a, job_id=w.spare_job_id, job_type="Repair",
+                                         title="Renamed job")),
+    Call("delete_job", STAFF, True,
+         lambda s, a, w: jobs.delete_job(s, actor=a, job_id=w.spare_job_id)),
+    Call("org_jobs", STAFF, False,
+         lambda s, a, w: jobs.list_org_jobs(s, actor=a, org_id=w.org.id)),
+    Call("find_unassigned_jobs", STAFF, False,
+         lambda s, a, w: jobs.find_unassigned_jobs(s, actor=a, text="job")),
+    Call("assign_jobs", STAFF, True,
+         lambda s, a, w: jobs.assign_jobs(s, actor=a, org_id=w.org.id,
+                                          job_ids=[w.spare_job_id])),
+    Call("unassign_jobs", STAFF, True,
+         lambda s, a, w: jobs.unassign_jobs(s, actor=a, org_id=w.org.id,
+                                            job_ids=[w.org_job_id])),
 ]
 
 
@@ -422,7 +519,7 @@ def test_the_matrix_covers_every_action_and_both_outcomes():
     """Guard against a vacuous matrix: every Action is exercised, each call both ways."""
     used = {action for call in CALLS if isinstance(call.rule, OrgRule)
             for action in call.rule.actions}
-    assert used >= set(Action) - {Action.VIEW_REPORTS}  # no reports service exists yet
+    assert used >= set(Action)
     for call in CALLS:
         outcomes = {call.rule.allows(kind, state) for kind in ACTORS for state in ORG_STATES}
         assert outcomes == {True, False}, call.name
@@ -463,4 +560,4 @@ def test_an_outsiders_refusal_does_not_say_the_organization_expired(session, kin
 def test_the_expiry_leak_test_covers_every_organization_action():
     covered = {action for param in REFUSED_EITHER_WAY for action in
                getattr(param.values[1].rule, "actions", ())}
-    assert covered >= set(Action) - {Action.VIEW_REPORTS}
+    assert covered >= set(Action)

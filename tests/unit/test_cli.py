@@ -7,13 +7,13 @@ import pytest
 from sqlmodel import select
 
 from membersync_app import cli, db
-from membersync_app.models import OutboxMessage, User, utcnow
+from membersync_app.models import DeliveryStatus, OutboxMessage, User, utcnow
 from membersync_app.services import auth
 
 
 def test_create_staff_makes_a_staff_account_that_signs_in(app_database, uow, capsys):
     code = cli.main(["create-staff", "--username", "boss", "--email", "Boss@Example.com",
-                     "--password", "boss-pass-1", "--full-name", "Bea Boss"])
+                     "--password", "chief-pass-1", "--full-name", "Bea Boss"])
     assert code == 0
     assert "boss" in capsys.readouterr().out
     with uow() as session:
@@ -21,7 +21,7 @@ def test_create_staff_makes_a_staff_account_that_signs_in(app_database, uow, cap
         assert (user.username, user.email, user.full_name) == ("boss", "boss@example.com",
                                                                "Bea Boss")
         assert user.is_staff
-        assert auth.sign_in(session, login="boss", password="boss-pass-1",
+        assert auth.sign_in(session, login="boss", password="chief-pass-1",
                             address="127.0.0.1").user.id == user.id
 
 
@@ -60,7 +60,8 @@ def test_outbox_lists_the_last_messages_oldest_first(app_database, uow, capsys):
                 recipient=f"person{number}@example.com",
                 subject=f"Message {number}",
                 body=f"Hello {number}\nhttp://localhost:3000/invite/token{number}",
-                delivered=number == 4,
+                status=(DeliveryStatus.DELIVERED if number == 4
+                        else DeliveryStatus.OUTBOX_ONLY),
                 created_at=now - timedelta(minutes=10 - number),
             ))
 

@@ -31,7 +31,7 @@ from membersync_app.services.permissions import Action, access_org, is_expired
 from membersync_app.services.seats import seats_used
 
 EXPECTED_SIGN_INS = [
-    ("staff", "staff-demo-1"),
+    ("staff", "admin-demo-1"),
     ("owner1", "owner-demo-1"),
     ("owner2", "owner-demo-2"),
     ("manager1", "manager-demo-1"),
@@ -217,7 +217,7 @@ def test_cli_demo_data_if_empty_loads_once(app_database, uow, capsys):
 
 def test_cli_demo_data_if_empty_skips_a_database_with_a_staff_account(app_database, uow, capsys):
     assert cli.main(["create-staff", "--username", "admin", "--email", "admin@example.com",
-                     "--password", "admin-pass-1"]) == 0
+                     "--password", "desk-pass-12"]) == 0
     assert cli.main(["demo-data", "--if-empty"]) == 0
     with uow() as session:
         assert _count(session, User) == 1

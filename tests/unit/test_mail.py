@@ -10,7 +10,7 @@ import pytest
 from factories import make_org
 from sqlmodel import select
 
-from membersync_app.models import OutboxMessage, User
+from membersync_app.models import DeliveryStatus, OutboxMessage, User
 from membersync_app.services import invitations, mail, members
 from membersync_app.settings import SmtpSettings
 
@@ -62,7 +62,7 @@ def test_invitation_is_delivered_by_smtp_and_marked(uow, smtp):
     token = body.split("/invite/")[1].split()[0]
     with uow() as session:
         assert invitations.inspect(session, token).state == invitations.LinkState.VALID
-        assert session.get(OutboxMessage, ids[0]).delivered is True
+        assert session.get(OutboxMessage, ids[0]).status == DeliveryStatus.DELIVERED
 
 
 def test_without_smtp_the_outbox_is_the_delivery_and_the_log_holds_no_link(
@@ -70,14 +70,14 @@ def test_without_smtp_the_outbox_is_the_delivery_and_the_log_holds_no_link(
 ):
     monkeypatch.delenv("MEMBERSYNC_SMTP_HOST", raising=False)
     ids = invite_one(uow)
-    with caplog.at_level("INFO", logger="membersync.mail"):
+    with caplog.at_level("INFO", logger="membersync_app.services.mail"):
         report = mail.deliver(uow, ids)
     assert report.outbox_only == ["guest@example.com"]
     assert "outbox" in report.summary()
     assert "guest@example.com" in caplog.text and "/invite/" not in caplog.text
     with uow() as session:
         message = session.get(OutboxMessage, ids[0])
-        assert message.delivered is False
+        assert message.status == DeliveryStatus.OUTBOX_ONLY
         token = message.body.split("/invite/")[1].split()[0]  # the outbox keeps the link
         assert invitations.inspect(session, token).state == invitations.LinkState.VALID
 
@@ -90,7 +90,9 @@ def test_failed_smtp_keeps_the_change_and_says_so(uow):
     assert report.failed == ["guest@example.com"]
     assert "could not be sent" in report.summary() and "saved" in report.summary()
     with uow() as session:
-        assert session.exec(select(OutboxMessage)).one().delivered is False
+        failed = session.exec(select(OutboxMessage)).one()
+        assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 1)
+        assert failed.last_error
 
 
 def test_rolled_back_change_sends_nothing(uow):
@@ -112,7 +114,7 @@ def test_deliver_async_sends_through_the_configured_server(uow, smtp, monkeypatc
     assert report.delivered == ["async.guest@example.com"]
     assert [m["To"] for m in catcher.messages] == ["async.guest@example.com"]
     with uow() as session:
-        assert session.get(OutboxMessage, ids[0]).delivered is True
+        assert session.get(OutboxMessage, ids[0]).status == DeliveryStatus.DELIVERED
 
 
 # ---------------------------------------------------------------- links do not rest in plain text
@@ -137,14 +139,14 @@ def test_a_delivered_message_keeps_no_working_link(uow, smtp, caplog, send, path
     with uow() as session:
         queued = session.get(OutboxMessage, ids[0]).body
     token = queued.split(path)[1].split()[0]
-    with caplog.at_level("DEBUG", logger="membersync.mail"):
+    with caplog.at_level("DEBUG", logger="membersync_app.services.mail"):
         report = mail.deliver(uow, ids, settings)
     assert len(report.delivered) == 1
     (received,) = catcher.messages
     assert f"{path}{token}" in received.get_content()  # the e-mail itself has the link
     with uow() as session:
         stored = session.get(OutboxMessage, ids[0])
-        assert stored.delivered is True
+        assert stored.status == DeliveryStatus.DELIVERED
         assert token not in stored.body
         assert f"{path}{mail.LINK_REMOVED}" in stored.body
         assert stored.body.startswith(queued.split(path)[0])  # the rest of the text stays
@@ -163,9 +165,74 @@ def test_a_failed_send_keeps_the_link_for_the_next_try(uow):
 
 def test_every_token_page_is_redacted():
     body = ("Accept: http://x.test/invite/abc-DEF_123\n"
-            "Set it: http://x.test/set-password/Zz9_-y.\nSee http://x.test/my/course/4\n")
+            "Set it: http://x.test/set-password/Zz9_-y.\nSee http://x.test/my/course/4\n"
+            "Reset: http://x.test/reset-password/r1\nConfirm: http://x.test/confirm-email/c2\n")
     assert mail.redact_links(body) == (
         f"Accept: http://x.test/invite/{mail.LINK_REMOVED}\n"
         f"Set it: http://x.test/set-password/{mail.LINK_REMOVED}\n"
         "See http://x.test/my/course/4\n"
+        f"Reset: http://x.test/reset-password/{mail.LINK_REMOVED}\n"
+        f"Confirm: http://x.test/confirm-email/{mail.LINK_REMOVED}\n"
     )
+
+
+# ------------------------------------------------------ never twice, resumed after a crash
+
+def test_two_deliverers_never_send_one_message_twice(uow, smtp):
+    settings, catcher = smtp
+    ids = invite_one(uow)
+    first = mail.deliver(uow, ids, settings)
+    second = mail.deliver(uow, ids, settings)  # e.g. another worker's delivery loop
+    assert (len(first.delivered), len(second.delivered)) == (1, 0)
+    assert len(catcher.messages) == 1
+
+
+def test_a_claim_is_taken_once(uow):
+    ids = invite_one(uow)
+    assert mail._claim(uow, ids[0], to_outbox_only=False) is not None
+    assert mail._claim(uow, ids[0], to_outbox_only=False) is None
+    with uow() as session:
+        claimed = session.get(OutboxMessage, ids[0])
+        assert (claimed.status, claimed.attempts) == (DeliveryStatus.SENDING, 1)
+
+
+def test_deliver_pending_resumes_what_a_crash_left_and_never_resends_the_uncertain(uow, smtp):
+    settings, catcher = smtp
+    invite_one(uow, "waiting@example.com")  # committed, never sent (a crash)
+    cut_off = invite_one(uow, "cut.off@example.com")  # claimed, then the worker died
+    mail._claim(uow, cut_off[0], to_outbox_only=False)
+    with uow() as session:
+        stuck = session.get(OutboxMessage, cut_off[0])
+        stuck.claimed_at = stuck.claimed_at - mail.UNCERTAIN_AFTER * 2
+        session.add(stuck)
+    run = mail.deliver_pending(uow, settings)
+    assert run.report.delivered == ["waiting@example.com"]
+    assert [m.recipient for m in run.uncertain] == ["cut.off@example.com"]
+    assert [m["To"] for m in catcher.messages] == ["waiting@example.com"]
+    again = mail.deliver_pending(uow, settings, resend_uncertain=True)
+    assert again.report.delivered == ["cut.off@example.com"] and again.uncertain == []
+    assert len(catcher.messages) == 2
+
+
+def test_a_message_refused_every_time_ends_failed(uow):
+    ids = invite_one(uow)
+    dead = SmtpSettings(host="127.0.0.1", port=free_port(), user="", password="",
+                        starttls=False, mail_from="app@example.test")
+    for _ in range(mail.MAX_ATTEMPTS):
+        mail.deliver_pending(uow, dead)
+    with uow() as session:
+        message = session.get(OutboxMessage, ids[0])
+        assert (message.status, message.attempts) == (DeliveryStatus.FAILED, mail.MAX_ATTEMPTS)
+    assert mail.deliver_pending(uow, dead).report.failed == []  # not tried again
+
+
+def test_the_deliver_outbox_command(app_database, uow, smtp, monkeypatch, capsys):
+    settings, catcher = smtp
+    monkeypatch.setenv("MEMBERSYNC_SMTP_HOST", settings.host)
+    monkeypatch.setenv("MEMBERSYNC_SMTP_PORT", str(settings.port))
+    invite_one(uow, "late@example.com")
+    from membersync_app import cli
+
+    assert cli.main(["deliver-outbox"]) == 0
+    assert "Delivered 1, failed 0." in capsys.readouterr().out
+    assert [m["To"] for m in catcher.messages] == ["late@example.com"]

@@ -5,7 +5,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, insert, inspect, pool, select
+from sqlalchemy import create_engine, insert, inspect, pool, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -244,3 +244,31 @@ def test_audit_vocabulary_upgrade_renames_old_actions_and_downgrade_restores_the
 def test_every_audit_action_fits_the_column():
     width = AuditEvent.__table__.c.action.type.length
     assert all(len(action) <= width for action in AuditAction)
+
+
+OUTBOX_STATE_REVISION = "b7e1f0a2c308"
+
+
+def test_outbox_state_upgrade_keeps_what_was_delivered_and_sends_nothing_old(empty_database_url):
+    config = cli.alembic_config(empty_database_url)
+    command.upgrade(config, f"{OUTBOX_STATE_REVISION}-1")
+    engine = _plain_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            for delivered in (True, False):
+                connection.execute(text(
+                    "INSERT INTO outbox_messages (created_at, recipient, subject, body, delivered)"
+                    " VALUES (CURRENT_TIMESTAMP, 'a@example.com', 's', 'b', :delivered)"),
+                    {"delivered": delivered})
+        command.upgrade(config, OUTBOX_STATE_REVISION)
+        with engine.connect() as connection:
+            states = connection.execute(text(
+                "SELECT status FROM outbox_messages ORDER BY id")).scalars().all()
+        assert states == ["delivered", "outbox_only"]
+        command.downgrade(config, f"{OUTBOX_STATE_REVISION}-1")
+        with engine.connect() as connection:
+            delivered = connection.execute(text(
+                "SELECT delivered FROM outbox_messages ORDER BY id")).scalars().all()
+        assert [bool(d) for d in delivered] == [True, False]
+    finally:
+        engine.dispose()

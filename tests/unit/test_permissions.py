@@ -21,6 +21,7 @@ MANAGER_FLAG = {
     Action.MANAGE_SEATS: "managers_manage_seats",
     Action.EDIT_SETTINGS: "managers_edit_settings",
     Action.VIEW_REPORTS: "managers_view_reports",
+    Action.REMIND: "managers_view_reports",  # reminders go with the reports (issue 10)
 }
 ALWAYS_FOR_MANAGERS = {Action.VIEW_ORG}
 OWNER_ONLY = {Action.TRANSFER_OWNERSHIP}

@@ -59,7 +59,7 @@ def test_create_staff(session):
         ("username", "has space", "Username must be 3 to 150 characters"),
         ("username", "x" * 151, "Username must be 3 to 150 characters"),
         ("full_name", "   ", "Full name is required."),
-        ("password", "short", "Password must be at least 8 characters."),
+        ("password", "short", "Password must be at least 10 characters."),
     ],
 )
 def test_create_user_refuses_bad_fields(session, field, value, message):
@@ -150,7 +150,7 @@ def test_set_password_replaces_it_and_ends_sessions(session, people):
 
 
 def test_set_password_checks_the_length(session, people):
-    with pytest.raises(ServiceError, match="at least 8"):
+    with pytest.raises(ServiceError, match="at least 10"):
         users.set_password(session, people["staff"], people["user"].id, "short")
 
 

@@ -1,0 +1,96 @@
+"""/admin/jobs: every direct job (job type, title, organization or "unassigned"), searched by
+title, filtered by type and organization, with the add / edit form."""
+
+import reflex as rx
+
+from .. import routes
+from ..components.admin import (
+    add_button,
+    admin_list_page,
+    edit_button,
+    form_card,
+)
+from ..components.data_table import Column, data_table
+from ..components.forms import form_field
+from ..services.jobs import JobRow
+from ..state.admin_jobs import AdminJobsState
+from ..state.base import AppState
+
+S = AdminJobsState
+LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
+
+
+def _row(job: JobRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(job.job_type),
+        rx.table.row_header_cell(job.title),
+        rx.table.cell(rx.cond(
+            job.organization_id == 0,
+            rx.text("unassigned", color_scheme="gray"),
+            rx.link(job.organization,
+                    href="/admin/organizations/" + job.organization_id.to_string()))),
+        rx.table.cell(edit_button("Edit " + job.title, S.open_edit(job.id))),
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.vstack(
+                rx.el.label("Job type", html_for="jobs-filter-type", style=LABEL_STYLE),
+                rx.el.select(
+                    rx.el.option("any type", value=""),
+                    rx.foreach(S.job_types, lambda t: rx.el.option(t, value=t)),
+                    name="job_type", id="jobs-filter-type", default_value=S.filter_type,
+                    style={"padding": "6px 8px", "min_width": "180px"}),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.el.label("Organization", html_for="jobs-filter-org", style=LABEL_STYLE),
+                rx.input(name="organization", id="jobs-filter-org",
+                         default_value=S.filter_organization,
+                         placeholder="title, or - for unassigned"),
+                spacing="1",
+            ),
+            rx.button("Filter", type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+        ),
+        on_submit=S.filter,
+    )
+
+
+def _form() -> rx.Component:
+    return form_card(
+        S, "Add a job", "Edit job",
+        form_field("Job type", "job_type", field_id="job-type", default_value=S.f_job_type,
+                   error=S.errors.get("job_type", "")),
+        form_field("Title", "title", field_id="job-title", default_value=S.f_title,
+                   error=S.errors.get("title", "")),
+        form_field("Organization", "organization", field_id="job-organization",
+                   default_value=S.f_organization, error=S.errors.get("organization", ""),
+                   placeholder="exact title; empty for unassigned"),
+        delete_label="Delete job",
+    )
+
+
+@rx.page(route=routes.ADMIN_JOBS, title="Jobs · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load])
+def admin_jobs_page() -> rx.Component:
+    return admin_list_page(
+        S,
+        form=_form(),
+        table=rx.vstack(
+            _filters(),
+            data_table(
+                S,
+                columns=[Column("Job type", "job_type"), Column("Title", "title"),
+                         Column("Organization", "organization"), Column("")],
+                rows=S.rows, row=_row, search_label="Search jobs",
+                empty_text="No jobs match.", table_id="jobs", toolbar=add_button(S),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        title="Jobs",
+    )

@@ -1,0 +1,180 @@
+"""/account (My account): password, name, e-mail address, sessions; and /confirm-email/[token],
+where a new address is confirmed. One state per form, each with its `errors` and `notice`."""
+
+import reflex as rx
+from pydantic import BaseModel
+
+from .. import routes
+from ..db import unit_of_work
+from ..services import mail, my_account
+from ..services.errors import ServiceError, errors_by_field
+from .base import AppState
+from .display import moment_text
+
+PASSWORD_FIELD_IDS = ("acc-current", "acc-password", "acc-confirm")
+EMAIL_PASSWORD_ID = "acc-email-current"
+
+
+class SessionItem(BaseModel):
+    id: int
+    browser: str
+    started: str
+    last_seen: str
+    current: bool
+
+
+class AccountState(AppState):
+    account_username: str = ""
+    account_email: str = ""
+    account_full_name: str = ""
+    pending_email: str = ""
+    sessions: list[SessionItem] = rx.field(default_factory=list)
+    sessions_notice: str = ""
+    sessions_error: str = ""
+    loaded: bool = False
+
+    def _refresh(self, session, user) -> None:
+        self._show_viewer(user)
+        self.account_username = user.username
+        self.account_email = user.email
+        self.account_full_name = user.full_name
+        self.pending_email = my_account.pending_email(session, user)
+        self.sessions = [
+            SessionItem(id=row.id, browser=row.browser, started=moment_text(row.started_at),
+                        last_seen=moment_text(row.last_seen_at), current=row.current)
+            for row in my_account.list_sessions(session, actor=user,
+                                                session_token=self._session_token())
+        ]
+        self.loaded = True
+
+    def _reload(self) -> None:
+        with self.reading() as (session, user):
+            if user is not None:
+                self._refresh(session, user)
+
+    @rx.event
+    async def load(self):
+        self.sessions_notice = self.sessions_error = ""
+        for form in (PasswordFormState, NameFormState, EmailFormState):
+            (await self.get_state(form))._clear()
+        with self.reading() as (session, user):
+            self._show_viewer(user)
+            if user is None:
+                return rx.redirect(routes.login_with_next(routes.ACCOUNT))
+            self._refresh(session, user)
+        return None
+
+    @rx.event
+    def sign_out_others(self):
+        self.sessions_notice = self.sessions_error = ""
+        try:
+            with self.unit() as (session, user):
+                ended = my_account.sign_out_other_sessions(
+                    session, actor=user, session_token=self._session_token())
+        except ServiceError as error:
+            self.sessions_error = error.message
+            return
+        self.sessions_notice = (f"Signed out of {ended} other session{'' if ended == 1 else 's'}."
+                                if ended else "There were no other sessions.")
+        self._reload()
+
+
+class _FormMixin(rx.State, mixin=True):
+    """What each form of the page keeps: its errors by field and its notice (a mixin, so each
+    form state has its own)."""
+
+    errors: dict[str, str] = {}  # noqa: RUF012  (Reflex copies var defaults)
+    notice: str = ""
+
+    def _clear(self) -> None:
+        self.errors, self.notice = {}, ""
+
+
+class PasswordFormState(_FormMixin, AccountState):
+    @rx.event
+    def change_password(self, form_data: dict):
+        self._clear()
+        try:
+            with self.unit() as (session, user):
+                outcome = my_account.change_password(
+                    session, actor=user, session_token=self._session_token(),
+                    current=form_data.get("current", ""),
+                    password=form_data.get("password", ""), confirm=form_data.get("confirm", ""))
+        except ServiceError as error:
+            outcome = my_account.Outcome(errors_by_field(error))
+        self.errors = outcome.errors
+        if not outcome.errors:
+            self.notice = "Your password is changed. Your other sessions were signed out."
+            self._reload()
+        return [rx.set_value(field_id, "") for field_id in PASSWORD_FIELD_IDS]
+
+
+class NameFormState(_FormMixin, AccountState):
+    @rx.event
+    def change_name(self, form_data: dict):
+        self._clear()
+        try:
+            with self.unit() as (session, user):
+                my_account.change_name(session, actor=user,
+                                       full_name=form_data.get("full_name", ""))
+        except ServiceError as error:
+            self.errors = errors_by_field(error, "full_name")
+            return
+        self.notice = "Your name is saved."
+        self._reload()
+
+
+class EmailFormState(_FormMixin, AccountState):
+    @rx.event
+    async def change_email(self, form_data: dict):
+        self._clear()
+        try:
+            with self.unit() as (session, user):
+                outcome = my_account.request_email_change(
+                    session, actor=user, new_email=form_data.get("new_email", ""),
+                    current=form_data.get("current", ""))
+        except ServiceError as error:
+            outcome = my_account.Outcome(errors_by_field(error))
+        self.errors = outcome.errors
+        yield rx.set_value(EMAIL_PASSWORD_ID, "")
+        if outcome.errors:
+            return
+        report = await mail.deliver_async(unit_of_work, outcome.message_ids)
+        self.notice = ("We sent a link to the new address: your e-mail changes when you open it. "
+                       + (report.summary() if report.failed or report.outbox_only else ""))
+        self._reload()
+
+
+class ConfirmEmailState(AppState):
+    _token: str = ""
+    link_checked: bool = False
+    link_valid: bool = False
+    link_message: str = ""
+    new_email: str = ""
+    confirmed: bool = False
+
+    @rx.event
+    def load(self):
+        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self.confirmed = False
+        with self.unit() as (session, user):
+            self._show_viewer(user)
+            view = my_account.inspect_email_link(session, self._token,
+                                                 address=self.router.session.client_ip)
+        self.link_valid, self.link_message, self.new_email = (view.valid, view.message,
+                                                              view.new_email)
+        self.link_checked = True
+
+    @rx.event
+    async def confirm(self):
+        try:
+            with self.unit() as (session, _user):
+                changed = my_account.confirm_email_change(
+                    session, token=self._token, address=self.router.session.client_ip)
+                self.new_email = changed.user.email
+        except ServiceError as error:
+            self.link_valid, self.link_message = False, error.message
+            return
+        self.confirmed = True
+        yield
+        await mail.deliver_async(unit_of_work, changed.message_ids)
