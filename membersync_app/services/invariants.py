@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from ..models import MAX_SEAT_COUNT, Invitation, Membership, Organization, Role, User, utcnow
-from .seats import seats_used_expression
+from ..models import MAX_SEAT_COUNT, Invitation, Membership, Organization, Role, User
+from .seats import invitation_holds_seat, seats_used_expression
 
 MAX_LISTED = 200  # problems listed per check; the count says how many there are in all
 
@@ -77,17 +77,11 @@ def _owner_problems(session: Session) -> list[str]:
     return problems
 
 
-def _pending(now):
-    return and_(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-                Invitation.expires_at > now)
-
-
 def _invitation_problems(session: Session) -> list[str]:
     """One pending invitation per address and organization, never for a member (invariant 6)."""
-    now = utcnow()
     twice = session.execute(
         select(Invitation.organization_id, Invitation.email, func.count())
-        .where(_pending(now))
+        .where(invitation_holds_seat())
         .group_by(Invitation.organization_id, Invitation.email)
         .having(func.count() > 1).limit(MAX_LISTED)
     )
@@ -98,7 +92,7 @@ def _invitation_problems(session: Session) -> list[str]:
         .join(User, User.email == Invitation.email)
         .join(Membership, and_(Membership.user_id == User.id,
                                Membership.organization_id == Invitation.organization_id))
-        .where(_pending(now)).limit(MAX_LISTED)
+        .where(invitation_holds_seat()).limit(MAX_LISTED)
     )
     problems += [f"organization {org_id}: a pending invitation for {email}, who is already a "
                  "member (invariant 6)" for org_id, email in members]

@@ -31,7 +31,7 @@ from . import audit
 from .back_office import gone_message, remove_organization, take_seats
 from .errors import ServiceError
 from .permissions import is_expired, require_staff
-from .seats import _invitation_holds_seat, seats_used
+from .seats import invitation_holds_seat, seats_used
 from .validation import whole_number
 
 SHOWN = 100  # names listed per section of the preview; the counts are always whole
@@ -128,10 +128,10 @@ def _plan(session: Session, target: Organization, source: Organization) -> _Plan
         in_both.append((membership, mine, user, best,
                         MembershipStatus.BLOCKED if blocked else MembershipStatus.ACTIVE))
     pending = list(session.exec(
-        select(Invitation).where(Invitation.organization_id == source.id, _invitation_holds_seat())
+        select(Invitation).where(Invitation.organization_id == source.id, invitation_holds_seat())
         .order_by(Invitation.id)).all())
     taken = {i.email for i in session.exec(select(Invitation).where(
-        Invitation.organization_id == target.id, _invitation_holds_seat())).all()}
+        Invitation.organization_id == target.id, invitation_holds_seat())).all()}
     member_emails = ({u.email for _, u, _ in moving} | {u.email for _, _, u, _, _ in in_both}
                      | set(session.exec(select(User.email).join(
                          Membership, Membership.user_id == User.id)

@@ -15,7 +15,7 @@ def _membership_takes_seat():
     return Membership.role != Role.OWNER
 
 
-def _invitation_holds_seat():
+def invitation_holds_seat():
     return and_(
         Invitation.accepted_at.is_(None),
         Invitation.revoked_at.is_(None),
@@ -34,7 +34,7 @@ def _membership_seats_query(org_ids: list[int]):
 def _pending_invitations_query(org_ids: list[int]):
     return (
         select(Invitation.organization_id, func.count())
-        .where(Invitation.organization_id.in_(org_ids), _invitation_holds_seat())
+        .where(Invitation.organization_id.in_(org_ids), invitation_holds_seat())
         .group_by(Invitation.organization_id)
     )
 
@@ -49,7 +49,7 @@ def seats_used_expression():
     )
     invitations = (
         select(func.count())
-        .where(Invitation.organization_id == Organization.id, _invitation_holds_seat())
+        .where(Invitation.organization_id == Organization.id, invitation_holds_seat())
         .correlate(Organization)
         .scalar_subquery()
     )
