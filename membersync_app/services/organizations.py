@@ -22,11 +22,12 @@ class ManagedOrgRow:
     expired: bool
 
 
-def manages_any(session: Session, actor: User) -> bool:
-    """Whether the actor owns or manages an organization (an active membership)."""
+def manages_any(session: Session, user: User) -> bool:
+    """Whether a person owns or manages an organization (an active membership): where they land
+    after signing in. A fact about them, not something done on anyone's behalf."""
     return session.exec(
         select(Membership.id).where(
-            Membership.user_id == actor.id,
+            Membership.user_id == user.id,
             Membership.role.in_([Role.OWNER, Role.MANAGER]),
             Membership.status == MembershipStatus.ACTIVE,
         ).limit(1)

@@ -27,6 +27,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import Engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STARTUP_TIMEOUT_SECONDS = 300
+# How long an expectation waits for its condition. Signing in loads two whole pages (the cookie
+# route, then the landing page); on a 2-core machine running three workers that can take more
+# than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
 
 
 class MailCatcher:
