@@ -17,6 +17,10 @@ One table of calls (CALLS), one table of actors (ACTORS), one parametrized test.
 like "manager-without-rights-add_seats-active-refused".
 """
 
+import functools
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,8 +37,9 @@ from factories import (
     make_seat_type,
     make_user,
 )
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
+import membersync_app.services as services_package
 from membersync_app.models import (
     AuditEvent,
     Job,
@@ -58,6 +63,7 @@ from membersync_app.services import (
     jobs,
     members,
     merge,
+    my_account,
     org_settings,
     org_types,
     organizations,
@@ -264,6 +270,11 @@ CALLS = [
     Call("add_member", org(A.ADD_MEMBERS), True,
          lambda s, a, w: members.add_members(s, actor=a, org_id=w.org.id,
                                              entries=_entry("new.person@example.com"))),
+    Call("add_one_member", org(A.ADD_MEMBERS), True,
+         lambda s, a, w: members.add_member(s, actor=a, org_id=w.org.id, name="One Person",
+                                            email="one.person@example.com", role="member")),
+    Call("check_may_import", org(A.ADD_MEMBERS), False,
+         lambda s, a, w: csv_import.check_may_import(s, actor=a, org_id=w.org.id)),
     Call("add_manager", org(A.ADD_MEMBERS, A.CHANGE_ROLES), True,
          lambda s, a, w: members.add_members(s, actor=a, org_id=w.org.id,
                                              entries=_entry("new.boss@example.com", "manager"))),
@@ -307,10 +318,10 @@ CALLS = [
          lambda s, a, w: org_settings.add_seats(s, actor=a, org_id=w.org.id, count="5")),
     # -- reports (issue 10): open on an expired organization too; Remind is a change
     *[Call(f"report_{name}", org(A.VIEW_REPORTS), False,
-           lambda s, a, w, run=run: run(s, actor=a, org_id=w.org.id, filters=ReportFilters()))
-      for name, run in (("overview", reports.overview), ("course", reports.course_report),
-                        ("user", reports.user_report),
-                        ("histogram", reports.progress_histogram))],
+           # looked up when called, so a test that wraps the service sees the call
+           lambda s, a, w, name=name: getattr(reports, name)(s, actor=a, org_id=w.org.id,
+                                                             filters=ReportFilters()))
+      for name in ("overview", "course_report", "user_report", "progress_histogram")],
     Call("report_seats_over_time", org(A.VIEW_REPORTS), False,
          lambda s, a, w: report_seats.seats_over_time(s, actor=a, org_id=w.org.id)),
     Call("report_course_members", org(A.VIEW_REPORTS), False,
@@ -328,6 +339,10 @@ CALLS = [
                                                  membership_ids=[w.member.id])),
     # -- the person's own pages
     Call("my_access", SIGNED_IN, False, lambda s, a, w: access.my_access(s, actor=a)),
+    Call("change_own_name", SIGNED_IN, True,
+         lambda s, a, w: my_account.change_name(s, actor=a, full_name="A New Name")),
+    Call("list_own_sessions", SIGNED_IN, False,
+         lambda s, a, w: my_account.list_sessions(s, actor=a, session_token="")),
     Call("list_managed", SIGNED_IN, False, lambda s, a, w: organizations.list_managed(s, a)),
     Call("list_directory", SIGNED_IN, False, lambda s, a, w: directory.list_directory(s, a)),
     Call("view_course", COURSE, False,
@@ -483,6 +498,13 @@ def audit_count(tables: dict[str, list[tuple]]) -> int:
     return len(tables[AuditEvent.__tablename__])
 
 
+def new_audit_actors(session: Session, before: dict[str, list[tuple]]) -> set[int | None]:
+    """Who the audit events written since `before` name as the actor."""
+    seen = {row[0] for row in before[AuditEvent.__tablename__]}  # the id is the first column
+    return {event.actor_id for event in session.exec(select(AuditEvent)).all()
+            if event.id not in seen}
+
+
 # ---------------------------------------------------------------- the test
 
 CASES = [
@@ -506,6 +528,8 @@ def test_authorization_matrix(session, kind, call, org_state, expected):
         if call.changes:
             assert after != before, "an allowed change changed nothing: are the arguments valid?"
             assert audit_count(after) > audit_count(before), "a change without an audit event"
+            assert new_audit_actors(session, before) == {actor.id}, (
+                "every audit event of a change names the person who made it")
         else:
             assert after == before, "a read wrote to the database"
         return
@@ -561,3 +585,64 @@ def test_the_expiry_leak_test_covers_every_organization_action():
     covered = {action for param in REFUSED_EITHER_WAY for action in
                getattr(param.values[1].rule, "actions", ())}
     assert covered >= set(Action)
+
+
+# ---------------------------------------------------------------- every service has a row
+
+# Public service functions that take an actor but need no row of their own, and why.
+NO_ROW_NEEDED = {
+    # The permission checks themselves: every row runs through them.
+    "permissions.access_org": "called by every organization row",
+    "permissions.require_staff": "called by every staff row",
+    # Only the actor's own account, and only with its current password (or the invitee's own
+    # address): no other kind of actor can be allowed. tests/unit/test_my_account.py and
+    # test_invitations.py refuse them signed out, deactivated, with a wrong password or address.
+    "invitations.accept": "only the invitee may accept (test_invitations.py)",
+    "my_account.change_password": "needs the actor's own password (test_my_account.py)",
+    "my_account.request_email_change": "needs the actor's own password (test_my_account.py)",
+    "my_account.sign_out_other_sessions": "the actor's own sessions (test_my_account.py)",
+}
+
+
+def _services_taking_an_actor() -> list[tuple[Any, str]]:
+    found = []
+    for info in pkgutil.iter_modules(services_package.__path__):
+        module = importlib.import_module(f"{services_package.__name__}.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if (function.__module__ == module.__name__ and not name.startswith("_")
+                    and "actor" in inspect.signature(function).parameters):
+                found.append((module, name))
+    return found
+
+
+def test_every_service_that_takes_an_actor_is_reached_by_a_matrix_row(session, monkeypatch):
+    """A new service cannot skip the matrix: every public function in services/ that takes an
+    acting user must be called by some row (directly, or as part of the operation it serves),
+    or be named in NO_ROW_NEEDED with the reason."""
+    reached: set[str] = set()
+
+    def recording(qualified, function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            reached.add(qualified)
+            return function(*args, **kwargs)
+        return wrapper
+
+    services = _services_taking_an_actor()
+    for module, name in services:
+        short = f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+        monkeypatch.setattr(module, name, recording(short, getattr(module, name)))
+    staff = next(kind for kind in ACTORS if kind.name == "staff")
+    world, actor = build_world(session, staff, "active")
+    for call in CALLS:
+        savepoint = session.begin_nested()
+        try:
+            call.run(session, actor, world)
+        except ServiceError:
+            pass  # refused calls reach their service too
+        finally:
+            savepoint.rollback()
+    every = {f"{module.__name__.rsplit('.', 1)[1]}.{name}" for module, name in services}
+    assert len(every) > 50  # the discovery itself works
+    missing = sorted(every - reached - set(NO_ROW_NEEDED))
+    assert not missing, f"services with no authorization-matrix row: {missing}"
