@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from sqlalchemy import create_engine, pool, text
 from sqlmodel import Session
 
 from membersync_app.models import (
@@ -198,3 +199,17 @@ def sign_in(session: Session, login: str, password: str) -> tuple[str, User]:
     if attempt.user is None:
         raise ServiceError(attempt.error, "password")
     return auth.activate_session(session, attempt.grant), attempt.user
+
+
+def run_sql(url: str, *statements: str) -> list:
+    """Raw SQL on a database URL, in one transaction (migration tests, which work below the
+    models); returns the last statement's rows."""
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            result = None
+            for statement in statements:
+                result = connection.execute(text(statement))
+            return list(result) if result is not None and result.returns_rows else []
+    finally:
+        engine.dispose()

@@ -2,23 +2,11 @@
 sessions count as last seen when they started; downgrade drops the new kinds of link."""
 
 from alembic import command
-from sqlalchemy import create_engine, pool, text
+from factories import run_sql
 
 from membersync_app import cli
 
 REVISION = "b7e1f0a2c307"
-
-
-def _run(url: str, *statements: str) -> list:
-    engine = create_engine(url, poolclass=pool.NullPool)
-    try:
-        with engine.begin() as connection:
-            result = None
-            for statement in statements:
-                result = connection.execute(text(statement))
-            return list(result) if result is not None and result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 def test_existing_links_and_sessions_keep_working_and_downgrade_drops_the_new_links(
@@ -26,7 +14,7 @@ def test_existing_links_and_sessions_keep_working_and_downgrade_drops_the_new_li
     url = empty_database_url
     config = cli.alembic_config(url)
     command.upgrade(config, f"{REVISION}-1")
-    _run(url,
+    run_sql(url,
          "INSERT INTO users (id, username, email, full_name, password_hash, is_staff, is_active,"
          " created_at) VALUES (1, 'ann', 'ann@x.org', '', '', false, true, CURRENT_TIMESTAMP)",
          "INSERT INTO password_set_tokens (token_hash, user_id, created_at, expires_at)"
@@ -35,15 +23,15 @@ def test_existing_links_and_sessions_keep_working_and_downgrade_drops_the_new_li
          " VALUES ('s1', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '2026-11-01 10:00:00'),"
          " ('s2', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, NULL)")
     command.upgrade(config, REVISION)
-    assert _run(url, "SELECT token_hash, purpose, new_email FROM password_set_tokens") == [
+    assert run_sql(url, "SELECT token_hash, purpose, new_email FROM password_set_tokens") == [
         ("h1", "set_password", None)]
-    rows = _run(url, "SELECT token_hash, user_agent, last_seen_at IS NOT NULL FROM auth_sessions"
+    rows = run_sql(url, "SELECT token_hash, user_agent, last_seen_at IS NOT NULL FROM auth_sessions"
                      " ORDER BY token_hash")
     assert [tuple(row) for row in rows] == [("s1", "", True), ("s2", "", False)]
 
-    _run(url, "INSERT INTO password_set_tokens (token_hash, user_id, created_at, expires_at,"
+    run_sql(url, "INSERT INTO password_set_tokens (token_hash, user_id, created_at, expires_at,"
               " purpose, new_email) VALUES ('h2', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
               " 'change_email', 'new@x.org')")
     command.downgrade(config, f"{REVISION}-1")
-    assert _run(url, "SELECT token_hash FROM password_set_tokens") == [("h1",)]
+    assert run_sql(url, "SELECT token_hash FROM password_set_tokens") == [("h1",)]
     command.upgrade(config, "head")

@@ -3,8 +3,7 @@ audit trail outlives a deleted organization, and SQLite never reuses an organiza
 
 import pytest
 from alembic import command
-from factories import make_membership, make_org, make_staff
-from sqlalchemy import create_engine, pool, text
+from factories import make_membership, make_org, make_staff, run_sql
 from sqlmodel import select
 
 from membersync_app import cli
@@ -12,18 +11,6 @@ from membersync_app.models import AuditEvent, Organization
 from membersync_app.services import audit_log, back_office
 
 REVISION = "b7e1f0a2c305"
-
-
-def _run(url: str, *statements: str) -> list:
-    engine = create_engine(url, poolclass=pool.NullPool)
-    try:
-        with engine.begin() as connection:
-            result = None
-            for statement in statements:
-                result = connection.execute(text(statement))
-            return list(result) if result is not None and result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 def _seed(users: int, *, org_id: int, title: str) -> list[str]:
@@ -46,17 +33,17 @@ def _seed(users: int, *, org_id: int, title: str) -> list[str]:
 def test_organization_admins_become_managers_and_downgrade_restores_the_flag(empty_database_url):
     config = cli.alembic_config(empty_database_url)
     command.upgrade(config, f"{REVISION}-1")
-    _run(empty_database_url, *_seed(3, org_id=1, title="Org"),
+    run_sql(empty_database_url, *_seed(3, org_id=1, title="Org"),
          "INSERT INTO memberships (organization_id, user_id, role, status, is_org_admin,"
          " joined_at) VALUES (1, 1, 'owner', 'active', true, CURRENT_TIMESTAMP),"
          " (1, 2, 'member', 'active', true, CURRENT_TIMESTAMP),"
          " (1, 3, 'member', 'blocked', false, CURRENT_TIMESTAMP)")
     command.upgrade(config, REVISION)
-    assert _run(empty_database_url,
+    assert run_sql(empty_database_url,
                 "SELECT user_id, role, status FROM memberships ORDER BY user_id") == [
         (1, "owner", "active"), (2, "manager", "active"), (3, "member", "blocked")]
     command.downgrade(config, f"{REVISION}-1")
-    assert _run(empty_database_url,
+    assert run_sql(empty_database_url,
                 "SELECT user_id, role, is_org_admin FROM memberships ORDER BY user_id") == [
         (1, "owner", False), (2, "manager", True), (3, "member", False)]
 
@@ -82,7 +69,7 @@ def test_events_of_a_deleted_organization_stay_and_its_id_is_not_reused(session)
 def test_the_revision_keeps_organizations_and_their_children(empty_database_url, direction):
     config = cli.alembic_config(empty_database_url)
     command.upgrade(config, f"{REVISION}-1" if direction == "upgrade" else REVISION)
-    _run(empty_database_url, *_seed(1, org_id=7, title="Kept"),
+    run_sql(empty_database_url, *_seed(1, org_id=7, title="Kept"),
          "INSERT INTO memberships (organization_id, user_id, role, status,"
          + (" is_org_admin," if direction == "upgrade" else "")
          + " joined_at) VALUES (7, 1, 'owner', 'active',"
@@ -91,6 +78,6 @@ def test_the_revision_keeps_organizations_and_their_children(empty_database_url,
         command.upgrade(config, REVISION)
     else:
         command.downgrade(config, f"{REVISION}-1")
-    assert _run(empty_database_url, "SELECT id, title FROM organizations") == [(7, "Kept")]
-    assert _run(empty_database_url,
+    assert run_sql(empty_database_url, "SELECT id, title FROM organizations") == [(7, "Kept")]
+    assert run_sql(empty_database_url,
                 "SELECT organization_id, role FROM memberships") == [(7, "owner")]
