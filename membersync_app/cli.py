@@ -21,9 +21,10 @@ from sqlalchemy import create_engine, make_url, pool
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 
+from . import logs
 from .db import read_only_unit, unit_of_work
 from .models import DeliveryStatus, Organization, OutboxMessage, Role, User
-from .services import backup, invariants, mail, reports, throttle, users
+from .services import backup, csv_safety, invariants, mail, reports, throttle, users
 from .services.demo import (
     DEFAULT_MEMBERS_PER_ORG,
     MAX_MEMBERS_PER_ORG,
@@ -233,7 +234,7 @@ def _cmd_export_report(args: argparse.Namespace) -> int:
         with (Path(args.output).open("w", newline="", encoding="utf-8") if args.output
               else nullcontext(sys.stdout)) as stream:
             lines = 0
-            for line in reports.csv_lines(rows):
+            for line in csv_safety.csv_lines(rows):
                 stream.write(line)
                 lines += 1
     if args.output:
@@ -363,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logs.quiet_known_warnings()
     args = build_parser().parse_args(argv)
     try:
         read_settings()

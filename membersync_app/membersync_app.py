@@ -1,6 +1,6 @@
-"""The Reflex app: imports every page module (each registers its route with @rx.page), puts the
-auth routes, health, upload gate and security headers in front (web.py), and the event guard
-before every handler (state/event_guard.py)."""
+"""The Reflex app: imports every page module (each records its route with @rx.page) and adds
+each page once, puts the auth routes, CSV downloads, health, upload gate and security headers in
+front (web.py), and the event guard before every handler (state/event_guard.py)."""
 
 import asyncio
 import contextlib
@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 
 import reflex as rx
+from reflex_base.registry import RegistrationContext
 
 from . import logs, pages, web
 from .db import unit_of_work
@@ -19,7 +20,20 @@ logs.configure_logging()
 for _module in pkgutil.iter_modules(pages.__path__):
     importlib.import_module(f"{pages.__name__}.{_module.name}")
 
+
+def add_recorded_pages(app: rx.App) -> None:
+    """Add the pages @rx.page recorded, once, and forget the records. Reflex adds recorded
+    pages again at every compile, and the production server compiles twice in one process
+    (in `reflex run`, then in each worker it forks), which registered every page twice and
+    logged "Page … is being redefined with the same component" for each."""
+    recorded = RegistrationContext.ensure_context().decorated_pages
+    for render, kwargs in recorded:
+        app.add_page(render, **kwargs)
+    recorded.clear()
+
+
 app = rx.App(api_transformer=web.wrap_backend)
+add_recorded_pages(app)
 app.add_middleware(EventGuard())
 
 

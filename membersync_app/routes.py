@@ -2,6 +2,8 @@
 
 from urllib.parse import quote, urlencode
 
+HOME = "/"
+NOT_FOUND = "404"  # Reflex's route for every path no page claims
 LOGIN = "/login"
 DASHBOARD = "/dashboard"
 ORG_PAGE = "/dashboard/org/[id]"
@@ -23,12 +25,21 @@ ADMIN_ORGANIZATIONS = "/admin/organizations"
 ADMIN_ORGANIZATION = "/admin/organizations/[id]"
 ADMIN_JOBS = "/admin/jobs"
 ADMIN_USERS = "/admin/users"
+# One admin record each (reload and Back land on it): its edit form, opened from the URL.
+ADMIN_ORG_TYPE = "/admin/organization-types/[id]"
+ADMIN_SEAT_TYPE = "/admin/seat-types/[id]"
+ADMIN_COURSE = "/admin/courses/[id]"
+ADMIN_LICENSE = "/admin/licenses/[id]"
+ADMIN_USER = "/admin/users/[id]"
 ADMIN_AUDIT = "/admin/audit"
 # Server routes (web.py), loaded as whole pages: they set or clear the HttpOnly session cookie.
 AUTH_SESSION = "/_auth/session"
 AUTH_SIGN_OUT = "/_auth/sign-out"
 # A report table as CSV (web.py), streamed; the session cookie proves who asks.
 REPORT_CSV = "/_reports/csv"
+# Export members to CSV (the members table as searched and sorted) and the import's template.
+MEMBERS_CSV = "/_members/csv"
+MEMBERS_CSV_TEMPLATE = "/_members/csv-template"
 HEALTH = "/health"
 
 
@@ -38,6 +49,11 @@ def org_page(org_id: int) -> str:
 
 def admin_organization(org_id: int) -> str:
     return f"/admin/organizations/{org_id}"
+
+
+def admin_record(route: str, record_id: int) -> str:
+    """One record's page of an admin list: `admin_record(ADMIN_USER, 7)` is "/admin/users/7"."""
+    return route.replace("[id]", str(record_id))
 
 
 def course_page(course_id: int) -> str:
@@ -51,6 +67,12 @@ def org_reports(org_id: int, query: dict[str, str] | None = None) -> str:
 
 def report_csv(org_id: int, report: str, query: dict[str, str] | None = None) -> str:
     return f"{REPORT_CSV}?{urlencode({'org': org_id, 'report': report, **(query or {})})}"
+
+
+def members_csv(org_id: int, search: str, sort: str, descending: bool) -> str:
+    query = {"org": org_id, "sort": sort, **({"search": search} if search else {}),
+             **({"desc": "1"} if descending else {})}
+    return f"{MEMBERS_CSV}?{urlencode(query)}"
 
 
 def invite_link(token: str) -> str:

@@ -6,6 +6,9 @@
 - Uploads (`/_upload`) carry the tab's client token, which is no credential: an upload is let
   through only when the cookie it was sent with belongs to the session the tab's state is bound
   to (see state/event_guard.py).
+- `/_reports/csv` and `/_members/csv` stream a report table or the members table as CSV to the
+  cookie's user (the service re-checks permission); `/_members/csv-template` is Import CSV's
+  template.
 - `/health` says whether the database and Redis answer, and how many e-mails wait in the outbox.
 - Every response carries the security headers below.
 """
@@ -32,7 +35,8 @@ from starlette.routing import Route
 
 from . import routes
 from .db import read_only_unit, unit_of_work
-from .services import auth, mail, reports
+from .models import utcnow
+from .services import auth, csv_import, csv_safety, mail, members, reports
 from .services.errors import ServiceError
 from .services.report_filters import ReportFilters
 from .settings import SESSION_COOKIE, cookies_secure
@@ -118,34 +122,46 @@ async def health(_request: Request) -> Response:
                         headers={"Cache-Control": "no-store"})
 
 
-def _report_csv_lines(token: str, params: dict[str, str]) -> Iterator[str]:
-    """The CSV of one report table, a line at a time, read in one read-only transaction.
-    The service checks who asks (the cookie's user) and what they may see."""
+def _report_csv_rows(token: str, params: dict[str, Any]) -> Iterator[tuple]:
+    """The rows of one report table, read in one read-only transaction. The service checks
+    who asks (the cookie's user) and what they may see."""
     with read_only_unit() as session:
-        rows = reports.export_rows(
+        yield from reports.export_rows(
             session, actor=auth.user_for_token(session, token),
             org_id=params.get("org", ""), report=params.get("report", ""),
             filters=ReportFilters.from_query(params), course_id=params.get("course") or None,
             membership_id=params.get("member") or None, sort=params.get("sort", ""),
             descending=params.get("desc") == "1", search=params.get("search", ""))
-        yield from reports.csv_lines(rows)
 
 
-async def report_csv(request: Request) -> Response:
-    """GET /_reports/csv?org=…&report=course|user|course_members|member_courses&<filters>:
-    the table as shown, every row, streamed (10,000 rows never sit in memory)."""
+def _members_csv_rows(token: str, params: dict[str, Any]) -> Iterator[tuple]:
+    """Export members to CSV: the members table as searched and sorted; the service checks
+    that the cookie's user may see this organization's members."""
+    with read_only_unit() as session:
+        yield from members.export_members(
+            session, actor=auth.user_for_token(session, token), org_id=params.get("org", ""),
+            search=params.get("search", ""), sort=params.get("sort", ""),
+            descending=params.get("desc") == "1")
+
+
+def _query_with_ids(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.query_params.items())
-    for key in ("org", "course", "member"):  # ids arrive as text; the service wants ints
+    for key in ("org", "course", "member"):  # ids arrive as text; the services want ints
         if params.get(key, "").isascii() and params.get(key, "").isdigit():
             params[key] = int(params[key])
-    lines = _report_csv_lines(request.cookies.get(SESSION_COOKIE, ""), params)
-    try:  # the header line: by then every check has run, so a refusal is a whole response
+    return params
+
+
+async def _csv_download(rows: Iterator[tuple], filename: Callable[[], str]) -> Response:
+    """Stream `rows` as a CSV download (csv_safety neutralises every cell). The first row is
+    read before anything is sent: by then the service has run every check, so a refusal is
+    a whole response — 400 for a bad parameter (a field), 403 otherwise."""
+    lines = csv_safety.csv_lines(rows)
+    try:
         first = await run_in_threadpool(next, lines)
     except ServiceError as error:
-        # A bad filter or report name is the request's fault (400); anything else a refusal.
         return Response(error.message + "\n", status_code=400 if error.field else 403,
                         media_type="text/plain", headers={"Cache-Control": "no-store"})
-    name = reports.csv_filename(str(params.get("report", "")), params["org"])
 
     async def body() -> AsyncIterator[str]:
         yield first
@@ -153,7 +169,34 @@ async def report_csv(request: Request) -> Response:
             yield line
 
     return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="{filename()}"',
+        "Cache-Control": "no-store"})
+
+
+async def report_csv(request: Request) -> Response:
+    """GET /_reports/csv?org=…&report=course|user|course_members|member_courses&<filters>:
+    the table as shown, every row, streamed (10,000 rows never sit in memory)."""
+    params = _query_with_ids(request)
+    rows = _report_csv_rows(request.cookies.get(SESSION_COOKIE, ""), params)
+    return await _csv_download(
+        rows, lambda: reports.csv_filename(str(params.get("report", "")), params["org"]))
+
+
+async def members_csv(request: Request) -> Response:
+    """GET /_members/csv?org=…&search=…&sort=name|email|role|status|joined&desc=1: every
+    member the table would show, in its order, streamed."""
+    params = _query_with_ids(request)
+    rows = _members_csv_rows(request.cookies.get(SESSION_COOKIE, ""), params)
+    return await _csv_download(
+        rows, lambda: f"membersync-members-{params['org']}-{utcnow():%Y%m%d}.csv")
+
+
+async def members_csv_template(_request: Request) -> Response:
+    """GET /_members/csv-template: the columns Import CSV reads and two example rows. The same
+    for everyone (it holds nobody's data), so no session is needed."""
+    return Response("".join(csv_import.template_lines()), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{csv_import.TEMPLATE_FILENAME}"'})
 
 
 async def _bound_session_id(client_token: str) -> int | None:
@@ -255,6 +298,8 @@ def wrap_backend(backend: ASGIApp) -> ASGIApp:
         Route(routes.AUTH_SESSION, open_session, methods=["GET"]),
         Route(routes.AUTH_SIGN_OUT, close_session, methods=["GET"]),
         Route(routes.REPORT_CSV, report_csv, methods=["GET"]),
+        Route(routes.MEMBERS_CSV, members_csv, methods=["GET"]),
+        Route(routes.MEMBERS_CSV_TEMPLATE, members_csv_template, methods=["GET"]),
         Route(routes.HEALTH, health, methods=["GET"]),
     ])
     server.mount("", UploadGate(backend))

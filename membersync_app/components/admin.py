@@ -49,10 +49,60 @@ def admin_page(*children: rx.Component, title: str) -> rx.Component:
 
 
 def admin_list_page(state, *, form: rx.Component, table: rx.Component,
-                    title: str) -> rx.Component:
+                    title: str, restored_notice: bool = True) -> rx.Component:
     """An admin list page: the last notice, then the add / edit form while it is open (in place
-    of the list, so nothing else is clicked meanwhile), else the list."""
-    return admin_page(notice(state.notice), rx.cond(state.form_open, form, table), title=title)
+    of the list, so nothing else is clicked meanwhile), else the list; and what became of the
+    unsaved input of a form left by a reload or Back (state/admin_common.py)."""
+    return admin_page(
+        notice(state.notice),
+        rx.cond(state.form_open,
+                rx.vstack(*([draft_restored_notice(state)] if restored_notice else []), form,
+                          width="100%"),
+                rx.vstack(draft_left_notice(state), table, width="100%")),
+        title=title,
+    )
+
+
+def kept(state, name: str) -> dict:
+    """Props of a form input whose typed value the state keeps as a draft (`keep_draft`)."""
+    return {"on_change": lambda value: state.keep_draft(name, value)}
+
+
+def draft_restored_notice(state) -> rx.Component:
+    """Over an open form: its kept unsaved input, or that what is typed is being kept."""
+    return rx.cond(
+        state.draft_restored,
+        rx.callout(
+            rx.hstack(
+                rx.text("Your unsaved changes were kept: they are in the form below, not saved "
+                        "yet."),
+                rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
+                          type="button", on_click=state.discard_draft),
+                spacing="3", align="center", wrap="wrap",
+            ),
+            icon="info", color_scheme="amber", id="draft-restored", role="status",
+        ),
+        rx.cond(state.draft_record == state.editing_id,
+                rx.text("Unsaved changes: kept if you reload or leave this page.", size="1",
+                        color_scheme="gray", id="draft-kept", role="status")),
+    )
+
+
+def draft_left_notice(state) -> rx.Component:
+    return rx.cond(
+        state.draft_label != "",
+        rx.callout(
+            rx.hstack(
+                rx.text("You left unsaved changes to ", state.draft_label, "."),
+                rx.button("Continue editing", size="1", type="button",
+                          on_click=state.continue_draft),
+                rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
+                          type="button", on_click=state.discard_draft),
+                spacing="3", align="center", wrap="wrap",
+            ),
+            icon="info", color_scheme="amber", id="draft-left", role="status",
+        ),
+    )
 
 
 def add_button(state) -> rx.Component:
@@ -128,7 +178,8 @@ def side_by_side(*pickers: rx.Component) -> rx.Component:
 
 def select_field(label: str, name: str, *, options: Var | list, default_value: Var | str,
                  error: Var | str = "", field_id: str | None = None,
-                 empty_label: str | None = None, hint: str = "") -> rx.Component:
+                 empty_label: str | None = None, hint: str = "",
+                 **select_props) -> rx.Component:
     """A labelled native select. `options`: a Var list of ChoiceItem, or (value, label) pairs."""
     field_id = field_id or name
     if isinstance(options, Var):
@@ -139,7 +190,7 @@ def select_field(label: str, name: str, *, options: Var | list, default_value: V
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "14px"}),
         rx.el.select(*empty, rendered, name=name, id=field_id, default_value=default_value,
-                     style=_CONTROL_STYLE),
+                     style=_CONTROL_STYLE, **select_props),
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(error, field_id),
         spacing="1",

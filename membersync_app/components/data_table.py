@@ -22,7 +22,8 @@ from typing import Any
 import reflex as rx
 from reflex.vars import Var
 
-from ..state.paged_list import PagedListMixin
+from ..services.listing import PAGE_SIZES
+from ..state.paged_list import PagedListMixin, PagerMixin
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def search_box(state: type[PagedListMixin], label: str, box_id: str) -> rx.Compo
                 type="search",
                 default_value=state.list_search,
                 on_change=state.search_list.debounce(300),
-                width="320px",
+                width="min(320px, 60vw)",
             ),
             rx.button("Search", type="submit", variant="soft"),
             align="center",
@@ -71,23 +72,102 @@ def search_box(state: type[PagedListMixin], label: str, box_id: str) -> rx.Compo
     )
 
 
-def pager(state: type[PagedListMixin], label: str) -> rx.Component:
-    return rx.hstack(
-        rx.text(
+PAGER_CONTROL_STYLE = {
+    "padding": "2px 8px", "height": "24px", "font_size": "14px", "border_radius": "var(--radius-2)",
+    "border": "1px solid var(--gray-7)", "background": "var(--color-surface)",
+    "color": "inherit",
+}
+
+
+def page_controls(state: type[PagerMixin], *, label: str, pager_id: str,
+                  summary: rx.Component) -> rx.Component:
+    """Previous / Next, "Rows per page" and "Go to page" for any state with PagerMixin.
+
+    The controls wrap onto more lines on a narrow screen instead of running off it. "Go to
+    page" is a text field (not type=number), so the one message about a bad page is ours.
+    """
+    return rx.vstack(
+        rx.flex(
+            summary,
+            rx.spacer(),
+            rx.hstack(
+                rx.el.label("Rows per page", html_for=f"{pager_id}-size",
+                            style={"font_size": "14px"}),
+                rx.el.select(
+                    *[rx.el.option(str(size), value=str(size)) for size in PAGE_SIZES],
+                    id=f"{pager_id}-size",
+                    value=state.page_size.to_string(),
+                    on_change=state.set_page_size,
+                    style=PAGER_CONTROL_STYLE,
+                ),
+                align="center", spacing="2",
+            ),
+            rx.form(
+                rx.hstack(
+                    rx.el.label("Go to page", html_for=f"{pager_id}-page",
+                                style={"font_size": "14px"}),
+                    rx.el.input(
+                        name="page", id=f"{pager_id}-page", input_mode="numeric",
+                        default_value=state.page.to_string(), key=state.page.to_string(),
+                        aria_describedby=f"{pager_id}-error",
+                        # the message was about what was typed before: it goes with it (no
+                        # event at all while there is no message)
+                        on_change=rx.cond(state.pager_error != "", state.clear_pager_error,
+                                          rx.noop()),
+                        style={**PAGER_CONTROL_STYLE, "width": "4.5em"},
+                    ),
+                    rx.button("Go", type="submit", variant="soft", size="1"),
+                    align="center", spacing="2",
+                ),
+                on_submit=state.jump_to_page,
+                width="auto",  # a form is 100% wide by default: it would take a line alone
+            ),
+            rx.hstack(
+                rx.button("Previous page", variant="soft", size="1",
+                          disabled=state.page <= 1, on_click=state.go_to_page(state.page - 1)),
+                rx.button("Next page", variant="soft", size="1",
+                          disabled=state.page >= state.page_count,
+                          on_click=state.go_to_page(state.page + 1)),
+                spacing="2",
+            ),
+            wrap="wrap",
+            align="center",
+            gap="12px",
+            width="100%",
+        ),
+        rx.cond(
+            state.pager_error != "",
+            rx.text(state.pager_error, color="red", size="2", id=f"{pager_id}-error",
+                    role="alert"),
+        ),
+        width="100%",
+        spacing="1",
+        aria_label=label,
+        role="navigation",
+        id=pager_id,
+    )
+
+
+def pager(state: type[PagedListMixin], label: str, pager_id: str = "pager") -> rx.Component:
+    return page_controls(
+        state, label=label, pager_id=pager_id,
+        summary=rx.text(
             "Page ", state.page, " of ", state.page_count, " · ", state.total,
             rx.cond(state.total == 1, " result", " results"),
             size="2", color_scheme="gray",
         ),
-        rx.spacer(),
-        rx.button("Previous page", variant="soft", size="1",
-                  disabled=state.page <= 1, on_click=state.go_to_page(state.page - 1)),
-        rx.button("Next page", variant="soft", size="1",
-                  disabled=state.page >= state.page_count,
-                  on_click=state.go_to_page(state.page + 1)),
-        width="100%",
-        align="center",
-        aria_label=label,
-        role="navigation",
+    )
+
+
+def long_text(value: Var | str, max_width: str = "14em") -> rx.Component:
+    """Text that may be very long (a name or an address without spaces): cut with "…" at
+    `max_width`, the whole value in the tooltip (title). Screen readers read the whole text,
+    since the cut is only drawn."""
+    return rx.el.span(
+        value,
+        title=value,
+        style={"display": "block", "max_width": max_width, "overflow": "hidden",
+               "text_overflow": "ellipsis", "white_space": "nowrap"},
     )
 
 
@@ -123,12 +203,14 @@ def data_table(
 def _table(state, *, columns, rows, row, search_label, empty_text, table_id, toolbar,
            searchable) -> rx.Component:
     return rx.vstack(
-        rx.hstack(
+        rx.flex(
             *([search_box(state, search_label, f"{table_id}-search")] if searchable else []),
             rx.spacer(),
             *([toolbar] if toolbar is not None else []),
             width="100%",
             align="center",
+            wrap="wrap",
+            gap="12px",
         ),
         rx.cond(
             state.list_error != "",
@@ -146,7 +228,7 @@ def _table(state, *, columns, rows, row, search_label, empty_text, table_id, too
             overflow_x="auto",
         ),
         rx.cond(state.total == 0, rx.text(empty_text, color_scheme="gray", size="2")),
-        pager(state, f"Pages of {search_label.removeprefix('Search ')}"),
+        pager(state, f"Pages of {search_label.removeprefix('Search ')}", f"{table_id}-pager"),
         width="100%",
         spacing="3",
     )

@@ -6,52 +6,96 @@ from reflex.vars import Var
 from .. import routes
 from ..state.base import AppState
 
+# Below this width (a phone, a narrow window) the links and Sign out move into the Menu.
+NARROW = "48em"
+WIDE_ONLY = {"display": "none", f"@media (min-width: {NARROW})": {"display": "flex"}}
+NARROW_ONLY = {"display": "flex", f"@media (min-width: {NARROW})": {"display": "none"}}
+# The Group Dashboard link shows only to people who own or manage an organization (for anyone
+# else it leads to an empty page); these links show to everyone signed in.
+NAV = (("My access", routes.MY_ACCESS), ("Directory", routes.DIRECTORY))
+DASHBOARD_LINK = "Group Dashboard"
+
 
 def _nav_link(text: str, href: str) -> rx.Component:
     return rx.link(text, href=href, size="2", weight="medium")
 
 
-def header() -> rx.Component:
-    return rx.el.header(
+def _viewer_name(max_width: str) -> rx.Component:
+    """The signed-in person's name, cut with "…" when long (the whole name on hover)."""
+    return rx.el.strong(
+        AppState.viewer_name,
+        title=AppState.viewer_name,
+        style={"display": "inline-block", "max_width": max_width, "overflow": "hidden",
+               "text_overflow": "ellipsis", "white_space": "nowrap", "vertical_align": "bottom"},
+    )
+
+
+def _wide_links() -> rx.Component:
+    return rx.el.nav(
         rx.hstack(
+            rx.cond(AppState.viewer_manages, _nav_link(DASHBOARD_LINK, routes.DASHBOARD)),
+            *[_nav_link(text, href) for text, href in NAV],
+            rx.cond(AppState.viewer_is_staff, _nav_link("Admin", routes.ADMIN)),
+            spacing="4",
+            wrap="wrap",
+        ),
+        aria_label="Main",
+        style=WIDE_ONLY,
+    )
+
+
+def _wide_account() -> rx.Component:
+    return rx.hstack(
+        rx.text("Signed in as ", _viewer_name("14em"), size="2", id="signed-in-as"),
+        _nav_link("My account", routes.ACCOUNT),
+        rx.button("Sign out", on_click=AppState.sign_out, variant="soft", size="1"),
+        align="center",
+        style=WIDE_ONLY,
+    )
+
+
+def _narrow_menu() -> rx.Component:
+    """On a phone: one Menu button holding the links, My account and Sign out."""
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(rx.button("Menu", variant="soft", size="2", id="header-menu")),
+            rx.menu.content(
+                rx.text("Signed in as ", _viewer_name("12em"), size="2",
+                        style={"padding": "4px 12px"}),
+                rx.cond(AppState.viewer_manages,
+                        rx.menu.item(DASHBOARD_LINK, on_select=rx.redirect(routes.DASHBOARD))),
+                *[rx.menu.item(text, on_select=rx.redirect(href)) for text, href in NAV],
+                rx.cond(AppState.viewer_is_staff,
+                        rx.menu.item("Admin", on_select=rx.redirect(routes.ADMIN))),
+                rx.menu.separator(),
+                rx.menu.item("My account", on_select=rx.redirect(routes.ACCOUNT)),
+                rx.menu.item("Sign out", on_select=AppState.sign_out),
+                align="end",
+            ),
+        ),
+        style=NARROW_ONLY,
+    )
+
+
+def header() -> rx.Component:
+    """Brand, links and who is signed in; on a narrow screen the links fold into a Menu so
+    nothing runs off the page."""
+    return rx.el.header(
+        rx.flex(
             rx.link(
                 rx.text("MemberSync", size="5", weight="bold"),
-                href=routes.DASHBOARD,
+                href=routes.HOME,
                 underline="none",
             ),
-            rx.cond(
-                AppState.viewer_signed_in,
-                rx.el.nav(
-                    rx.hstack(
-                        _nav_link("Group Dashboard", routes.DASHBOARD),
-                        _nav_link("My access", routes.MY_ACCESS),
-                        _nav_link("Directory", routes.DIRECTORY),
-                        rx.cond(AppState.viewer_is_staff, _nav_link("Admin", routes.ADMIN)),
-                        spacing="4",
-                    ),
-                    aria_label="Main",
-                ),
-            ),
+            rx.cond(AppState.viewer_signed_in, _wide_links()),
             rx.spacer(),
-            rx.cond(
-                AppState.viewer_signed_in,
-                rx.hstack(
-                    rx.text(
-                        "Signed in as ",
-                        rx.text.strong(AppState.viewer_name),
-                        size="2",
-                        id="signed-in-as",
-                    ),
-                    _nav_link("My account", routes.ACCOUNT),
-                    rx.button("Sign out", on_click=AppState.sign_out, variant="soft", size="1"),
-                    align="center",
-                ),
-            ),
+            rx.cond(AppState.viewer_signed_in, rx.fragment(_wide_account(), _narrow_menu())),
             align="center",
             width="100%",
-            spacing="5",
+            gap="16px",
+            wrap="wrap",
         ),
-        style={"padding": "12px 24px", "border_bottom": "1px solid var(--gray-5)"},
+        style={"padding": "12px 16px", "border_bottom": "1px solid var(--gray-5)"},
     )
 
 
@@ -78,12 +122,20 @@ def page_shell(*children: rx.Component, title: str = "") -> rx.Component:
         header(),
         rx.el.main(
             rx.vstack(
+                rx.cond(AppState.sent_away != "",
+                        rx.callout(AppState.sent_away, icon="info", id="sent-away",
+                                   role="status")),
                 *([rx.heading(title, size="7", as_="h1")] if title else []),
                 *children,
                 spacing="4",
                 width="100%",
             ),
-            style={"max_width": "1200px", "margin": "0 auto", "padding": "24px"},
+            # A long word (a 200-character title) breaks inside a heading or a row's name
+            # cell instead of widening the page; a table still too wide for the screen
+            # scrolls in its own box (Radix's Table). Other cells keep their words whole.
+            style={"max_width": "1200px", "margin": "0 auto", "padding": "24px 16px",
+                   "& h1, & h2, & h3, & p": {"overflow_wrap": "break-word"},
+                   "& tbody th": {"overflow_wrap": "anywhere", "min_width": "8em"}},
         ),
     )
 

@@ -6,6 +6,7 @@ import reflex as rx
 from ..state.org_invitations import InvitationItem, OrgInvitationsState
 from ..state.org_members import MemberItem, OrgMembersState
 from ..state.org_page import OrgPageState
+from .data_table import long_text, page_controls
 from .forms import error_callout
 from .modal import confirm_dialog
 
@@ -34,14 +35,55 @@ def _confirm_removal(trigger: rx.Component, question, on_confirm) -> rx.Componen
                           confirm_label="Yes, remove", on_confirm=on_confirm)
 
 
+def _confirm_make_owner(row: MemberItem) -> rx.Component:
+    """Handing over ownership cannot be taken back by the one who does it: say who gains and
+    who loses what."""
+    you = rx.cond(
+        OrgPageState.viewer_role == "owner",
+        "You become a manager: Settings and whatever else only the owner may do go to "
+        + row.name + ", and only they can make you the owner again.",
+        OrgPageState.owner_name + ", the owner now, becomes a manager and loses Settings and "
+        "whatever else only the owner may do.",
+    )
+    return confirm_dialog(
+        rx.button("Make owner", size="1", variant="outline"),
+        title="Make " + row.name + " the owner?",
+        question=rx.fragment(row.name + " becomes the owner of " + OrgPageState.org_title
+                             + " and takes no seat. ", you),
+        confirm_label="Yes, make owner",
+        on_confirm=S.make_owner(row.membership_id),
+    )
+
+
+def _confirm_demote_self(trigger: rx.Component, on_confirm) -> rx.Component:
+    """A manager demoting themselves cannot promote themselves back."""
+    return confirm_dialog(
+        trigger,
+        title="Demote yourself to member?",
+        question="You will no longer manage " + OrgPageState.org_title + ": this page closes "
+                 "for you, and only the owner or another manager can make you a manager again.",
+        confirm_label="Yes, demote me",
+        on_confirm=on_confirm,
+    )
+
+
+def _demote_button(row: MemberItem) -> rx.Component:
+    button = rx.button("Demote to member", size="1", variant="soft")
+    return rx.cond(
+        row.is_viewer,
+        _confirm_demote_self(button, S.demote_one(row.membership_id)),
+        rx.button("Demote to member", size="1", variant="soft",
+                  on_click=S.demote_one(row.membership_id)),
+    )
+
+
 def _row_actions(row: MemberItem) -> rx.Component:
     return rx.hstack(
         rx.cond(
             ~row.is_owner & OrgPageState.can_change_roles,
             rx.cond(
                 row.is_manager,
-                rx.button("Demote to member", size="1", variant="soft",
-                          on_click=S.demote_one(row.membership_id)),
+                _demote_button(row),
                 rx.button("Promote to manager", size="1", variant="soft",
                           on_click=S.promote_one(row.membership_id)),
             ),
@@ -56,10 +98,17 @@ def _row_actions(row: MemberItem) -> rx.Component:
         ),
         rx.cond(
             row.is_manager & OrgPageState.can_transfer,
-            rx.button("Make owner", size="1", variant="outline",
-                      on_click=S.make_owner(row.membership_id)),
+            _confirm_make_owner(row),
+        ),
+        rx.cond(
+            row.never_set_password & ~row.is_viewer & (row.status == "active")
+            & OrgPageState.can_add,
+            rx.button("Resend set-password e-mail", size="1", variant="soft",
+                      on_click=S.resend_set_password(row.user_id),
+                      aria_label="Resend set-password e-mail to " + row.name),
         ),
         spacing="2",
+        wrap="wrap",
     )
 
 
@@ -67,7 +116,7 @@ def _member_row(row: MemberItem) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.cond(
-                row.is_owner,
+                row.is_owner | OrgPageState.expired,  # an expired organization is read-only
                 rx.fragment(),
                 rx.checkbox(
                     checked=S.selected.contains(row.membership_id),
@@ -76,8 +125,8 @@ def _member_row(row: MemberItem) -> rx.Component:
                 ),
             )
         ),
-        rx.table.row_header_cell(row.name),
-        rx.table.cell(row.email),
+        rx.table.row_header_cell(long_text(row.name)),
+        rx.table.cell(long_text(row.email)),
         rx.table.cell(row.role_label),
         rx.table.cell(row.status),
         rx.table.cell(row.joined),
@@ -95,7 +144,13 @@ def _bulk_bar() -> rx.Component:
             rx.cond(OrgPageState.can_change_roles, rx.fragment(
                 rx.button("Promote selected to manager", size="1",
                           on_click=S.promote_selected),
-                rx.button("Demote selected to member", size="1", on_click=S.demote_selected),
+                rx.cond(
+                    S.selected_includes_viewer,
+                    _confirm_demote_self(rx.button("Demote selected to member", size="1"),
+                                         S.demote_selected),
+                    rx.button("Demote selected to member", size="1",
+                              on_click=S.demote_selected),
+                ),
             )),
             rx.cond(OrgPageState.can_remove,
                     _confirm_removal(
@@ -118,10 +173,11 @@ def members_table() -> rx.Component:
                 rx.el.label("Search members", html_for="member-search",
                             style={"font_size": "14px", "font_weight": "500"}),
                 rx.input(name="search", id="member-search", placeholder="name or e-mail",
-                         width="260px"),
+                         width="min(260px, 60vw)"),
                 rx.button("Search", type="submit", variant="soft"),
                 align="center",
                 spacing="2",
+                wrap="wrap",
             ),
             on_submit=S.run_search,
         ),
@@ -132,7 +188,9 @@ def members_table() -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell(
-                        rx.checkbox(on_change=S.toggle_all, aria_label="Select all on this page")
+                        rx.cond(OrgPageState.expired, rx.fragment(),
+                                rx.checkbox(on_change=S.toggle_all,
+                                            aria_label="Select all on this page")),
                     ),
                     _sort_header("Name", "name"),
                     _sort_header("Email", "email"),
@@ -147,16 +205,9 @@ def members_table() -> rx.Component:
             width="100%",
             id="members-table",
         ),
-        rx.hstack(
-            rx.button("Previous page", size="1", variant="soft",
-                      disabled=S.page <= 1, on_click=S.go_to_page(S.page - 1)),
-            rx.text("Page ", S.page, " of ", S.page_count, " · ", S.total, " members",
-                    size="2", id="members-paging"),
-            rx.button("Next page", size="1", variant="soft",
-                      disabled=S.page >= S.page_count, on_click=S.go_to_page(S.page + 1)),
-            align="center",
-            spacing="3",
-        ),
+        page_controls(S, label="Pages of members", pager_id="members-pager",
+                      summary=rx.text("Page ", S.page, " of ", S.page_count, " · ",
+                                      S.members_count_label, size="2", id="members-paging")),
         width="100%",
         spacing="3",
     )
@@ -165,7 +216,7 @@ def members_table() -> rx.Component:
 def _invitation_row(row: InvitationItem) -> rx.Component:
     inv = OrgInvitationsState
     return rx.table.row(
-        rx.table.row_header_cell(row.email),
+        rx.table.row_header_cell(long_text(row.email)),
         rx.table.cell(row.role),
         rx.table.cell(rx.cond(row.expired, rx.badge("expired", color_scheme="orange"),
                               rx.badge("pending", color_scheme="blue"))),
@@ -175,8 +226,15 @@ def _invitation_row(row: InvitationItem) -> rx.Component:
                 OrgPageState.can_invite,
                 rx.hstack(
                     rx.button("Resend", size="1", variant="soft", on_click=inv.resend(row.id)),
-                    rx.button("Revoke", size="1", variant="soft", color_scheme="red",
-                              on_click=inv.revoke(row.id)),
+                    confirm_dialog(
+                        rx.button("Revoke", size="1", variant="soft", color_scheme="red"),
+                        title="Revoke the invitation?",
+                        question="The link sent to " + row.email + " stops working at once and "
+                                 "its seat is free again. To invite them later, send a new "
+                                 "invitation.",
+                        confirm_label="Yes, revoke",
+                        on_confirm=inv.revoke(row.id),
+                    ),
                     spacing="2",
                 ),
             )
@@ -202,16 +260,10 @@ def invitations_table() -> rx.Component:
                     width="100%",
                     id="invitations-table",
                 ),
-                rx.hstack(
-                    rx.button("Previous invitations", size="1", variant="soft",
-                              disabled=inv.invitations_page <= 1,
-                              on_click=inv.invitations_go_to_page(inv.invitations_page - 1)),
-                    rx.text(inv.invitations_total, " open invitations", size="2"),
-                    rx.button("More invitations", size="1", variant="soft",
-                              disabled=inv.invitations_page * 25 >= inv.invitations_total,
-                              on_click=inv.invitations_go_to_page(inv.invitations_page + 1)),
-                    spacing="3", align="center",
-                ),
+                page_controls(inv, label="Pages of pending invitations",
+                              pager_id="invitations-pager",
+                              summary=rx.text(inv.invitations_count_label, size="2",
+                                              id="invitations-count")),
                 width="100%",
             ),
             rx.text("No pending invitations.", size="2", color="gray"),

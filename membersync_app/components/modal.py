@@ -10,7 +10,7 @@ A = OrgAddState
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 
 
-def confirm_dialog(trigger: rx.Component, *, title: str, question, confirm_label: str,
+def confirm_dialog(trigger: rx.Component, *, title, question, confirm_label: str,
                    on_confirm) -> rx.Component:
     """Ask before doing what cannot be undone: `trigger` opens it, Cancel or `confirm_label`."""
     return rx.alert_dialog.root(
@@ -27,6 +27,7 @@ def confirm_dialog(trigger: rx.Component, *, title: str, question, confirm_label
                 justify="end",
                 margin_top="16px",
             ),
+            style={"overflow_wrap": "anywhere"},  # a 200-character name stays inside
         ),
     )
 
@@ -35,61 +36,99 @@ def _label(text, html_for) -> rx.Component:
     return rx.el.label(text, html_for=html_for, style=LABEL_STYLE)
 
 
-def _role_select(name, select_id) -> rx.Component:
+def _clear_when_changed(error, field):
+    """on_change of a field with a message: the message described the old value. No event is
+    sent while the field has none."""
+    return rx.cond(error != "", A.clear_field_error(field), rx.noop())
+
+
+def _role_select(name, select_id, on_change) -> rx.Component:
+    """Only the roles the viewer may give (Manager needs the right to promote); the services
+    refuse the others anyway."""
     return rx.el.select(
         rx.el.option("Member", value="member"),
-        rx.el.option("Manager", value="manager"),
+        rx.cond(A.can_change_roles, rx.el.option("Manager", value="manager")),
         name=name,
         id=select_id,
         default_value="member",
+        on_change=on_change,
         style={"padding": "6px", "border_radius": "6px", "border": "1px solid var(--gray-7)",
                "height": "32px"},
     )
 
 
-def _suffix(row: AddRow):
-    return rx.cond(row.index == 0, "", " (row " + (row.index + 1).to_string() + ")")
-
-
-def _entry_row(row: AddRow) -> rx.Component:
+def _entry_row(row: AddRow, position) -> rx.Component:
+    """One person. Inputs are named by the row's stable index; labels by its place on screen."""
     i = row.index.to_string()
+    suffix = rx.cond(position == 0, "", " (row " + (position + 1).to_string() + ")")
     return rx.hstack(
         rx.vstack(
-            _label("Name" + _suffix(row), "add-name-" + i),
-            rx.input(name="name_" + i, id="add-name-" + i, width="100%"),
+            _label("Name" + suffix, "add-name-" + i),
+            rx.input(name="name_" + i, id="add-name-" + i, width="100%",
+                     auto_focus=position == 0,
+                     on_change=_clear_when_changed(row.name_error, "name_" + i)),
             field_error(row.name_error, "add-name-" + i),
             spacing="1", flex="2",
         ),
         rx.vstack(
-            _label("Email" + _suffix(row), "add-email-" + i),
-            rx.input(name="email_" + i, id="add-email-" + i, type="email", width="100%"),
+            _label("Email" + suffix, "add-email-" + i),
+            rx.input(name="email_" + i, id="add-email-" + i, type="email", width="100%",
+                     on_change=_clear_when_changed(row.email_error, "email_" + i)),
             field_error(row.email_error, "add-email-" + i),
             spacing="1", flex="3",
         ),
         rx.vstack(
-            _label("Role" + _suffix(row), "add-role-" + i),
-            _role_select("role_" + i, "add-role-" + i),
+            _label("Role" + suffix, "add-role-" + i),
+            _role_select("role_" + i, "add-role-" + i,
+                         _clear_when_changed(row.role_error, "role_" + i)),
             field_error(row.role_error, "add-role-" + i),
             spacing="1", flex="1",
+        ),
+        rx.cond(
+            A.add_rows.length() > 1,
+            rx.button("Remove row", type="button", variant="ghost", color_scheme="gray",
+                      size="1", margin_top="24px", on_click=A.remove_row(row.index),
+                      aria_label="Remove row " + (position + 1).to_string()),
         ),
         width="100%",
         align="start",
         spacing="3",
+        key=i,
+    )
+
+
+def _add_seats_here() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            _label("Seats to add", "modal-add-seats"),
+            rx.input(id="modal-add-seats", type="number", min=1, width="100px",
+                     value=A.seats_to_add, on_change=A.set_seats_to_add),
+            rx.button("Add seats", type="button", size="1", on_click=A.add_seats_here),
+            align="center", spacing="2",
+        ),
+        field_error(A.seats_add_error, "modal-add-seats"),
+        spacing="1",
     )
 
 
 def _seats_refusal() -> rx.Component:
-    return rx.cond(
-        A.seats_error != "",
-        rx.callout(
-            rx.vstack(
-                rx.text(A.seats_error),
-                rx.cond(A.can_manage_seats,
-                        rx.button("Manage Seats", size="1", on_click=A.go_to_manage_seats,
-                                  type="button")),
-                spacing="2",
+    """Not enough seats: add them right here (the rows stay as typed), or who can."""
+    return rx.fragment(
+        rx.cond(
+            A.seats_error != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text(A.seats_error),
+                    rx.cond(A.can_manage_seats, _add_seats_here()),
+                    spacing="2",
+                ),
+                icon="triangle_alert", color_scheme="red", id="seats-error", role="alert",
             ),
-            icon="triangle_alert", color_scheme="red", id="seats-error", role="alert",
+        ),
+        rx.cond(
+            A.seats_notice != "",
+            rx.callout(A.seats_notice, icon="circle_check", color_scheme="green",
+                       id="modal-seats-notice", role="status"),
         ),
     )
 
@@ -121,12 +160,14 @@ def _invite_form() -> rx.Component:
         rx.vstack(
             _label("Email addresses", "invite-emails"),
             rx.text_area(name="emails", id="invite-emails", rows="4", width="100%",
-                         placeholder="one@example.com, two@example.com"),
+                         placeholder="one@example.com, two@example.com",
+                         on_change=_clear_when_changed(A.emails_error, "emails")),
             rx.text("Separate addresses with commas, spaces or new lines.", size="1",
                     color="gray"),
             field_error(A.emails_error, "invite-emails"),
             _label("Role", "invite-role"),
-            _role_select("invite_role", "invite-role"),
+            _role_select("invite_role", "invite-role",
+                         _clear_when_changed(A.invite_role_error, "invite_role")),
             field_error(A.invite_role_error, "invite-role"),
             _seats_refusal(),
             error_callout(A.add_error, "invite-error"),
@@ -144,8 +185,12 @@ def _invite_form() -> rx.Component:
     )
 
 
-def add_member_modal() -> rx.Component:
+def add_member_modal(trigger: rx.Component) -> rx.Component:
+    """The modal and the button that opens it. The button is the dialog's own trigger (with no
+    on_click of its own, which Reflex would wrap in a Flex), so focus goes back to it when the
+    modal closes; the first Name field takes focus when it opens."""
     return rx.dialog.root(
+        rx.dialog.trigger(trigger),
         rx.dialog.content(
             rx.dialog.title("Add Member"),
             rx.dialog.description(

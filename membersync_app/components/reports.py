@@ -100,12 +100,17 @@ def _overview() -> rx.Component:
     )
 
 
-def _csv_link(url, link_id: str) -> rx.Component:
-    # A whole-document request (not the router's client-side navigation), so the browser
-    # fetches the server route with its session cookie and saves what it streams.
-    return rx.el.a("Download CSV", href=url, download="", id=link_id,
+def download_link(label: str, url, link_id: str) -> rx.Component:
+    """A link to a CSV server route (web.py). A whole-document request (not the router's
+    client-side navigation), so the browser sends the session cookie and saves what the
+    route streams."""
+    return rx.el.a(label, href=url, download="", id=link_id,
                    custom_attrs={"reloadDocument": True},
                    style={"font_size": "14px", "font_weight": "500"})
+
+
+def _csv_link(url, link_id: str) -> rx.Component:
+    return download_link("Download CSV", url, link_id)
 
 
 def _percent(value) -> rx.Component:

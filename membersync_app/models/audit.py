@@ -74,6 +74,9 @@ class AuditAction(StrEnum):
     USER_REQUEST_EMAIL_CHANGE = "user.request_email_change"
     USER_CHANGE_EMAIL = "user.change_email"
     AUTH_SIGN_OUT_OTHERS = "auth.sign_out_others"
+    # trial findings (issue 9)
+    USER_RESEND_SET_PASSWORD = "user.resend_set_password"
+    USER_UPDATE = "user.update"  # staff changed the name or e-mail on the Users page
 
 
 class AuditEvent(SQLModel, table=True):

@@ -3,7 +3,10 @@
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
+from .columns import version_field, versioned
 
+
+@versioned
 class Course(SQLModel, table=True):
     __tablename__ = "courses"
     __table_args__ = (CheckConstraint("lesson_count >= 1", name="ck_course_lessons_positive"),)
@@ -11,21 +14,26 @@ class Course(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200, unique=True)
     lesson_count: int = Field(default=1)
+    version: int | None = version_field()
 
 
+@versioned
 class License(SQLModel, table=True):
     __tablename__ = "licenses"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     product: str = Field(default="", max_length=200)
+    version: int | None = version_field()
 
 
+@versioned
 class SeatType(SQLModel, table=True):
     __tablename__ = "seat_types"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    version: int | None = version_field()
 
 
 class SeatTypeCourse(SQLModel, table=True):

@@ -3,10 +3,11 @@
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-from .columns import enum_column
+from .columns import enum_column, version_field, versioned
 from .enums import Role, Visibility
 
 
+@versioned
 class OrganizationType(SQLModel, table=True):
     __tablename__ = "organization_types"
     __table_args__ = (
@@ -35,6 +36,7 @@ class OrganizationType(SQLModel, table=True):
     access_ends_at_expiry: bool = Field(default=True)
     # e-mail domain (e.g. "example.com") whose addresses may be added without an invitation
     auto_add_domain: str = Field(default="", max_length=253)
+    version: int | None = version_field()
 
 
 class RoleBenefitCourse(SQLModel, table=True):

@@ -5,13 +5,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .columns import enum_column
+from .columns import enum_column, version_field, versioned
 from .enums import MembershipStatus, Role
 from .timeutil import utcnow
 
 MAX_SEAT_COUNT = 100_000
 
 
+@versioned
 class Organization(SQLModel, table=True):
     __tablename__ = "organizations"
     __table_args__ = (
@@ -31,6 +32,7 @@ class Organization(SQLModel, table=True):
     org_type_id: int = Field(foreign_key="organization_types.id", ondelete="RESTRICT", index=True)
     seat_type_id: int | None = Field(default=None, foreign_key="seat_types.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
+    version: int | None = version_field()
 
 
 class Membership(SQLModel, table=True):

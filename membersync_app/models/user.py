@@ -6,10 +6,11 @@ from enum import StrEnum
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from .columns import enum_column
+from .columns import enum_column, version_field, versioned
 from .timeutil import utcnow
 
 
+@versioned
 class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (
@@ -26,6 +27,7 @@ class User(SQLModel, table=True):
     is_staff: bool = Field(default=False)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int | None = version_field()
 
 
 class AuthSession(SQLModel, table=True):

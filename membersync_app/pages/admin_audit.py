@@ -17,9 +17,13 @@ def _row(event: AuditItem) -> rx.Component:
         rx.table.cell(event.actor),
         rx.table.cell(event.organization),
         rx.table.row_header_cell(rx.code(event.action)),
-        rx.table.cell(rx.text(event.details, size="1",
-                              style={"font_family": "var(--code-font-family)",
-                                     "word_break": "break-all"})),
+        rx.table.cell(
+            rx.el.ul(
+                rx.foreach(event.lines, lambda line: rx.el.li(rx.text(line, size="1"))),
+                style={"margin": "0", "padding_left": "0", "list_style": "none",
+                       "overflow_wrap": "anywhere"},
+            ),
+        ),
     )
 
 
@@ -28,6 +32,22 @@ def _labelled(label: str, control: rx.Component, control_id: str) -> rx.Componen
         rx.el.label(label, html_for=control_id, style={"font_weight": "500", "font_size": "14px"}),
         control,
         spacing="1",
+    )
+
+
+def _one_organization() -> rx.Component:
+    """Which organization the log is narrowed to (from its row's "Audit log" link)."""
+    return rx.cond(
+        S.filter_org_id != "",
+        rx.callout(
+            rx.hstack(
+                rx.text("Only the events of the organization ", rx.text.strong(
+                    S.filter_org_title), "."),
+                rx.link("Show every organization", href=routes.ADMIN_AUDIT),
+                spacing="2", wrap="wrap",
+            ),
+            icon="info", size="1", id="audit-one-organization",
+        ),
     )
 
 
@@ -69,6 +89,7 @@ def _filters() -> rx.Component:
          on_load=[AppState.guard_staff, S.load])
 def admin_audit_page() -> rx.Component:
     return admin_page(
+        _one_organization(),
         _filters(),
         data_table(
             S,

@@ -9,6 +9,7 @@ from ..components.admin import (
     checkbox_group,
     edit_button,
     form_card,
+    kept,
     side_by_side,
 )
 from ..components.data_table import Column, data_table
@@ -36,6 +37,13 @@ def _course_row(course: CourseItem) -> rx.Component:
     )
 
 
+@rx.page(route=routes.ADMIN_COURSE, title="Course · Admin · MemberSync",
+         on_load=[AppState.guard_staff, AdminCoursesState.load_record])
+def admin_course_page() -> rx.Component:
+    """One course's address: its edit form (reload and Back land here)."""
+    return admin_courses_page()
+
+
 @rx.page(route=routes.ADMIN_COURSES, title="Courses · Admin · MemberSync",
          on_load=[AppState.guard_staff, AdminCoursesState.load])
 def admin_courses_page() -> rx.Component:
@@ -45,10 +53,10 @@ def admin_courses_page() -> rx.Component:
         form=form_card(
             s, "Add a course", "Edit course",
             form_field("Title", "title", field_id="course-title", default_value=s.f_title,
-                       error=s.errors.get("title", "")),
+                       error=s.errors.get("title", ""), **kept(s, "title")),
             form_field("Number of lessons", "lesson_count", field_id="course-lessons",
                        default_value=s.f_lesson_count, input_mode="numeric",
-                       error=s.errors.get("lesson_count", "")),
+                       error=s.errors.get("lesson_count", ""), **kept(s, "lesson_count")),
             delete_label="Delete course",
         ),
         table=data_table(
@@ -74,6 +82,13 @@ def _license_row(lic: LicenseItem) -> rx.Component:
     )
 
 
+@rx.page(route=routes.ADMIN_LICENSE, title="License · Admin · MemberSync",
+         on_load=[AppState.guard_staff, AdminLicensesState.load_record])
+def admin_license_page() -> rx.Component:
+    """One license's address: its edit form (reload and Back land here)."""
+    return admin_licenses_page()
+
+
 @rx.page(route=routes.ADMIN_LICENSES, title="Licenses · Admin · MemberSync",
          on_load=[AppState.guard_staff, AdminLicensesState.load])
 def admin_licenses_page() -> rx.Component:
@@ -83,9 +98,10 @@ def admin_licenses_page() -> rx.Component:
         form=form_card(
             s, "Add a license", "Edit license",
             form_field("Name", "name", field_id="license-name", default_value=s.f_name,
-                       error=s.errors.get("name", "")),
+                       error=s.errors.get("name", ""), **kept(s, "name")),
             form_field("Product", "product", field_id="license-product",
-                       default_value=s.f_product, error=s.errors.get("product", "")),
+                       default_value=s.f_product, error=s.errors.get("product", ""),
+                       **kept(s, "product")),
             delete_label="Delete license",
         ),
         table=data_table(
@@ -113,6 +129,13 @@ def _seat_type_row(seat_type: SeatTypeItem) -> rx.Component:
     )
 
 
+@rx.page(route=routes.ADMIN_SEAT_TYPE, title="Seat Type · Admin · MemberSync",
+         on_load=[AppState.guard_staff, AdminSeatTypesState.load_record])
+def admin_seat_type_page() -> rx.Component:
+    """One seat type's address: its edit form (reload and Back land here)."""
+    return admin_seat_types_page()
+
+
 @rx.page(route=routes.ADMIN_SEAT_TYPES, title="Seat Types · Admin · MemberSync",
          on_load=[AppState.guard_staff, AdminSeatTypesState.load])
 def admin_seat_types_page() -> rx.Component:
@@ -122,7 +145,7 @@ def admin_seat_types_page() -> rx.Component:
         form=form_card(
             s, "Add a seat type", "Edit seat type",
             form_field("Name", "name", field_id="seat-type-name", default_value=s.f_name,
-                       error=s.errors.get("name", "")),
+                       error=s.errors.get("name", ""), **kept(s, "name")),
             side_by_side(
                 checkbox_group("Courses", "course_ids", s.course_choices, s.f_course_ids,
                                "No courses yet: add some under Courses."),

@@ -10,6 +10,7 @@ from ..components.admin import (
     checkbox_group,
     edit_button,
     form_card,
+    kept,
     select_field,
     side_by_side,
 )
@@ -42,14 +43,15 @@ def _row(org_type: OrgTypeItem) -> rx.Component:
 def _general_tab() -> rx.Component:
     return rx.vstack(
         form_field("Name", "name", field_id="org-type-name", default_value=S.f_name,
-                   error=S.errors.get("name", "")),
+                   error=S.errors.get("name", ""), **kept(S, "name")),
         select_field("Visibility", "visibility", options=list(VISIBILITIES),
                      default_value=S.f_visibility, field_id="org-type-visibility",
-                     error=S.errors.get("visibility", "")),
+                     error=S.errors.get("visibility", ""), **kept(S, "visibility")),
         select_field("Default Seat Type", "default_seat_type_id", options=S.seat_type_choices,
                      default_value=S.f_default_seat_type_id, field_id="org-type-seat-type",
                      empty_label="— none —", error=S.errors.get("default_seat_type_id", ""),
-                     hint="Organizations of this type get it unless they pick their own."),
+                     hint="Organizations of this type get it unless they pick their own.",
+                     **kept(S, "default_seat_type_id")),
         spacing="3",
         width="100%",
     )
@@ -71,13 +73,18 @@ def _access_tab() -> rx.Component:
         rx.text("Owners and staff may always do all of these.", size="1", color_scheme="gray"),
         form_field("Invitation lifetime (days)", "invitation_days", field_id="invitation-days",
                    default_value=S.f_invitation_days, input_mode="numeric",
-                   error=S.errors.get("invitation_days", "")),
+                   error=S.errors.get("invitation_days", ""), **kept(S, "invitation_days")),
         checkbox("Access ends when the organization expires", "access_ends_at_expiry",
                  checked=S.f_access_ends_at_expiry),
         form_field("E-mail domain added without invitation", "auto_add_domain",
                    field_id="auto-add-domain", default_value=S.f_auto_add_domain,
                    placeholder="example.com (optional)",
-                   error=S.errors.get("auto_add_domain", "")),
+                   error=S.errors.get("auto_add_domain", ""), **kept(S, "auto_add_domain"),
+                   aria_describedby="auto-add-domain-hint"),
+        rx.text("When set, Add Member adds addresses at this domain at once; any other address "
+                "gets an invitation instead (and managers who may not invite are refused). "
+                "Empty: every address is added at once.", size="1", color_scheme="gray",
+                id="auto-add-domain-hint"),
         spacing="3",
         width="100%",
     )
@@ -126,6 +133,13 @@ def _form() -> rx.Component:
         delete_label="Delete organization type",
         max_width="860px",
     )
+
+
+@rx.page(route=routes.ADMIN_ORG_TYPE, title="Organization Type · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load_record])
+def admin_org_type_page() -> rx.Component:
+    """One organization type's address: its form (reload and Back land here)."""
+    return admin_org_types_page()
 
 
 @rx.page(route=routes.ADMIN_ORG_TYPES, title="Organization Types · Admin · MemberSync",

@@ -6,8 +6,11 @@ from .. import routes
 from ..components.admin import (
     add_button,
     admin_list_page,
+    checkbox,
+    draft_restored_notice,
     edit_button,
     form_card,
+    kept,
     select_field,
 )
 from ..components.data_table import Column, data_table
@@ -99,8 +102,9 @@ def organization_form() -> rx.Component:
     """The add / edit form (also the Details tab of the organization's back-office page)."""
     return form_card(
         S, "Add an organization", "Edit organization",
+        draft_restored_notice(S),
         form_field("Title", "title", field_id="org-title", default_value=S.f_title,
-                   error=S.errors.get("title", "")),
+                   error=S.errors.get("title", ""), **kept(S, "title")),
         rx.cond(
             S.editing_id == 0,
             _owner_picker(),
@@ -112,18 +116,28 @@ def organization_form() -> rx.Component:
         ),
         form_field("Organization expires at", "expires_at", field_id="org-expires",
                    type_="date", default_value=S.f_expires_at,
-                   error=S.errors.get("expires_at", "")),
+                   error=S.errors.get("expires_at", ""), **kept(S, "expires_at")),
         rx.text("Leave empty if the organization never expires.", size="1",
                 color_scheme="gray"),
+        rx.cond(
+            S.errors.contains("confirm_expired"),
+            rx.vstack(
+                rx.callout(S.errors.get("confirm_expired", ""), icon="triangle_alert",
+                           color_scheme="amber", id="confirm-expired-warning", role="alert"),
+                checkbox("Create it already expired", "confirm_expired"),
+                spacing="2", width="100%",
+            ),
+        ),
         form_field("Seat count", "seat_count", field_id="org-seat-count",
                    default_value=S.f_seat_count, input_mode="numeric",
-                   error=S.errors.get("seat_count", "")),
+                   error=S.errors.get("seat_count", ""), **kept(S, "seat_count")),
         rx.cond(S.editing_id != 0,
                 rx.text(S.f_seats_used, " seats are in use now.", size="1",
                         color_scheme="gray")),
         select_field("Organization type", "org_type_id", options=S.org_type_choices,
                      default_value=S.f_org_type_id, field_id="org-type",
-                     empty_label="— choose —", error=S.errors.get("org_type_id", "")),
+                     empty_label="— choose —", error=S.errors.get("org_type_id", ""),
+                     **kept(S, "org_type_id")),
         rx.cond(S.org_type_choices.length() == 0,
                 rx.text("There are no organization types yet: ",
                         rx.link("create one first", href=routes.ADMIN_ORG_TYPES), ".",
@@ -131,7 +145,7 @@ def organization_form() -> rx.Component:
         select_field("Seat type", "seat_type_id", options=S.seat_type_choices,
                      default_value=S.f_seat_type_id, field_id="org-seat-type",
                      empty_label="— the type's default —",
-                     error=S.errors.get("seat_type_id", "")),
+                     error=S.errors.get("seat_type_id", ""), **kept(S, "seat_type_id")),
         delete_label=None,
     )
 
@@ -153,4 +167,5 @@ def admin_organizations_page() -> rx.Component:
             toolbar=add_button(S),
         ),
         title="Organizations",
+        restored_notice=False,  # the form shows it itself (it is also the Details tab)
     )

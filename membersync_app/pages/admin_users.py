@@ -1,11 +1,23 @@
-"""/admin/users: list, search, create, reset password, make staff, deactivate, unlock."""
+"""/admin/users: list, search, create, edit name and e-mail (/admin/users/[id]), reset password,
+resend the set-password e-mail, make staff, deactivate (both asked first), unlock."""
 
 import reflex as rx
 
 from .. import routes
-from ..components.admin import add_button, admin_page, checkbox, form_buttons, notice
+from ..components.admin import (
+    add_button,
+    admin_page,
+    checkbox,
+    draft_left_notice,
+    draft_restored_notice,
+    edit_button,
+    form_buttons,
+    kept,
+    notice,
+)
 from ..components.data_table import Column, data_table
 from ..components.forms import error_callout, form_field
+from ..components.modal import confirm_dialog
 from ..services.users import UserMembership
 from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState, UserItem
 from ..state.base import AppState
@@ -40,6 +52,12 @@ def _memberships(user: UserItem) -> rx.Component:
     )
 
 
+def _who(user: UserItem):
+    """The person as a dialog names them: "Ann Lee (ann)", or the username alone."""
+    return rx.cond(user.full_name != "", user.full_name + " (" + user.username + ")",
+                   user.username)
+
+
 def _row(user: UserItem) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(user.username),
@@ -65,23 +83,44 @@ def _row(user: UserItem) -> rx.Component:
                               aria_label="Unlock " + user.username,
                               on_click=S.unlock(user.id)),
                 ),
+                edit_button("Edit " + user.username, S.open_edit(user.id)),
                 rx.button("Reset password", size="1", variant="soft",
                           aria_label="Reset password of " + user.username,
                           on_click=S.start_reset(user.id, user.username)),
+                rx.cond(
+                    ~user.has_password & user.is_active,
+                    rx.button("Resend set-password e-mail", size="1", variant="soft",
+                              aria_label="Resend set-password e-mail to " + user.username,
+                              on_click=S.resend_set_password(user.id)),
+                ),
                 rx.cond(
                     user.is_staff,
                     rx.button("Remove staff", size="1", variant="soft", color_scheme="gray",
                               aria_label="Remove staff rights of " + user.username,
                               on_click=S.set_staff(user.id, False)),
-                    rx.button("Make staff", size="1", variant="soft",
-                              aria_label="Make " + user.username + " staff",
-                              on_click=S.set_staff(user.id, True)),
+                    confirm_dialog(
+                        rx.button("Make staff", size="1", variant="soft",
+                                  aria_label="Make " + user.username + " staff"),
+                        title="Make " + _who(user) + " staff?",
+                        question=_who(user) + " will use every admin page: organizations, "
+                        "users (passwords, staff rights), the audit log. Only staff can take "
+                        "this back.",
+                        confirm_label="Make staff",
+                        on_confirm=S.set_staff(user.id, True),
+                    ),
                 ),
                 rx.cond(
                     user.is_active,
-                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
-                              aria_label="Deactivate " + user.username,
-                              on_click=S.set_active(user.id, False)),
+                    confirm_dialog(
+                        rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
+                                  aria_label="Deactivate " + user.username),
+                        title="Deactivate " + _who(user) + "?",
+                        question=_who(user) + " is signed out everywhere now and can no "
+                        "longer sign in. Their memberships and seats stay; Reactivate undoes "
+                        "it.",
+                        confirm_label="Deactivate",
+                        on_confirm=S.set_active(user.id, False),
+                    ),
                     rx.button("Reactivate", size="1", variant="soft", color_scheme="green",
                               aria_label="Reactivate " + user.username,
                               on_click=S.set_active(user.id, True)),
@@ -90,6 +129,34 @@ def _row(user: UserItem) -> rx.Component:
                 wrap="wrap",
             )
         ),
+    )
+
+
+def _edit_form() -> rx.Component:
+    """Staff correct a user's name and e-mail (the username stays)."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Edit the user ", S.f_username, size="5", as_="h2"),
+                draft_restored_notice(S),
+                error_callout(S.form_error),
+                form_field("Full name", "full_name", field_id="user-full-name",
+                           default_value=S.f_full_name, error=S.errors.get("full_name", ""),
+                           **kept(S, "full_name")),
+                form_field("Email", "email", field_id="user-email", type_="email",
+                           default_value=S.f_email, error=S.errors.get("email", ""),
+                           **kept(S, "email")),
+                rx.text("A new e-mail address takes effect at once; links already sent to the "
+                        "old one stop working.", size="1", color_scheme="gray"),
+                form_buttons(S, "Save", None),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save,
+            key=S.form_key,
+        ),
+        width="100%",
+        max_width="600px",
     )
 
 
@@ -148,6 +215,13 @@ def _reset_form() -> rx.Component:
     )
 
 
+@rx.page(route=routes.ADMIN_USER, title="User · Admin · MemberSync",
+         on_load=[AppState.guard_staff, S.load_record])
+def admin_user_page() -> rx.Component:
+    """One user's address: the form that edits their name and e-mail."""
+    return admin_users_page()
+
+
 @rx.page(route=routes.ADMIN_USERS, title="Users · Admin · MemberSync",
          on_load=[AppState.guard_staff, S.load])
 def admin_users_page() -> rx.Component:
@@ -156,8 +230,9 @@ def admin_users_page() -> rx.Component:
         error_callout(S.row_error, "user-action-error"),
         rx.cond(
             S.form_open,
-            _create_form(),
+            rx.cond(S.editing_id != 0, _edit_form(), _create_form()),
             rx.vstack(
+                draft_left_notice(S),
                 _reset_form(),
                 data_table(
                     S,

@@ -16,6 +16,9 @@ def _row(org: DirectoryItem) -> rx.Component:
         rx.table.row_header_cell(
             rx.hstack(rx.text(org.title),
                       rx.cond(org.is_member, rx.badge("yours", color_scheme="green")),
+                      rx.cond(org.expired_on != "",
+                              rx.badge("expired " + org.expired_on, color_scheme="red",
+                                       title="This organization expired on " + org.expired_on)),
                       spacing="2", align="center")
         ),
         rx.table.cell(org.type_name),

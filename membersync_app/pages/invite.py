@@ -61,6 +61,30 @@ def _valid() -> rx.Component:
     )
 
 
+def _accepted() -> rx.Component:
+    """The person who accepted opens the link again: say so, and where their access is (not
+    "this link is used up, sign in")."""
+    return rx.vstack(
+        rx.callout(rx.text("You already accepted this invitation to join ",
+                           rx.text.strong(S.invite_org), ". Your access is on My access."),
+                   icon="circle_check", color_scheme="green", id="invite-accepted",
+                   role="status"),
+        rx.link("Go to My access", href=routes.MY_ACCESS),
+    )
+
+
+def _closed() -> rx.Component:
+    return rx.vstack(
+        rx.callout(S.link_message, icon="triangle_alert", color_scheme="orange",
+                   id="invite-problem", role="alert"),
+        rx.cond(
+            S.viewer_signed_in,
+            rx.link("Go to My access", href=routes.MY_ACCESS),
+            rx.link("Go to sign in", href=routes.login_with_next(routes.MY_ACCESS)),
+        ),
+    )
+
+
 @rx.page(route=routes.INVITE, title="Invitation · MemberSync", on_load=InviteState.load)
 def invite_page() -> rx.Component:
     return page_shell(
@@ -73,12 +97,7 @@ def invite_page() -> rx.Component:
                     rx.cond(
                         S.link_state == VALID,
                         _valid(),
-                        rx.vstack(
-                            rx.callout(S.link_message, icon="triangle_alert",
-                                       color_scheme="orange", id="invite-problem",
-                                       role="alert"),
-                            rx.link("Go to sign in", href=routes.LOGIN),
-                        ),
+                        rx.cond(S.accepted_by_viewer, _accepted(), _closed()),
                     ),
                 ),
                 spacing="3", width="100%",

@@ -5,11 +5,12 @@ import reflex as rx
 
 from .. import routes
 from ..components.forms import error_callout, field_error
+from ..components.invitation_history import invitation_history
 from ..components.layout import page_shell
 from ..components.member_table import invitations_table, members_table, notice
 from ..components.modal import add_member_modal
-from ..components.reports import reports_section
-from ..state.org_add import OrgAddState
+from ..components.reports import download_link, reports_section
+from ..state.invitation_history import InvitationHistoryState
 from ..state.org_import import UPLOAD_ID, CsvProblem, OrgImportState
 from ..state.org_invitations import OrgInvitationsState
 from ..state.org_members import OrgMembersState
@@ -96,6 +97,9 @@ def _import_csv() -> rx.Component:
                         width="100%",
                     ),
                 ),
+                rx.cond(imp.import_warning,
+                        rx.callout(imp.import_warning, icon="triangle_alert", color_scheme="amber",
+                                   role="status", id="import-warning", width="100%")),
                 notice(imp.import_notice, "import-notice"),
                 width="100%",
                 spacing="3",
@@ -109,17 +113,21 @@ def _members_section() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.cond(P.can_add | P.can_invite,
-                    rx.button("Add Member", on_click=OrgAddState.open_add,
-                              disabled=P.expired)),
+                    add_member_modal(rx.button("Add Member", disabled=P.expired))),
             rx.cond(P.can_add,
                     rx.button("Import CSV", variant="soft", on_click=OrgImportState.toggle_import,
                               disabled=P.expired)),
+            rx.cond(P.can_add & ~P.expired,
+                    download_link("CSV template", routes.MEMBERS_CSV_TEMPLATE, "csv-template")),
+            download_link("Export members to CSV", OrgMembersState.export_url, "members-csv"),
             spacing="3",
+            align="center",
+            wrap="wrap",
         ),
         _import_csv(),
         members_table(),
         invitations_table(),
-        add_member_modal(),
+        invitation_history(),
         width="100%",
         spacing="4",
     )
@@ -143,7 +151,9 @@ def _seats_section() -> rx.Component:
                     rx.vstack(
                         rx.el.label("Seats to add", html_for="add-seats", style=LABEL_STYLE),
                         rx.input(name="add_seats", id="add-seats", type="number", min=1,
-                                 default_value="1", width="120px"),
+                                 default_value="1", width="120px",
+                                 on_change=rx.cond(s.add_seats_error != "",
+                                                   s.clear_add_seats_error, rx.noop())),
                         spacing="1",
                     ),
                     rx.button("Add seats", type="submit"),
@@ -189,6 +199,10 @@ def _settings_section() -> rx.Component:
                 error_callout(s.settings_error, "settings-error"),
                 notice(s.settings_notice, "settings-notice"),
                 rx.button("Save settings", type="submit"),
+                # What the form showed when it opened: saving writes only what was changed.
+                rx.el.input(type="hidden", name="opened_title", default_value=P.org_title),
+                rx.el.input(type="hidden", name="opened_seat_count",
+                            default_value=P.seat_count.to_string()),
                 spacing="2",
             ),
             on_submit=s.submit_settings,
@@ -214,7 +228,7 @@ def _sections() -> rx.Component:
         rx.tabs.content(rx.box(rx.cond(P.can_edit_settings, _settings_section()),
                                padding_top="16px"), value="settings"),
         value=P.section,
-        on_change=[P.set_section, OrgReportsState.open_tab],
+        on_change=lambda tab: [P.set_section(tab), OrgReportsState.open_tab(tab)],
         width="100%",
     )
 
@@ -223,7 +237,8 @@ def _sections() -> rx.Component:
     route=routes.ORG_PAGE,
     title="Organization · MemberSync",
     on_load=[OrgPageState.load, OrgMembersState.load_members,
-             OrgInvitationsState.load_invitations, OrgReportsState.load_reports],
+             OrgInvitationsState.load_invitations, InvitationHistoryState.load_history,
+             OrgReportsState.load_reports],
 )
 def org_page() -> rx.Component:
     return page_shell(

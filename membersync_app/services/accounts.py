@@ -23,6 +23,7 @@ from ..models import AuditAction, LinkPurpose, PasswordSetToken, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
 from .auth import revoke_all_sessions
+from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
 from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
@@ -100,9 +101,9 @@ def issue_password_link(session: Session, user: User) -> str:
 def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by: User) -> int:
     """The "you were added, set your password" e-mail, queued in the outbox; returns its id."""
     link = issue_password_link(session, user)
-    inviter = added_by.full_name or added_by.username
+    inviter = quoted_if_formula(added_by.full_name or added_by.username)
     body = (
-        f"Hello {user.full_name or user.email},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
         f"{inviter} added you to {org_title} on MemberSync.\n"
         f"Set your password here (the link works once, for "
         f"{PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
@@ -117,9 +118,9 @@ def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: 
     """The "you were added" e-mail to an account that already exists: nobody is added without
     hearing of it, and the adder sees the same e-mails go out whether the account existed or
     not. No link token: they sign in as usual."""
-    inviter = added_by.full_name or added_by.username
+    inviter = quoted_if_formula(added_by.full_name or added_by.username)
     body = (
-        f"Hello {user.full_name or user.email},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
         f"{inviter} added you to {org_title} on MemberSync.\n"
         f"Sign in with your e-mail address {user.email} to see your courses and licenses:\n\n"
         f"{base_url()}{routes.LOGIN}\n\n"
@@ -262,7 +263,7 @@ def request_password_reset(session: Session, *, login: Any, address: str) -> lis
                  address=address)
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
     body = (
-        f"Hello {user.full_name or user.username},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
         f"Someone (we hope you) asked to reset the password of your MemberSync account "
         f"{user.username}.\n"
         f"Choose a new password here (the link works once, for {minutes} minutes):\n\n"

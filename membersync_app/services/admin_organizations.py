@@ -5,7 +5,7 @@ The seat count is never set below the seats in use (DESIGN.md §2, invariants 2 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ..models import (
     AuditAction,
+    AuditEvent,
     Membership,
     Organization,
     OrganizationType,
@@ -21,7 +22,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit
+from . import audit, edits
 from .back_office import get_org, user_label
 from .catalog import clean_seat_type_id
 from .errors import FieldErrors, ServiceError
@@ -43,7 +44,7 @@ from .seats import (
     seats_used_by_org,
     seats_used_expression,
 )
-from .users import create_user, find_by_login
+from .users import create_user, find_by_login, queue_set_password_mail
 from .validation import (
     clean_name,
     parse_optional_date,
@@ -81,6 +82,7 @@ class OrgForm:
     seats_used: int
     org_type_id: int
     seat_type_id: int | None
+    opened: dict = field(default_factory=dict)  # for update_organization(opened=...)
 
 
 ORG_SORTS = ("title", "type", "owner", "seats", "seat_count", "expires", "expired")
@@ -157,7 +159,30 @@ def get_organization_form(session: Session, actor: User | None, *, org_id: Any) 
         seats_used=seats_used(session, org.id),
         org_type_id=org.org_type_id,
         seat_type_id=org.seat_type_id,
+        opened=edits.opened(org.version, _form_values(org)).as_dict(),
     )
+
+
+# The edit form's fields and labels (a conflict names them).
+_LABELS = {"title": "Title", "expires_at": "Organization expires at", "seat_count": "Seat count",
+           "org_type_id": "Organization type", "seat_type_id": "Seat type"}
+# What changes an organization's own fields, so its last editor is found in the audit trail.
+ORGANIZATION_EDITS = (
+    AuditAction.ORGANIZATION_UPDATE, AuditAction.ORGANIZATION_UPDATE_SETTINGS,
+    AuditAction.ORGANIZATION_ADD_SEATS, AuditAction.ORGANIZATION_MERGE,
+    AuditAction.ORGANIZATION_CHANGE_OWNER, AuditAction.ORGANIZATION_TRANSFER_OWNERSHIP,
+    AuditAction.MEMBERSHIP_ASSIGN,  # "Raise the seat count" on Assign
+)
+
+
+def _form_values(org: Organization) -> dict[str, Any]:
+    return {key: getattr(org, key) for key in _LABELS}
+
+
+def last_organization_editor(session: Session, org_id: int):
+    """Who changed an organization's fields last (for a conflict's message)."""
+    return edits.last_editor(session, AuditEvent.organization_id == org_id,
+                             AuditEvent.action.in_(ORGANIZATION_EDITS))
 
 
 def create_organization(
@@ -171,11 +196,18 @@ def create_organization(
     seat_count: Any,
     org_type_id: Any,
     seat_type_id: Any = None,
+    mail_ids: list[int] | None = None,
+    confirm_expired: Any = False,
 ) -> Organization:
     """Create an organization and its owner's membership (role owner) in one transaction.
 
     `owner` is an existing user's username or e-mail. Or `new_owner` - a mapping with username,
-    email, full_name and an optional password - creates the owner's account as part of it.
+    email, full_name and an optional password - creates the owner's account as part of it; a
+    new owner without a password gets the "set your password" e-mail the dashboard sends the
+    people it adds (else nobody could ever sign in as them), and its outbox id is appended to
+    `mail_ids` for the caller to deliver after the commit.
+    An expiry date already past would make it read-only from the start: refused (under
+    "confirm_expired") unless `confirm_expired` is True.
     Every refusal is reported at once, keyed by the form's field names (new owner fields are
     prefixed "new_owner_").
     """
@@ -183,6 +215,12 @@ def create_organization(
     values, errors = _check_fields(session, None, title=title, expires_at=expires_at,
                                    seat_count=seat_count, org_type_id=org_type_id,
                                    seat_type_id=seat_type_id)
+    expires = values.get("expires_at")
+    if expires is not None and expires < utcnow() and confirm_expired is not True:
+        errors["confirm_expired"] = (
+            f"{expires.date().isoformat()} is in the past: the organization would be expired "
+            "from the start (read-only, and its members may get no access). Tick “Create it "
+            "already expired” to go ahead, or change the date.")
     owner_user = None
     # A savepoint: the new owner's account is written to learn its problems (taken username,
     # ...) together with the other fields', and undone when anything is refused.
@@ -212,6 +250,11 @@ def create_organization(
                  owner=owner_user.username, seat_count=org.seat_count,
                  expires_at=org.expires_at, org_type_id=org.org_type_id,
                  seat_type_id=org.seat_type_id)
+    if new_owner is not None and not owner_user.password_hash:
+        message_id = queue_set_password_mail(session, user=owner_user, sender=actor,
+                                             org_title=org.title)
+        if mail_ids is not None:
+            mail_ids.append(message_id)
     return org
 
 
@@ -225,8 +268,11 @@ def update_organization(
     seat_count: Any,
     org_type_id: Any,
     seat_type_id: Any = None,
+    opened: Any = None,
 ) -> Organization:
-    """Edit title, expiry, seat count, type and seat type. The owner changes elsewhere."""
+    """Edit title, expiry, seat count, type and seat type: what the person changed since the
+    form opened (`opened`, from `get_organization_form`; None: every field). The owner changes
+    elsewhere."""
     require_staff(actor)
     org = get_org(session, org_id, lock=True)
     values, errors = _check_fields(session, org.id, title=title, expires_at=expires_at,
@@ -239,6 +285,10 @@ def update_organization(
             errors["seat_count"] = error.message
     if errors:
         raise FieldErrors(errors)
+    values = edits.changed_since(
+        what="organization", version=org.version, values=values, current=_form_values(org),
+        opened_form=opened, labels=_LABELS,
+        editor=last_organization_editor(session, org.id))
     changes = apply_changes(org, values)
     session.add(org)
     session.flush()

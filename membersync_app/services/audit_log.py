@@ -17,6 +17,8 @@ from .validation import clean_search, whole_number
 
 MAX_DETAILS_LENGTH = 500
 MAX_ACTIONS = 200
+MAX_LINES = 20  # readable detail lines per event; the rest is summed up in one more line
+MAX_LINE_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class AuditRow:
     organization_id: int | None
     action: str
     details: str  # compact JSON
+    lines: tuple[str, ...] = ()  # the details as a person reads them ("Seat count: 3 → 5")
 
 
 AUDIT_SORTS = ("when", "action")
@@ -38,6 +41,7 @@ def list_events(
     actor: User | None,
     *,
     organization: Any = "",
+    organization_id: Any = None,
     user: Any = "",
     action: Any = "",
     descending: Any = True,
@@ -48,9 +52,16 @@ def list_events(
     """Events matching every filter given.
 
     `organization` matches the organization's title (contains) or, as digits, its id;
-    `user` matches the acting user's username or e-mail (contains); `action` is exact.
+    `organization_id` is one organization exactly (its row's "Audit log" link: the title of
+    another organization may contain the same digits); `user` matches the acting user's
+    username or e-mail (contains); `action` is exact.
     """
     require_staff(actor)
+    org_id_filter = None
+    if organization_id not in (None, ""):
+        org_id_filter = whole_number(organization_id)
+        if org_id_filter is None:
+            raise ServiceError("That organization does not exist.", "organization_id")
     filters = {"organization": organization, "user": user, "action": action}
     for field, value in filters.items():
         if value is not None and not isinstance(value, str):
@@ -74,6 +85,8 @@ def list_events(
         if (org_id := whole_number(org_text)) is not None:
             condition = or_(condition, AuditEvent.organization_id == org_id)
         query = query.where(condition)
+    if org_id_filter is not None:
+        query = query.where(AuditEvent.organization_id == org_id_filter)
     if user_text:
         query = query.where(or_(acting.username.icontains(user_text, autoescape=True),
                                 acting.email.icontains(user_text, autoescape=True)))
@@ -105,8 +118,58 @@ def _row(event: AuditEvent, username: str | None, title: str | None,
         id=event.id, created_at=event.created_at,
         actor=username or ("system" if event.actor_id is None else f"#{event.actor_id}"),
         organization=organization, organization_id=event.organization_id,
-        action=event.action, details=details,
+        action=event.action, details=details, lines=readable_lines(event.details),
     )
+
+
+def readable_lines(details: Any) -> tuple[str, ...]:
+    """An event's details as lines a person reads: "Seat count: 3 → 5", "Email: a@example.com".
+
+    Under "changes" (and for any field holding exactly [old, new] whose name is not a plural
+    such as "course_ids"), a pair reads as old → new; lists are joined by commas; nested
+    mappings (Seat Benefits) read as "key: value; …".
+    """
+    if not isinstance(details, dict):
+        return (_shorten_line(_text(details)),) if details not in (None, "") else ()
+    lines = []
+    for key in sorted(details):
+        value = details[key]
+        if key == "changes" and isinstance(value, dict):
+            lines.extend(f"{_label(field)}: {_pair(change)}" for field, change in
+                         sorted(value.items()))
+        elif isinstance(value, list) and len(value) == 2 and not key.endswith("s"):
+            lines.append(f"{_label(key)}: {_pair(value)}")
+        else:
+            lines.append(f"{_label(key)}: {_text(value)}")
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"… and {len(lines) - MAX_LINES} more"]
+    return tuple(_shorten_line(line) for line in lines)
+
+
+def _label(key: Any) -> str:
+    return str(key).replace("_", " ").capitalize()
+
+
+def _pair(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return f"{_text(value[0])} → {_text(value[1])}"
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value) if value else "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_text(v)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def _shorten_line(line: str) -> str:
+    return line if len(line) <= MAX_LINE_LENGTH else line[:MAX_LINE_LENGTH] + "…"
 
 
 def audit_actions(session: Session, actor: User | None) -> list[str]:

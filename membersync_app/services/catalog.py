@@ -5,7 +5,7 @@ can call any event handler with any arguments. Deleting something still in use i
 the names of what uses it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..models import (
     AuditAction,
+    AuditEvent,
     Course,
     License,
     Organization,
@@ -24,7 +25,7 @@ from ..models import (
     SeatTypeLicense,
     User,
 )
-from . import audit
+from . import audit, edits
 from .errors import ServiceError
 from .listing import (
     DEFAULT_PAGE_SIZE,
@@ -64,6 +65,12 @@ class _ItemKind:
     taken: str  # the refusal of a taken name, {} for the name
     seat_type_link: type  # SeatTypeCourse: which seat types bundle it
     benefit_link: type  # RoleBenefitCourse: which organization types grant it
+    labels: dict[str, str]  # the form's field labels, for a conflict's message
+
+    def opened(self, item) -> dict:
+        """What the edit form shows of `item`, for `update_*(opened=...)`."""
+        return edits.opened(item.version, {key: getattr(item, key) for key in self.labels}
+                            ).as_dict()
 
     @property
     def id_key(self) -> str:
@@ -78,9 +85,12 @@ class _ItemKind:
 
 
 _COURSE = _ItemKind(Course, "course", "title", "A course titled “{}” already exists.",
-                    SeatTypeCourse, RoleBenefitCourse)
+                    SeatTypeCourse, RoleBenefitCourse,
+                    {"title": "Title", "lesson_count": "Number of lessons"})
 _LICENSE = _ItemKind(License, "license", "name", "A license named “{}” already exists.",
-                     SeatTypeLicense, RoleBenefitLicense)
+                     SeatTypeLicense, RoleBenefitLicense, {"name": "Name", "product": "Product"})
+opened_course = _COURSE.opened
+opened_license = _LICENSE.opened
 
 
 def _usage_counts(session: Session, kind: _ItemKind, ids: list[int]) -> dict[int, int]:
@@ -109,10 +119,20 @@ def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
     return item
 
 
-def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: dict):
+def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: dict,
+                 opened: Any = None):
+    """Write what the person changed since the form opened (`opened`; None: every field)."""
+    values = edits.changed_since(
+        what=kind.noun, version=item.version, values=values,
+        current={key: getattr(item, key) for key in values}, opened_form=opened,
+        labels=kind.labels,
+        editor=edits.last_editor(
+            session, AuditEvent.action == kind.audit_action("update"),
+            AuditEvent.details[kind.id_key].as_integer() == item.id))
     changes = apply_changes(item, values)
     session.add(item)
-    flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
+    flush_or_refuse(session, kind.taken.format(shorten(getattr(item, kind.name_field))),
+                    kind.name_field)
     audit.record(session, actor, kind.audit_action("update"), **{kind.id_key: item.id},
                  changes=changes)
     return item
@@ -201,12 +221,13 @@ def create_course(
 
 
 def update_course(
-    session: Session, actor: User | None, *, course_id: Any, title: Any, lesson_count: Any
+    session: Session, actor: User | None, *, course_id: Any, title: Any, lesson_count: Any,
+    opened: Any = None,
 ) -> Course:
     actor = require_staff(actor)
     course = get_or_refuse(session, Course, course_id, _COURSE.missing)
     values = _check_course(session, title, lesson_count, course.id)
-    return _update_item(session, actor, _COURSE, course, values)
+    return _update_item(session, actor, _COURSE, course, values, opened)
 
 
 def delete_course(session: Session, actor: User | None, *, course_id: Any) -> None:
@@ -275,12 +296,13 @@ def create_license(session: Session, actor: User | None, *, name: Any, product: 
 
 
 def update_license(
-    session: Session, actor: User | None, *, license_id: Any, name: Any, product: Any
+    session: Session, actor: User | None, *, license_id: Any, name: Any, product: Any,
+    opened: Any = None,
 ) -> License:
     actor = require_staff(actor)
     license_ = get_or_refuse(session, License, license_id, _LICENSE.missing)
     values = _check_license(session, name, product, license_.id)
-    return _update_item(session, actor, _LICENSE, license_, values)
+    return _update_item(session, actor, _LICENSE, license_, values, opened)
 
 
 def delete_license(session: Session, actor: User | None, *, license_id: Any) -> None:
@@ -312,6 +334,7 @@ class SeatTypeForm:
     name: str
     course_ids: list[int]
     license_ids: list[int]
+    opened: dict = field(default_factory=dict)  # for update_seat_type(opened=...)
 
 
 @dataclass(frozen=True)
@@ -360,14 +383,23 @@ def list_seat_types(
 def get_seat_type_form(session: Session, actor: User | None, *, seat_type_id: Any) -> SeatTypeForm:
     require_staff(actor)
     seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
+    values = _seat_type_values(session, seat_type)
+    return SeatTypeForm(id=seat_type.id, **values,
+                        opened=edits.opened(seat_type.version, values).as_dict())
+
+
+_SEAT_TYPE_LABELS = {"name": "Name", "course_ids": "Courses", "license_ids": "Licenses"}
+
+
+def _seat_type_values(session: Session, seat_type: SeatType) -> dict:
     course_ids = session.exec(
         select(SeatTypeCourse.course_id).where(SeatTypeCourse.seat_type_id == seat_type.id)
     ).all()
     license_ids = session.exec(
         select(SeatTypeLicense.license_id).where(SeatTypeLicense.seat_type_id == seat_type.id)
     ).all()
-    return SeatTypeForm(id=seat_type.id, name=seat_type.name, course_ids=sorted(course_ids),
-                        license_ids=sorted(license_ids))
+    return {"name": seat_type.name, "course_ids": sorted(course_ids),
+            "license_ids": sorted(license_ids)}
 
 
 def course_choices(session: Session, actor: User | None) -> list[Choice]:
@@ -415,23 +447,38 @@ def create_seat_type(
 
 def update_seat_type(
     session: Session, actor: User | None, *, seat_type_id: Any, name: Any, course_ids: Any = (),
-    license_ids: Any = (),
+    license_ids: Any = (), opened: Any = None,
 ) -> SeatType:
+    """Save what the person changed since the form opened (`opened`; None: everything)."""
     require_staff(actor)
     seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
-    return _save_seat_type(session, actor, seat_type, values, AuditAction.SEAT_TYPE_UPDATE)
+    current = _seat_type_values(session, seat_type)
+    mine = edits.changed_since(
+        what="seat type", version=seat_type.version, values=values, current=current,
+        opened_form=opened, labels=_SEAT_TYPE_LABELS,
+        editor=edits.last_editor(
+            session, AuditEvent.action == AuditAction.SEAT_TYPE_UPDATE,
+            AuditEvent.details["seat_type_id"].as_integer() == seat_type.id))
+    if any(key in mine for key in ("course_ids", "license_ids")) and "name" not in mine:
+        seat_type.version += 1  # only its contents change: the row itself would not move on
+    changes = {key: [current[key], value] for key, value in mine.items()
+               if edits.comparable(value) != edits.comparable(current[key])}
+    return _save_seat_type(session, actor, seat_type, {**current, **mine},
+                           AuditAction.SEAT_TYPE_UPDATE, changes=changes)
 
 
 def _save_seat_type(
-    session: Session, actor: User | None, seat_type: SeatType, values: dict, action: str
+    session: Session, actor: User | None, seat_type: SeatType, values: dict, action: str,
+    **changes: Any,
 ) -> SeatType:
-    """Write the checked name and contents; the audit event holds them all (they are short)."""
+    """Write the checked name and contents; the audit event holds them all (they are short),
+    and for an update what changed (`changes={field: [old, new]}`)."""
     seat_type.name = values["name"]
     session.add(seat_type)
     flush_or_refuse(session, _SEAT_TYPE_TAKEN.format(shorten(values["name"])), "name")
     _set_seat_type_contents(session, seat_type.id, values["course_ids"], values["license_ids"])
-    audit.record(session, actor, action, seat_type_id=seat_type.id, **values)
+    audit.record(session, actor, action, seat_type_id=seat_type.id, **values, **changes)
     return seat_type
 
 

@@ -5,19 +5,26 @@ header is row 1, as a spreadsheet shows it); then all rows are added in one tran
 none. Two steps, so that no write transaction stays open while the page shows progress:
 `check_file` reads and validates (a read-only unit of work), `write_checked` adds everything in
 one short write transaction, validating again under the organization's lock, since other
-people may have added members in between.
+people may have added members in between; it reports how many rows it has written as it goes.
+
+Cells a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+SUM(…)`, `@cmd`) are imported as
+typed, with a warning naming their rows: MemberSync shows them as text everywhere (pages, its
+CSV files neutralise them, e-mails quote them), and refusing a whole file for a name that may
+be real ("-" and "+" do start some) would cost more than it protects.
 """
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
 from ..models import User
+from .csv_safety import FORMULA_STARTS, csv_lines, looks_like_formula
 from .errors import FieldErrors, ServiceError
-from .members import AddResult, apply_entries, validate_entries
+from .members import AddResult, CleanEntry, apply_entries, validate_entries
 from .permissions import Action, access_org
 from .seats import require_free_seats
 from .validation import whole_number
@@ -25,6 +32,11 @@ from .validation import whole_number
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
 COLUMNS = ("name", "email", "role")
+WRITE_CHUNK = 100  # rows written between two progress reports
+TEMPLATE_ROWS = (COLUMNS, ("Ada Lovelace", "ada@example.com", "Member"),
+                 ("Grace Hopper", "grace@example.com", "Manager"))
+TEMPLATE_FILENAME = "membersync-members-template.csv"
+SHOWN_FORMULA_ROWS = 20
 
 
 class CsvErrors(ServiceError):
@@ -39,13 +51,32 @@ class CsvErrors(ServiceError):
 
 @dataclass(frozen=True)
 class CheckedImport:
-    """A file that passed every check: its (row number, fields) rows, ready to write."""
+    """A file that passed every check: its (row number, fields) rows, ready to write, and the
+    rows holding a cell a spreadsheet would run as a formula."""
 
     rows: tuple[tuple[int, dict[str, str]], ...]
+    formula_rows: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    def warning(self) -> str:
+        """What the importer is told about formula cells ("" when there are none)."""
+        if not self.formula_rows:
+            return ""
+        shown = [str(row) for row in self.formula_rows[:SHOWN_FORMULA_ROWS]]
+        if (more := len(self.formula_rows) - len(shown)) > 0:
+            listed = f"{', '.join(shown)} and {more:,} more"
+        elif len(shown) > 1:
+            listed = f"{', '.join(shown[:-1])} and {shown[-1]}"
+        else:
+            listed = shown[0]
+        rows = "Row" if len(self.formula_rows) == 1 else "Rows"
+        starts = ", ".join(start for start in FORMULA_STARTS if start.isprintable())
+        return (f"{rows} {listed}: a name or e-mail starts with {starts}, which a spreadsheet "
+                "would run as a formula. Imported as typed; MemberSync's CSV files and e-mails "
+                "show it as plain text. Check that it is a real name.")
 
 
 def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
@@ -69,11 +100,15 @@ def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(data), dialect)
     try:
         lines = list(reader)
-    except csv.Error as error:
-        raise CsvErrors([(0, f"The file is not valid CSV: {error}")]) from None
+    except csv.Error:
+        # The csv module's own words ("field larger than field limit (131072)") mean nothing
+        # to a person; the usual causes do.
+        raise CsvErrors([(reader.line_num, "This line is not valid CSV: check its quotation "
+                          "marks, and that no cell is longer than "
+                          f"{csv.field_size_limit():,} characters.")]) from None
     header_row = next((i for i, line in enumerate(lines) if any(c.strip() for c in line)), None)
     if header_row is None:
-        raise CsvErrors([(0, "The file is empty. The first row must be: name,email,role")])
+        raise CsvErrors([(0, "The file is empty. The first row must be: name,email,role.")])
     header = [cell.strip().lower() for cell in lines[header_row]]
     missing = [column for column in ("name", "email") if column not in header]
     if missing:
@@ -106,18 +141,44 @@ def check_file(session: Session, *, actor: User | None, org_id: int, data: Any) 
     """Parse and validate the whole file; raises CsvErrors listing every problem by row."""
     access = access_org(session, actor, org_id, Action.ADD_MEMBERS)
     rows = parse_csv(data)
-    _validated(session, actor, access, rows)
-    return CheckedImport(rows=tuple(rows))
+    cleaned = _validated(session, actor, access, rows)
+    formula_rows = tuple(number for (number, _), entry in zip(rows, cleaned, strict=True)
+                         if looks_like_formula(entry.name) or looks_like_formula(entry.email))
+    return CheckedImport(rows=tuple(rows), formula_rows=formula_rows)
 
 
 def write_checked(
-    session: Session, *, actor: User | None, org_id: int, checked: CheckedImport
+    session: Session, *, actor: User | None, org_id: int, checked: CheckedImport,
+    progress: Callable[[int], None] | None = None,
 ) -> AddResult:
-    """Add every row of a checked file, or none (checked again under the organization's lock)."""
+    """Add every row of a checked file, or none (checked again under the organization's lock).
+    `progress(rows written so far)` is called every WRITE_CHUNK rows, inside the transaction:
+    nothing is committed before the last row is written."""
     access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
     rows = [(number, dict(values)) for number, values in checked.rows]
     cleaned = _validated(session, actor, access, rows)
-    return apply_entries(session, actor=actor, access=access, entries=cleaned, source="csv")
+    result = AddResult()
+    written = 0
+    for chunk in _chunks(cleaned, WRITE_CHUNK):
+        part = apply_entries(session, actor=actor, access=access, entries=chunk, source="csv")
+        result.memberships += part.memberships
+        result.invitations += part.invitations
+        result.created_accounts += part.created_accounts
+        result.message_ids += part.message_ids
+        written += len(chunk)
+        if progress is not None:
+            progress(written)
+    return result
+
+
+def _chunks(entries: list[CleanEntry], size: int) -> Iterator[list[CleanEntry]]:
+    for start in range(0, len(entries), size):
+        yield entries[start:start + size]
+
+
+def template_lines() -> Iterator[str]:
+    """The CSV template offered beside Import CSV: the columns and two example rows."""
+    return csv_lines(TEMPLATE_ROWS)
 
 
 def _validated(session: Session, actor: User | None, access: Any,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, User, Visibility
 from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, paginate
-from .permissions import require_signed_in
+from .permissions import is_expired, require_signed_in
 from .seats import seats_used_by_org
 
 
@@ -25,6 +25,7 @@ class DirectoryRow:
     seats_used: int
     seat_count: int
     is_member: bool
+    expired_on: str = ""  # YYYY-MM-DD when the organization has expired, else ""
 
 
 DIRECTORY_SORTS = ("title", "type", "seat_count")
@@ -81,7 +82,9 @@ def list_directory(
         rows=[
             DirectoryRow(id=org.id, title=org.title, type_name=type_name,
                          visibility=str(visibility), seats_used=used[org.id],
-                         seat_count=org.seat_count, is_member=org.id in mine)
+                         seat_count=org.seat_count, is_member=org.id in mine,
+                         expired_on=org.expires_at.date().isoformat() if is_expired(org)
+                         else "")
             for org, type_name, visibility in rows
         ],
         total=total, page=page_number, page_size=listing.page_size,

@@ -12,14 +12,26 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import routes
-from ..models import AuditAction, Invitation, Membership, Organization, Role, User, utcnow
+from ..models import (
+    AuditAction,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    utcnow,
+)
 from ..settings import base_url
 from . import audit, mail, throttle
+from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
+from .listing import Page, clean_listing, paginate
 from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
 from .permissions import Action, OrgAccess, access_org, is_expired, require_signed_in
@@ -80,7 +92,7 @@ def _queue_invitation_mail(
     session: Session, *, invitation: Invitation, token: str, org: Organization, inviter: User
 ) -> int:
     link = base_url() + routes.invite_link(token)
-    who = inviter.full_name or inviter.username
+    who = quoted_if_formula(inviter.full_name or inviter.username)
     body = (
         f"Hello,\n\n{who} invites you to join {org.title} on MemberSync as a "
         f"{invitation.role.value}.\n\nAccept the invitation here (it expires on "
@@ -123,20 +135,21 @@ def invite(
             problems.append(f"“{shorten(raw)}” is not a valid e-mail address.")
             continue
         if email in cleaned:
-            problems.append(f"{email} is listed twice.")
+            problems.append(f"{shorten(email)} is listed twice.")
         else:
             cleaned.append(email)
-    problems.extend(f"{email} is already a member of this organization."
+    # Addresses are shortened like typed text: a valid one may have 254 characters.
+    problems.extend(f"{shorten(email)} is already a member of this organization."
                     for email in sorted(member_emails(session, access.org.id, cleaned)))
-    problems.extend(f"{email} already has a pending invitation (resend it instead)."
+    problems.extend(f"{shorten(email)} already has a pending invitation (resend it instead)."
                     for email in sorted(pending_invitation_emails(session, access.org.id, cleaned)))
     # An invitation to a deactivated account could never be accepted, yet would hold a seat.
-    problems.extend(f"The account of {email} is deactivated; ask staff to reactivate it."
+    problems.extend(f"The account of {shorten(email)} is deactivated; ask staff to reactivate it."
                     for email in sorted(deactivated_emails(session, cleaned)))
-    problems.extend(staff_blocked_refusal(email)
+    problems.extend(staff_blocked_refusal(shorten(email))
                     for email in sorted(staff_blocked_emails(session, access.org.id, cleaned)))
     if problems:
-        raise ServiceError(" ".join(problems), "emails")
+        raise ServiceError(_summary(problems), "emails")
     if new_role == Role.MANAGER and not access.may(actor, Action.CHANGE_ROLES):
         raise ServiceError("You may not make managers here: choose Member.", "invite_role")
     require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
@@ -148,6 +161,19 @@ def invite(
         result.invitations.append(invitation)
         result.message_ids.append(message_id)
     return result
+
+
+def _summary(problems: list[str], limit: int = 240) -> str:
+    """The first problems that fit in `limit` characters, then how many more: one refusal for
+    200 bad addresses must stay readable."""
+    shown: list[str] = []
+    for problem in problems:
+        if shown and len(" ".join([*shown, problem])) > limit:
+            break
+        shown.append(problem)
+    if rest := len(problems) - len(shown):
+        shown.append(f"{rest} more address{'es have' if rest != 1 else ' has'} problems too.")
+    return " ".join(shown)
 
 
 def issue(
@@ -187,9 +213,10 @@ class InvitationRow:
 @dataclass(frozen=True)
 class InvitationPage:
     rows: list[InvitationRow]
-    total: int
+    total: int  # open: neither accepted nor revoked (the list pages through these)
     page: int
     page_size: int
+    pending: int = 0  # of `total`, those not expired: the ones holding a seat
 
 
 def list_open_invitations(
@@ -202,9 +229,12 @@ def list_open_invitations(
     page_size = page_size if page_size <= 100 else PAGE_SIZE
     conditions = (Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
                   Invitation.revoked_at.is_(None))
-    total = session.exec(select(func.count()).select_from(Invitation).where(*conditions)).one()
-    page = min(page, max(1, -(-total // page_size)))  # past the end: the last page (no overflow)
     now = utcnow()
+    total, pending = session.exec(
+        select(func.count(), func.count().filter(Invitation.expires_at > now))
+        .select_from(Invitation).where(*conditions)
+    ).one()
+    page = min(page, max(1, -(-total // page_size)))  # past the end: the last page (no overflow)
     rows = session.exec(
         select(Invitation).where(*conditions)
         .order_by((Invitation.expires_at > now).desc(), Invitation.created_at.desc(),
@@ -214,8 +244,95 @@ def list_open_invitations(
     return InvitationPage(
         rows=[InvitationRow(id=i.id, email=i.email, role=i.role, status=status_of(i, now),
                             created_at=i.created_at, expires_at=i.expires_at) for i in rows],
-        total=total, page=page, page_size=page_size,
+        total=total, page=page, page_size=page_size, pending=pending,
     )
+
+
+@dataclass(frozen=True)
+class InvitationHistoryRow:
+    """An invitation that is over: accepted, revoked, or expired unopened."""
+
+    id: int
+    email: str
+    role: Role
+    outcome: InvitationStatus  # ACCEPTED, REVOKED or EXPIRED
+    happened_at: datetime  # when it was accepted or revoked, or when it ran out
+    by: str  # who accepted or revoked it ("" when it expired: nobody did anything)
+    invited_by: str
+    invited_at: datetime
+
+
+HISTORY_SORTS = ("when", "email")
+_DONE_BY = {AuditAction.INVITATION_ACCEPT: InvitationStatus.ACCEPTED,
+            AuditAction.INVITATION_REVOKE: InvitationStatus.REVOKED}
+
+
+def list_invitation_history(
+    session: Session, *, actor: User | None, org_id: int, search: Any = "", sort: Any = "when",
+    descending: Any = True, page: Any = 1, page_size: Any = PAGE_SIZE,
+) -> Page[InvitationHistoryRow]:
+    """Accepted, revoked and expired invitations, newest first, one page counted and sliced in
+    SQL; who accepted or revoked each comes from its audit event (one query for the page)."""
+    access = access_org(session, actor, org_id, Action.VIEW_ORG)
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=HISTORY_SORTS, default_sort="when")
+    now = utcnow()
+    inviter = aliased(User)
+    happened_at = func.coalesce(Invitation.accepted_at, Invitation.revoked_at,
+                                Invitation.expires_at)
+    query = (
+        select(Invitation, inviter.full_name, inviter.username)
+        .join(inviter, inviter.id == Invitation.invited_by_id, isouter=True)
+        .where(Invitation.organization_id == access.org.id,
+               or_(Invitation.accepted_at.is_not(None), Invitation.revoked_at.is_not(None),
+                   Invitation.expires_at <= now))
+    )
+    if listing.search:
+        query = query.where(Invitation.email.contains(listing.search.lower(), autoescape=True))
+    rows, total, page_number = paginate(
+        session, query, listing, {"when": happened_at, "email": Invitation.email},
+        Invitation.id.desc() if listing.descending else Invitation.id.asc())
+    done_by = _who_did_it(session, [invitation for invitation, _, _ in rows])
+    return Page(
+        rows=[
+            InvitationHistoryRow(
+                id=invitation.id, email=invitation.email, role=invitation.role,
+                outcome=status_of(invitation, now),
+                happened_at=(invitation.accepted_at or invitation.revoked_at
+                             or invitation.expires_at),
+                by=done_by.get(invitation.id, ""),
+                invited_by=full_name or username or "",
+                invited_at=invitation.created_at,
+            )
+            for invitation, full_name, username in rows
+        ],
+        total=total, page=page_number, page_size=listing.page_size,
+    )
+
+
+def _who_did_it(session: Session, invitations: list[Invitation]) -> dict[int, str]:
+    """Who accepted or revoked each of these invitations, by the audit trail. An event counts
+    only when it is about this very invitation (its outcome, and not older than it)."""
+    finished = {i.id: i for i in invitations if i.accepted_at or i.revoked_at}
+    if not finished:
+        return {}
+    invitation_id = AuditEvent.details["invitation_id"].as_integer()
+    events = session.exec(
+        select(invitation_id, AuditEvent.action, AuditEvent.created_at, User.full_name,
+               User.username)
+        .join(User, User.id == AuditEvent.actor_id, isouter=True)
+        .where(AuditEvent.action.in_(list(_DONE_BY)),
+               AuditEvent.created_at >= min(i.created_at for i in finished.values()),
+               invitation_id.in_(list(finished)))
+        .order_by(AuditEvent.id)
+    ).all()
+    names: dict[int, str] = {}
+    for event_invitation_id, action, created_at, full_name, username in events:
+        invitation = finished.get(event_invitation_id)
+        if (invitation is not None and created_at >= invitation.created_at
+                and _DONE_BY.get(action) == status_of(invitation)):
+            names[invitation.id] = full_name or username or "a deleted account"
+    return names
 
 
 # ---------------------------------------------------------------- resend / revoke
@@ -265,7 +382,9 @@ def revoke(session: Session, *, actor: User | None, org_id: int, invitation_ids:
     ids = invitation_ids if isinstance(invitation_ids, list | tuple) else [invitation_ids]
     if not ids or len(ids) > 500:
         raise ServiceError("Select at least one invitation.")
-    invitations = [_invitation(session, access.org.id, i) for i in dict.fromkeys(ids)]
+    # Deduplicated by row: an id may come as anything, even an unhashable dict.
+    invitations = list({inv.id: inv for inv in (_invitation(session, access.org.id, i)
+                                                for i in ids)}.values())
     for invitation in invitations:
         if invitation.accepted_at is not None:
             raise ServiceError(f"The invitation of {invitation.email} was already accepted.")
@@ -301,7 +420,7 @@ LINK_MESSAGES = {
     LinkState.EXPIRED: "This invitation has expired. Ask the person who invited you to resend it.",
     LinkState.REVOKED: "This invitation was withdrawn. Ask the organization's owner or a manager "
                        "if you should still join.",
-    LinkState.USED: "This invitation was already accepted. Sign in to see your access.",
+    LinkState.USED: "This invitation was already accepted; a link works once.",
     LinkState.ORG_EXPIRED: "This organization has expired, so it cannot take new members. "
                            "Contact its owner.",
 }

@@ -20,6 +20,8 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What the "Rows per page" picker offers; a list state takes no other size from a client.
+PAGE_SIZES = (10, 20, 50, 100)
 MAX_SEARCH_LENGTH = 200
 
 
@@ -83,6 +85,24 @@ def clean_listing(
         page=max(1, page),
         page_size=min(max(1, page_size), MAX_PAGE_SIZE),
     )
+
+
+def chosen_page_size(value: Any) -> int:
+    """A page size picked in "Rows per page" (the select sends text): one of PAGE_SIZES."""
+    size = whole_number(value)
+    if size not in PAGE_SIZES:
+        choices = ", ".join(str(s) for s in PAGE_SIZES[:-1]) + f" or {PAGE_SIZES[-1]}"
+        raise ServiceError(f"Show {choices} rows per page.", "page_size")
+    return size
+
+
+def page_to_open(value: Any, page_count: int) -> int:
+    """The page typed in "Go to page": a whole number, clamped to 1 … page_count, since a
+    person asking for page 90 of 12 wants the last one."""
+    page = whole_number(value)
+    if page is None:
+        raise ServiceError(f"Type a page number from 1 to {max(1, page_count)}.", "page")
+    return min(max(page, 1), max(1, page_count))
 
 
 def paginate(
@@ -236,7 +256,8 @@ def existing_ids(session: Session, model, values: Any, field: str, what: str) ->
     if ids:
         found = set(session.exec(select(model.id).where(model.id.in_(ids))).all())
         if missing := [i for i in ids if i not in found]:
-            raise ServiceError(f"Some chosen {what} no longer exist (ids {missing}).", field)
+            raise ServiceError(f"Some chosen {what} no longer exist (ids "
+                               f"{', '.join(map(str, missing))}).", field)
     return ids
 
 

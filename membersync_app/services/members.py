@@ -10,7 +10,7 @@ one they typed (`Membership.added_name`, until the member signs in), every added
 one e-mail, and the notice is the same either way.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -77,6 +77,7 @@ class MemberRow:
     status: MembershipStatus
     joined_at: datetime
     takes_seat: bool
+    has_password: bool = True  # False: never set one (the "set your password" e-mail may go again)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,31 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _table_conditions(org_id: int, search: str) -> list:
+    """Which memberships the members table shows for a (cleaned) search."""
+    conditions = [Membership.organization_id == org_id]
+    if search:
+        pattern = f"%{_escape_like(search.lower())}%"
+        conditions.append(or_(
+            func.lower(SHOWN_NAME).like(pattern, escape="\\"),
+            User.email.like(pattern, escape="\\"),
+            # The username is the account's own: not searchable while the typed name shows.
+            and_(Membership.added_name.is_(None),
+                 func.lower(User.username).like(pattern, escape="\\")),
+        ))
+    return conditions
+
+
+def _table_query(conditions: list, sort: Any, descending: Any):
+    """(membership, user, shown name) rows in the table's order; ties broken by id."""
+    sort_column = SORT_COLUMNS.get(sort if isinstance(sort, str) else "", SORT_COLUMNS["name"])
+    order = sort_column.desc() if descending is True else sort_column.asc()
+    return (select(Membership, User, SHOWN_NAME)
+            .join(User, User.id == Membership.user_id)
+            .where(*conditions)
+            .order_by(order, Membership.id))
+
+
 def list_members(
     session: Session,
     *,
@@ -109,21 +135,11 @@ def list_members(
     """One page of the organization's members, searched and sorted by the database."""
     access_org(session, actor, org_id, Action.VIEW_ORG)
     search = clean_search(search)
-    sort_column = SORT_COLUMNS.get(sort if isinstance(sort, str) else "", SORT_COLUMNS["name"])
     page = whole_number(page, allow_text=False) or 1
     page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
     page_size = min(page_size, MAX_PAGE_SIZE)
 
-    conditions = [Membership.organization_id == org_id]
-    if search:
-        pattern = f"%{_escape_like(search.lower())}%"
-        conditions.append(or_(
-            func.lower(SHOWN_NAME).like(pattern, escape="\\"),
-            User.email.like(pattern, escape="\\"),
-            # The username is the account's own: not searchable while the typed name shows.
-            and_(Membership.added_name.is_(None),
-                 func.lower(User.username).like(pattern, escape="\\")),
-        ))
+    conditions = _table_conditions(org_id, search)
     count_query = select(func.count()).select_from(Membership)
     if search:  # only a search needs the users' columns; a plain count reads one index
         count_query = count_query.join(User, User.id == Membership.user_id)
@@ -131,12 +147,8 @@ def list_members(
     # A page past the end shows the last one (a client may send any number; a huge one would
     # overflow the database's OFFSET and fail instead of being refused).
     page = min(page, max(1, -(-total // page_size)))
-    order = sort_column.desc() if descending is True else sort_column.asc()
     results = session.exec(
-        select(Membership, User, SHOWN_NAME)
-        .join(User, User.id == Membership.user_id)
-        .where(*conditions)
-        .order_by(order, Membership.id)
+        _table_query(conditions, sort, descending)
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
@@ -150,10 +162,31 @@ def list_members(
             status=membership.status,
             joined_at=membership.joined_at,
             takes_seat=membership.role != Role.OWNER,
+            has_password=bool(user.password_hash),
         )
         for membership, user, shown_name in results
     ]
     return MemberPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+EXPORT_HEADER = ("name", "email", "role", "status", "joined")
+EXPORT_BATCH = 1000
+
+
+def export_members(
+    session: Session, *, actor: User | None, org_id: int, search: str = "",
+    sort: str = "name", descending: bool = False,
+) -> Iterator[tuple[str, ...]]:
+    """Export members to CSV: the members table as searched and sorted, every page of it, the
+    header first; read in batches, never all in memory. The columns start like the import's
+    (name, email, role), so an export can be edited and imported elsewhere."""
+    access_org(session, actor, org_id, Action.VIEW_ORG)
+    query = _table_query(_table_conditions(org_id, clean_search(search)), sort, descending)
+    yield EXPORT_HEADER
+    for membership, user, shown_name in session.execute(
+            query.execution_options(yield_per=EXPORT_BATCH)):
+        yield (shown_name or user.username, user.email, Role(membership.role).value,
+               MembershipStatus(membership.status).value, membership.joined_at.date().isoformat())
 
 
 # ---------------------------------------------------------------- adding

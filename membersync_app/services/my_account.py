@@ -24,6 +24,7 @@ from ..settings import base_url
 from . import audit, mail, throttle
 from .accounts import issue_link, open_link, retire_links, usable_link
 from .auth import revoke_all_sessions, session_id_for_token
+from .csv_safety import quoted_if_formula
 from .errors import ServiceError
 from .password_rules import new_password_errors
 from .passwords import hash_password, verify_password
@@ -135,7 +136,7 @@ def request_email_change(
                  new_email=email)
     hours = int(EMAIL_LINK_LIFETIME.total_seconds() // 3600)
     body = (
-        f"Hello {user.full_name or user.username},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
         f"You asked to use this address for your MemberSync account {user.username}.\n"
         f"Confirm it here (the link works once, for {hours} hours):\n\n"
         f"{base_url()}{routes.confirm_email_link(token)}\n\n"
@@ -194,7 +195,7 @@ def confirm_email_change(session: Session, *, token: Any, address: str | None = 
     audit.record(session, user, AuditAction.USER_CHANGE_EMAIL, user_id=user.id,
                  old_email=old_email, new_email=new_email)
     body = (
-        f"Hello {user.full_name or user.username},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
         f"The e-mail address of your MemberSync account {user.username} was changed from "
         f"{old_email} to {new_email}. MemberSync writes to the new address from now on, and "
         "you sign in with it (or your username).\n\n"

@@ -14,11 +14,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import MAX_SEAT_COUNT, AuditAction, Organization, User
-from . import audit
+from . import audit, edits
+from .admin_organizations import last_organization_editor
 from .errors import FieldErrors, ServiceError
+from .listing import collect
 from .permissions import Action, access_org, is_expired
 from .seats import require_seat_count_floor, seats_used
-from .validation import clean_name, parse_seat_count, parse_whole_number, shorten
+from .validation import clean_name, parse_seat_count, parse_whole_number, shorten, whole_number
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class OrgOverview:
     expired: bool
     viewer_role: str  # owner / manager / staff
     allowed: frozenset[Action]  # what the viewer may do here, for hiding controls
+    owner_name: str = ""  # who to ask for what only the owner may do; who gives way on a transfer
 
 
 def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
@@ -45,7 +48,13 @@ def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOvervie
         seats_used=seats_used(session, org.id), seat_count=org.seat_count,
         expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
         allowed=frozenset(a for a in Action if access.may(actor, a)),
+        owner_name=_owner_name(session, org),
     )
+
+
+def _owner_name(session: Session, org: Organization) -> str:
+    owner = session.get(User, org.owner_id)
+    return (owner.full_name or owner.username) if owner else ""
 
 
 def _title_taken(session: Session, title: str, own_id: int) -> bool:
@@ -55,27 +64,48 @@ def _title_taken(session: Session, title: str, own_id: int) -> bool:
     ).first() is not None
 
 
+SETTINGS_LABELS = {"title": "Organization name", "seat_count": "Seat count"}
+
+
+def opened_settings(*, title: Any, seat_count: Any) -> edits.Opened | None:
+    """What the Settings form showed when it opened, as the browser sent it back (the values
+    only: a form that lies about them can only lose its own change)."""
+    count = whole_number(seat_count)
+    if not isinstance(title, str) or count is None:
+        return None
+    return edits.Opened(version=None, values={"title": title, "seat_count": count})
+
+
 def update_settings(
-    session: Session, *, actor: User | None, org_id: int, title: Any, seat_count: Any
+    session: Session, *, actor: User | None, org_id: int, title: Any, seat_count: Any,
+    opened: Any = None,
 ) -> Organization:
-    """Save the Settings form: organization name and seat count, both or neither."""
+    """Save the Settings form: organization name and seat count, both or neither.
+
+    With `opened` (`opened_settings(...)`), only what the person changed is written, and a
+    field someone else changed meanwhile is a conflict (services/edits.py): a rename in one
+    tab is not undone by a seat count saved from a tab opened earlier.
+    """
     access = access_org(session, actor, org_id, Action.EDIT_SETTINGS, lock=True)
     org = access.org
-    errors: dict[str, str] = {}
-    new_title = org.title
-    new_count = org.seat_count
+    values, errors = collect({
+        "title": lambda: clean_name(title if isinstance(title, str) else "", "title",
+                                    "Organization name"),
+        "seat_count": lambda: parse_seat_count(seat_count),
+    })
+    if errors:
+        raise FieldErrors(errors)
+    mine = edits.changed_since(
+        what="organization", version=org.version, values=values,
+        current={"title": org.title, "seat_count": org.seat_count}, opened_form=opened,
+        labels=SETTINGS_LABELS, editor=last_organization_editor(session, org.id))
+    new_title = mine.get("title", org.title)
+    new_count = mine.get("seat_count", org.seat_count)
+    if new_title.lower() != org.title.lower() and _title_taken(session, new_title, org.id):
+        # Titles are unique ignoring case (docs/decisions.md), as on the admin form: a
+        # dashboard rename must not take another organization's name (mails, directory).
+        errors["title"] = f"An organization titled “{shorten(new_title)}” already exists."
     try:
-        new_title = clean_name(title if isinstance(title, str) else "", "title",
-                               "Organization name")
-    except ServiceError as error:
-        errors["title"] = error.message
-    else:
-        if new_title.lower() != org.title.lower() and _title_taken(session, new_title, org.id):
-            # Titles are unique ignoring case (docs/decisions.md), as on the admin form: a
-            # dashboard rename must not take another organization's name (mails, directory).
-            errors["title"] = f"An organization titled “{shorten(new_title)}” already exists."
-    try:
-        new_count = parse_seat_count(seat_count)
         if new_count != org.seat_count:
             if not access.may(actor, Action.MANAGE_SEATS):
                 raise ServiceError("You may not change the seat count here.", "seat_count")

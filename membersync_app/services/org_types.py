@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from ..models import (
     AuditAction,
+    AuditEvent,
     Course,
     License,
     Organization,
@@ -26,7 +27,7 @@ from ..models import (
     User,
     Visibility,
 )
-from . import audit
+from . import audit, edits
 from .catalog import Choice, clean_seat_type_id, picker_choices
 from .errors import ServiceError
 from .listing import (
@@ -92,6 +93,7 @@ class OrgTypeForm:
     access_ends_at_expiry: bool
     auto_add_domain: str
     benefits: dict[str, Benefits]
+    opened: dict = field(default_factory=dict)  # for update_org_type(opened=...)
 
 
 ORG_TYPE_SORTS = ("name", "visibility", "default_seat_type", "organizations")
@@ -162,7 +164,9 @@ def get_org_type_form(session: Session, actor: User | None, *, org_type_id: Any)
     require_staff(actor)
     org_type = get_or_refuse(session, OrganizationType, org_type_id,
                     "That organization type does not exist.")
+    benefits = _benefits_of(session, org_type.id)
     return OrgTypeForm(
+        opened=edits.opened(org_type.version, _comparable(org_type, benefits)).as_dict(),
         id=org_type.id,
         name=org_type.name,
         visibility=str(org_type.visibility),
@@ -171,8 +175,31 @@ def get_org_type_form(session: Session, actor: User | None, *, org_type_id: Any)
         invitation_days=org_type.invitation_days,
         access_ends_at_expiry=org_type.access_ends_at_expiry,
         auto_add_domain=org_type.auto_add_domain,
-        benefits=_benefits_of(session, org_type.id),
+        benefits=benefits,
     )
+
+
+# The form's label of each field that a conflict may name (permissions by their own label).
+_LABELS = {
+    "name": "Name", "visibility": "Visibility", "default_seat_type_id": "Default seat type",
+    "invitation_days": "Invitation lifetime (days)",
+    "access_ends_at_expiry": "Access ends when the organization expires",
+    "auto_add_domain": "E-mail domain",
+    **{name: f"Managers may: {label}" for name, label in MANAGER_PERMISSIONS},
+    **{f"{role}_{kind}": f"Seat Benefits ({role} {kind.removesuffix('_ids')}s)"
+       for role in BENEFIT_ROLES for kind in ("course_ids", "license_ids")},
+}
+
+
+def _flat_benefits(benefits: dict[str, Benefits]) -> dict[str, list[int]]:
+    """Seat Benefits as one field per role and kind ("owner_course_ids"), as the form has them."""
+    return {f"{role}_{kind}": sorted(getattr(entry, kind))
+            for role, entry in benefits.items() for kind in ("course_ids", "license_ids")}
+
+
+def _comparable(org_type: OrganizationType, benefits: dict[str, Benefits]) -> dict[str, Any]:
+    return {**{key: getattr(org_type, key) for key in _LABELS if hasattr(org_type, key)},
+            **_flat_benefits(benefits)}
 
 
 def _benefits_of(session: Session, org_type_id: int) -> dict[str, Benefits]:
@@ -236,8 +263,11 @@ def update_org_type(
     access_ends_at_expiry: Any = True,
     auto_add_domain: Any = "",
     benefits: Any = None,
+    opened: Any = None,
 ) -> OrganizationType:
-    """Save all three tabs. Members' access is computed on read, so it changes at once."""
+    """Save all three tabs: what the person changed since the form opened (`opened`, from
+    `get_org_type_form`; None: every field). Members' access is computed on read, so it
+    changes at once."""
     require_staff(actor)
     org_type = get_or_refuse(session, OrganizationType, org_type_id,
                     "That organization type does not exist.")
@@ -246,12 +276,30 @@ def update_org_type(
                                permissions=permissions, invitation_days=invitation_days,
                                access_ends_at_expiry=access_ends_at_expiry,
                                auto_add_domain=auto_add_domain, benefits=benefits)
-    changes = apply_changes(org_type, values)
-    session.add(org_type)
-    flush_or_refuse(session, _TAKEN.format(shorten(values["name"])), "name")
-    before = _benefits_audit(_benefits_of(session, org_type.id))
-    _set_benefits(session, org_type.id, benefits_)
+    current_benefits = _benefits_of(session, org_type.id)
+    mine = edits.changed_since(
+        what="organization type", version=org_type.version,
+        values={**values, **_flat_benefits(benefits_)},
+        current=_comparable(org_type, current_benefits), opened_form=opened, labels=_LABELS,
+        editor=edits.last_editor(
+            session, AuditEvent.action == AuditAction.ORGANIZATION_TYPE_UPDATE,
+            AuditEvent.details["org_type_id"].as_integer() == org_type.id,
+            aliases=dict.fromkeys(_flat_benefits(current_benefits), "benefits")))
+    # Only what this person changed is written: the other fields keep what is saved now.
+    benefits_ = {
+        role: Benefits(**{kind: mine.get(f"{role}_{kind}", getattr(entry, kind))
+                          for kind in ("course_ids", "license_ids")})
+        for role, entry in current_benefits.items()
+    }
+    changes = apply_changes(org_type, {key: value for key, value in mine.items()
+                                       if key in values})
+    before = _benefits_audit(current_benefits)
     after = _benefits_audit(benefits_)
+    if before != after and not changes:
+        org_type.version += 1  # only Seat Benefits change: the row itself would not move on
+    session.add(org_type)
+    flush_or_refuse(session, _TAKEN.format(shorten(org_type.name)), "name")
+    _set_benefits(session, org_type.id, benefits_)
     if before != after:
         changes["benefits"] = [before, after]
     audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_UPDATE, org_type_id=org_type.id,

@@ -12,13 +12,21 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("membersync-dummy-password")
 
 
+def _utf8(text: str) -> bytes:
+    """`text` as UTF-8; a lone surrogate (a JSON client can send "\\ud800") is kept as its
+    bytes instead of raising UnicodeEncodeError. Any other text encodes as before, so existing
+    hashes still verify."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(_utf8(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return (_hasher.verify(password_hash or _DUMMY_HASH, _utf8(password))
+                and bool(password_hash))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -33,4 +41,4 @@ def new_token() -> tuple[str, str]:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(_utf8(token)).hexdigest()

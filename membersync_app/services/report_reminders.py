@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..settings import base_url
 from . import audit, mail
+from .csv_safety import quoted_if_formula
 from .errors import ServiceError
 from .listing import clean_id_list
 from .permissions import Action
@@ -101,10 +102,10 @@ def remind(session: Session, *, actor: User | None, org_id: Any, membership_ids:
 
 def _queue(session: Session, *, user: User, org_title: str, actor: User, titles: list[str]
            ) -> int:
-    who = actor.full_name or actor.username
+    who = quoted_if_formula(actor.full_name or actor.username)
     listed = "\n".join(f"  - {title}" for title in titles)
     body = (
-        f"Hello {user.full_name or user.email},\n\n"
+        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
         f"{who} of {org_title} reminds you of your courses on MemberSync that are not "
         f"finished yet:\n\n{listed}\n\n"
         f"Sign in to continue where you left off:\n\n{base_url()}{routes.MY_ACCESS}\n"

@@ -11,8 +11,6 @@ with every lesson done, else *in progress*; the course-status filter keeps the p
 state. Every function starts with the permission check, whatever the page showed.
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -793,16 +791,6 @@ def member_courses(session: Session, *, actor: User | None, org_id: Any, members
 # ---------------------------------------------------------------- CSV
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> str:
-    """A cell as text a spreadsheet shows and never runs (OWASP "CSV injection")."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _pct_text(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
@@ -845,17 +833,6 @@ def _stream(session: Session, table: Table, query) -> Iterator[tuple]:
     result = session.execute(query.execution_options(yield_per=EXPORT_BATCH))
     for row in result:
         yield table.to_csv(table.to_row(row))
-
-
-def csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
-    """CSV text, a line at a time, every cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 def csv_filename(report: str, org_id: int) -> str:

@@ -84,20 +84,36 @@ def require_seat_count_floor(
         )
 
 
+class NotEnoughSeats(ServiceError):
+    """A refusal for want of seats, with the figures, so a form can offer to add the missing
+    seats right where the person is (the Add Member modal) instead of sending them away."""
+
+    ADVICE = "Add seats in Manage Seats first."
+
+    def __init__(self, *, seat_count: int, free: int, needed: int, field: str = "") -> None:
+        self.seat_count, self.free, self.needed = seat_count, free, needed
+        super().__init__(f"{self.fact} {self.ADVICE}", field)
+
+    @property
+    def missing(self) -> int:
+        return self.needed - max(self.free, 0)
+
+    @property
+    def fact(self) -> str:
+        """The refusal without the advice (callers that offer their own way forward)."""
+        if self.free <= 0:
+            if self.seat_count == 1:
+                return "No seats left: the organization's only seat is in use."
+            return f"No seats left: all {self.seat_count} seats are in use."
+        verb = "is" if self.free == 1 else "are"
+        return (f"Only {self.free} of {self.seat_count} seats {verb} free, and this needs "
+                f"{self.needed}.")
+
+
 def require_free_seats(
     session: Session, org_id: int, seat_count: int, needed: int, field: str = ""
 ) -> None:
     """Refuse unless `needed` more seats fit. Call with the organization row locked."""
     free = seat_count - seats_used(session, org_id)
     if needed > free:
-        if free <= 0:
-            message = (
-                f"No seats left: all {seat_count} seats are in use. "
-                "Add seats in Manage Seats first."
-            )
-        else:
-            message = (
-                f"Only {free} of {seat_count} seats are free, and this needs {needed}. "
-                "Add seats in Manage Seats first."
-            )
-        raise ServiceError(message, field)
+        raise NotEnoughSeats(seat_count=seat_count, free=free, needed=needed, field=field)

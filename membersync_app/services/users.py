@@ -11,14 +11,23 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import AuditAction, Membership, Organization, User
-from . import audit, throttle
+from ..models import (
+    AuditAction,
+    AuditEvent,
+    LinkPurpose,
+    Membership,
+    MembershipStatus,
+    Organization,
+    User,
+)
+from . import audit, edits, throttle
 from .auth import revoke_all_sessions
+from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
-from .listing import Page, clean_listing, grouped_count, paginate
+from .listing import Page, clean_listing, collect, flush_or_refuse, grouped_count, paginate
 from .password_rules import check_password
 from .passwords import hash_password
-from .permissions import require_staff
+from .permissions import Action, access_org, require_signed_in, require_staff
 from .validation import (
     clean_email,
     clean_name,
@@ -36,7 +45,7 @@ def clean_username(value: str, field: str = "username") -> str:
     username = refuse_control_characters((value or "").strip(), field, "Username")
     if not USERNAME_PATTERN.fullmatch(username):
         raise ServiceError(
-            "Username must be 3 to 150 characters: letters, digits and _ . @ + -", field
+            "Username must be 3 to 150 characters: letters, digits and _ . @ + - only.", field
         )
     return username
 
@@ -158,6 +167,150 @@ def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> 
     audit.record(session, actor, AuditAction.USER_SET_ACTIVE, user_id=user.id,
                  is_active=user.is_active)
     return user
+
+
+USER_LABELS = {"full_name": "Full name", "email": "Email"}
+
+
+def opened_user(user: User) -> dict:
+    """What the staff edit form shows of `user`, for `update_user(opened=...)`."""
+    return edits.opened(user.version, {key: getattr(user, key) for key in USER_LABELS}).as_dict()
+
+
+def get_user_form(session: Session, *, actor: User | None, user_id: Any) -> User:
+    """The account staff open in the Users page's edit form."""
+    require_staff(actor)
+    return _get_user(session, user_id)
+
+
+def update_user(
+    session: Session, *, actor: User | None, user_id: Any, full_name: Any, email: Any,
+    opened: Any = None,
+) -> User:
+    """Staff correct a user's name and e-mail (both checked, the e-mail unique).
+
+    Only what the person changed since the form opened is written (services/edits.py). A new
+    e-mail takes effect at once (staff vouch for it, as when they create the account); the
+    links already mailed to the old address stop working, since it may be the wrong one.
+    """
+    require_staff(actor)
+    user = _get_user(session, user_id)
+    values, errors = collect({
+        "full_name": lambda: clean_name(full_name if isinstance(full_name, str) else "",
+                                        "full_name", "Full name"),
+        "email": lambda: clean_email(email if isinstance(email, str) else ""),
+    })
+    if "email" in values and values["email"] != user.email:
+        other = find_by_email(session, values["email"])
+        if other is not None and other.id != user.id:
+            errors["email"] = f"An account with the e-mail {values['email']} already exists."
+    if errors:
+        raise FieldErrors(errors)
+    mine = edits.changed_since(
+        what="user", version=user.version, values=values,
+        current={key: getattr(user, key) for key in USER_LABELS}, opened_form=opened,
+        labels=USER_LABELS,
+        editor=edits.last_editor(
+            session, AuditEvent.details["user_id"].as_integer() == user.id,
+            AuditEvent.action.in_((AuditAction.USER_UPDATE, AuditAction.USER_CHANGE_NAME,
+                                   AuditAction.USER_CHANGE_EMAIL))))
+    changes = {key: [getattr(user, key), value] for key, value in mine.items()
+               if getattr(user, key) != value}
+    if not changes:
+        return user
+    for key, (_old, new) in changes.items():
+        setattr(user, key, new)
+    session.add(user)
+    flush_or_refuse(session, f"An account with the e-mail {user.email} already exists.", "email")
+    if "email" in changes:
+        from .accounts import retire_links  # accounts imports this module
+
+        for purpose in LinkPurpose:
+            retire_links(session, user.id, purpose)
+    audit.record(session, actor, AuditAction.USER_UPDATE, user_id=user.id,
+                 username=user.username, changes=changes)
+    return user
+
+
+RESEND_REFUSED = ("Only staff, or the owner or a manager of an organization this person "
+                  "belongs to, may send them this e-mail.")
+
+
+def resend_set_password_email(session: Session, *, actor: User | None, user_id: Any) -> int:
+    """E-mail a new "set your password" link to an account that never set a password.
+
+    Allowed to staff, and to whoever may add members (owner, managers with that right) to an
+    organization the person is an active member of: they added the person, and the first
+    e-mail may have been lost. Once a password is set, "Forgot your password?" is the way, so
+    this can never be used to take over an account in use. Returns the outbox message's id
+    (deliver it after the commit).
+    """
+    actor = require_signed_in(actor)
+    user = _get_user(session, user_id)
+    org = None if actor.is_staff else _org_allowing_resend(session, actor, user)
+    if not user.is_active:
+        raise ServiceError(f"The account of {user.username} is deactivated: activate it first.")
+    if user.password_hash:
+        raise ServiceError(f"{user.username} has already set a password; they can use "
+                           "“Forgot your password?” on the sign-in page.")
+    if org is None:  # staff: name the first organization the person belongs to, if any
+        org = session.exec(
+            select(Organization).join(Membership, Membership.organization_id == Organization.id)
+            .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Organization.id).limit(1)
+        ).first()
+    message_id = queue_set_password_mail(session, user=user, sender=actor,
+                                         org_title=org.title if org else None)
+    audit.record(session, actor, AuditAction.USER_RESEND_SET_PASSWORD,
+                 org.id if org else None, user_id=user.id, username=user.username)
+    return message_id
+
+
+def _org_allowing_resend(session: Session, actor: User, user: User) -> Organization:
+    """An organization where `user` is an active member and `actor` may add members; else a
+    refusal that says no more than the actor may know (who before when: an outsider is never
+    told that an organization expired)."""
+    org_ids = session.exec(
+        select(Membership.organization_id)
+        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+        .order_by(Membership.organization_id)
+    ).all()
+    reason = RESEND_REFUSED
+    for org_id in org_ids:
+        try:
+            return access_org(session, actor, org_id, Action.ADD_MEMBERS).org
+        except ServiceError as refusal:
+            # The actor's own organization may say why (expired, blocked, not allowed).
+            if reason is RESEND_REFUSED and session.exec(
+                select(Membership.id).where(Membership.organization_id == org_id,
+                                            Membership.user_id == actor.id)
+            ).first() is not None:
+                reason = refusal.message
+    raise ServiceError(reason)
+
+
+def queue_set_password_mail(session: Session, *, user: User, sender: User,
+                            org_title: str | None) -> int:
+    """Queue the "set your password" e-mail the dashboard sends people it adds, from `sender`
+    (whose permission the caller checked); returns the outbox message's id. Without an
+    organization, the same link in a plainer message."""
+    # accounts imports this module (find_by_login): imported here to keep the import one-way.
+    from . import accounts, mail
+
+    if org_title is not None:
+        return accounts.queue_welcome_mail(session, user=user, org_title=org_title,
+                                           added_by=sender)
+    link = accounts.issue_password_link(session, user)
+    body = (
+        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
+        f"{quoted_if_formula(sender.full_name or sender.username)} created your MemberSync "
+        "account.\n"
+        f"Set your password here (the link works once, for "
+        f"{accounts.PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
+        f"Then sign in with your e-mail address {user.email}.\n"
+    )
+    return mail.queue(session, recipient=user.email, subject="Set your MemberSync password",
+                      body=body).id
 
 
 def _get_user(session: Session, user_id: int) -> User:

@@ -17,6 +17,8 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # int() also takes other scripts' digits ("١٢" is 12), "+5", "1_000" and 4,000-digit numbers;
 # 18 digits always fit a 64-bit database integer.
 _WHOLE_NUMBER_TEXT = re.compile(r"[0-9]{1,18}")
+# The biggest value of a PostgreSQL integer column (every id here is one).
+MAX_WHOLE_NUMBER = 2**31 - 1
 ECHO_LENGTH = 60
 
 
@@ -81,17 +83,20 @@ def whole_number(value: Any, *, allow_text: bool = True) -> int | None:
 
     The one place numbers from outside are read: ids, page numbers, counts, URL tails. An int is
     taken as it is, but never a bool (JSON true would pass as 1). Text, when `allow_text`, must
-    be ASCII digits 0-9 (at most 18; spaces around them are ignored). Negative numbers are never
-    input here. `allow_text=False` where a handler hands over ids it got as ints, so "1" from a
-    crafted event is refused as before.
+    be ASCII digits 0-9 (at most 18; spaces around them are ignored). A number above
+    MAX_WHOLE_NUMBER is not one either: handed to the database as an id it fails instead of
+    being refused (PostgreSQL: "integer out of range"; SQLite: OverflowError past 64 bits), and
+    no id, page, or count of ours is that big. Negative numbers are never input here.
+    `allow_text=False` where a handler hands over ids it got as ints, so "1" from a crafted
+    event is refused as before.
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
+        return value if 0 <= value <= MAX_WHOLE_NUMBER else None
     if allow_text and isinstance(value, str):
         text = value.strip()
-        if _WHOLE_NUMBER_TEXT.fullmatch(text):
+        if _WHOLE_NUMBER_TEXT.fullmatch(text) and int(text) <= MAX_WHOLE_NUMBER:
             return int(text)
     return None
 

@@ -1,12 +1,22 @@
-"""Admin state for the audit log: filters (organization, user, action) and one page of events."""
+"""Admin state for the audit log: filters (organization, user, action) and one page of events.
+
+The filters live in the URL (`?organization=acme&user=stella&action=member.add`, or `?org=9`
+for one organization exactly, as its row's "Audit log" link opens it): Filter navigates there
+and `load` reads them, so reload, Back and a shared link show the same events.
+"""
+
+from urllib.parse import urlencode
 
 import reflex as rx
 from pydantic import BaseModel
 
+from .. import routes
 from ..services import audit_log
 from ..services.errors import ServiceError
 from .base import AppState
 from .paged_list import PagedListMixin
+
+URL_FILTERS = ("organization", "org", "user", "action")
 
 
 class AuditItem(BaseModel):
@@ -16,6 +26,15 @@ class AuditItem(BaseModel):
     organization: str
     action: str
     details: str
+    lines: list[str] = []
+
+
+def audit_url(**filters: str) -> str:
+    """The audit log with these filters (empty ones left out)."""
+    query = {key: value for key, value in filters.items() if value}
+    # With the trailing slash the production build serves the page at: a navigation from
+    # "/admin/audit/" to "/admin/audit?…" was seen to leave the browser on the old table.
+    return f"{routes.ADMIN_AUDIT}/?{urlencode(query)}" if query else routes.ADMIN_AUDIT
 
 
 class AdminAuditState(PagedListMixin, AppState):
@@ -24,6 +43,8 @@ class AdminAuditState(PagedListMixin, AppState):
     rows: list[AuditItem] = []  # noqa: RUF012
     actions: list[str] = []  # noqa: RUF012
     filter_organization: str = ""
+    filter_org_id: str = ""  # one organization exactly (?org=<id>)
+    filter_org_title: str = ""  # its title, shown above the table
     filter_user: str = ""
     filter_action: str = ""
     filter_key: int = 0
@@ -31,49 +52,64 @@ class AdminAuditState(PagedListMixin, AppState):
     def _load_page(self, session, user, **listing):
         listing.pop("search", None)
         result = audit_log.list_events(
-            session, user, organization=self.filter_organization, user=self.filter_user,
+            session, user, organization=self.filter_organization,
+            organization_id=self.filter_org_id or None, user=self.filter_user,
             action=self.filter_action, **listing)
         self.rows = [
             AuditItem(id=r.id, when=r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
                       actor=r.actor, organization=r.organization, action=r.action,
-                      details=r.details)
+                      details=r.details, lines=list(r.lines))
             for r in result.rows
         ]
+        if self.filter_org_id and result.rows:
+            self.filter_org_title = result.rows[0].organization
         return result
 
     @rx.event
     def load(self):
         try:
-            with self.unit() as (session, user):
+            with self.reading() as (session, user):
                 self.actions = audit_log.audit_actions(session, user)
         except ServiceError as error:
             self.list_error = error.message
             return
-        # /admin/audit?organization=<id> opens the log of one organization (from its row).
-        organization = str(self.router.url.query_parameters.get("organization", ""))
-        if (organization, self.filter_user, self.filter_action) != (
-                self.filter_organization, "", ""):
+        params = self.router.url.query_parameters
+        values = {key: str(params.get(key, "")) for key in URL_FILTERS}
+        if (values["organization"], values["user"], values["action"]) != (
+                self.filter_organization, self.filter_user, self.filter_action):
             self.filter_key += 1  # show the new filter values in the (uncontrolled) inputs
-        self.filter_organization = organization
-        self.filter_user, self.filter_action = "", ""
+        self.filter_organization, self.filter_org_id = values["organization"], values["org"]
+        self.filter_user, self.filter_action = values["user"], values["action"]
+        self.filter_org_title = f"#{self.filter_org_id}" if self.filter_org_id else ""
+        self.list_error = ""
         self._refresh(sort="when", descending=True, page=1)
 
     @rx.event
     def apply_filters(self, form_data: dict):
+        """Show the events matching the filters now, and put the filters in the URL."""
         values = {key: form_data.get(key, "") for key in ("organization", "user", "action")}
         if not all(isinstance(v, str) for v in values.values()):
             self.list_error = "Filters must be text."
-            return
-        previous = (self.filter_organization, self.filter_user, self.filter_action)
-        self.filter_organization = values["organization"]
-        self.filter_user = values["user"]
-        self.filter_action = values["action"]
+            return None
+        previous = (self.filter_organization, self.filter_org_id, self.filter_user,
+                    self.filter_action)
+        # The exact organization stays while the other filters change; typing a title ends it.
+        self.filter_organization = values["organization"].strip()
+        self.filter_org_id = "" if self.filter_organization else self.filter_org_id
+        self.filter_user, self.filter_action = values["user"].strip(), values["action"]
         self._refresh(page=1)
         if self.list_error:
-            self.filter_organization, self.filter_user, self.filter_action = previous
+            (self.filter_organization, self.filter_org_id, self.filter_user,
+             self.filter_action) = previous
+            return None
+        return rx.redirect(audit_url(organization=self.filter_organization,
+                                     org=self.filter_org_id, user=self.filter_user,
+                                     action=self.filter_action))
 
     @rx.event
     def clear_filters(self):
-        self.filter_organization, self.filter_user, self.filter_action = "", "", ""
+        self.filter_organization = self.filter_org_id = self.filter_user = ""
+        self.filter_action = ""
         self.filter_key += 1
         self._refresh(page=1)
+        return rx.redirect(routes.ADMIN_AUDIT)

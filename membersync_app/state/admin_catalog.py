@@ -3,6 +3,7 @@
 import reflex as rx
 from pydantic import BaseModel
 
+from .. import routes
 from ..services import catalog
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items
 from .base import AppState
@@ -19,6 +20,8 @@ class CourseItem(BaseModel):
 
 
 class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
+    _list_route, _record_route = routes.ADMIN_COURSES, routes.ADMIN_COURSE
+    _draft_fields, _noun, _label_field = ("title", "lesson_count"), "course", "title"
     sort_by: str = "title"
     rows: list[CourseItem] = []  # noqa: RUF012
     f_title: str = ""
@@ -34,11 +37,11 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
         self.f_title, self.f_lesson_count = "", "1"
         self._open_form(0)
 
-    @rx.event
-    def open_edit(self, course_id: int):
+    def _open_record(self, course_id: int) -> None:
         def read(session, user):
             course = catalog.get_course(session, user, course_id=course_id)
             self.f_title, self.f_lesson_count = course.title, str(course.lesson_count)
+            self._opened = catalog.opened_course(course)
             return course.id
 
         self._open_edit_with(read)
@@ -49,16 +52,21 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             if self.editing_id:
-                return catalog.update_course(session, user, course_id=self.editing_id, **fields)
+                return catalog.update_course(session, user, course_id=self.editing_id,
+                                             opened=self._opened, **fields)
             return catalog.create_course(session, user, **fields)
 
-        self._submit(write, lambda course: f"Saved the course “{course.title}”.")
+        if self._submit(write, lambda course: f"Saved the course “{course.title}”."):
+            return self._back_to_list()
+        return None
 
     @rx.event
     def delete(self):
-        self._submit(
+        if self._submit(
             lambda session, user: catalog.delete_course(session, user, course_id=self.editing_id),
-            lambda _: "Deleted the course.")
+            lambda _: "Deleted the course."):
+            return self._back_to_list()
+        return None
 
 
 # ---------------------------------------------------------------- licenses
@@ -72,6 +80,8 @@ class LicenseItem(BaseModel):
 
 
 class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
+    _list_route, _record_route = routes.ADMIN_LICENSES, routes.ADMIN_LICENSE
+    _draft_fields, _noun = ("name", "product"), "license"
     sort_by: str = "name"
     rows: list[LicenseItem] = []  # noqa: RUF012
     f_name: str = ""
@@ -87,11 +97,11 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
         self.f_name, self.f_product = "", ""
         self._open_form(0)
 
-    @rx.event
-    def open_edit(self, license_id: int):
+    def _open_record(self, license_id: int) -> None:
         def read(session, user):
             lic = catalog.get_license(session, user, license_id=license_id)
             self.f_name, self.f_product = lic.name, lic.product
+            self._opened = catalog.opened_license(lic)
             return lic.id
 
         self._open_edit_with(read)
@@ -103,17 +113,21 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
         def write(session, user):
             if self.editing_id:
                 return catalog.update_license(session, user, license_id=self.editing_id,
-                                              **fields)
+                                              opened=self._opened, **fields)
             return catalog.create_license(session, user, **fields)
 
-        self._submit(write, lambda lic: f"Saved the license “{lic.name}”.")
+        if self._submit(write, lambda lic: f"Saved the license “{lic.name}”."):
+            return self._back_to_list()
+        return None
 
     @rx.event
     def delete(self):
-        self._submit(
+        if self._submit(
             lambda session, user: catalog.delete_license(session, user,
                                                          license_id=self.editing_id),
-            lambda _: "Deleted the license.")
+            lambda _: "Deleted the license."):
+            return self._back_to_list()
+        return None
 
 
 # ---------------------------------------------------------------- seat types
@@ -128,6 +142,8 @@ class SeatTypeItem(BaseModel):
 
 
 class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
+    _list_route, _record_route = routes.ADMIN_SEAT_TYPES, routes.ADMIN_SEAT_TYPE
+    _draft_fields, _noun = ("name",), "seat type"
     sort_by: str = "name"
     rows: list[SeatTypeItem] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -153,14 +169,14 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
 
         self._open_new_with(prepare)
 
-    @rx.event
-    def open_edit(self, seat_type_id: int):
+    def _open_record(self, seat_type_id: int) -> None:
         def read(session, user):
             form = catalog.get_seat_type_form(session, user, seat_type_id=seat_type_id)
             self._load_choices(session, user)
             self.f_name = form.name
             self.f_course_ids = [str(i) for i in form.course_ids]
             self.f_license_ids = [str(i) for i in form.license_ids]
+            self._opened = form.opened
             return form.id
 
         self._open_edit_with(read)
@@ -176,14 +192,18 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
         def write(session, user):
             if self.editing_id:
                 return catalog.update_seat_type(session, user, seat_type_id=self.editing_id,
-                                                **fields)
+                                                opened=self._opened, **fields)
             return catalog.create_seat_type(session, user, **fields)
 
-        self._submit(write, lambda seat_type: f"Saved the seat type “{seat_type.name}”.")
+        if self._submit(write, lambda seat_type: f"Saved the seat type “{seat_type.name}”."):
+            return self._back_to_list()
+        return None
 
     @rx.event
     def delete(self):
-        self._submit(
+        if self._submit(
             lambda session, user: catalog.delete_seat_type(session, user,
                                                            seat_type_id=self.editing_id),
-            lambda _: "Deleted the seat type.")
+            lambda _: "Deleted the seat type."):
+            return self._back_to_list()
+        return None

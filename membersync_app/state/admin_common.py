@@ -1,15 +1,28 @@
-"""What every admin form state shares: open / close, per-field errors, delete confirmation."""
+"""What every admin form state shares: open / close, per-field errors, delete confirmation,
+each record's own URL, and the draft kept through a reload or Back.
+
+Each record has its own address (`/admin/courses/3`): Edit goes there and its `on_load` opens
+the form, so reload and Back land where the person was. What is typed into the form's text
+fields is kept on the server as it is typed (`keep_draft`): reloading, or leaving with Back and
+coming back, shows the form again with the unsaved input and says so; the list names a record
+left with unsaved changes. Save, Cancel and "Discard changes" drop the draft. (Kept rather than
+warned about: a warning before leaving needs the browser's beforeunload, which Reflex does not
+offer without hand-written JavaScript, and a reload would still lose the input.)
+"""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from .. import routes
 from ..models import User
 from ..services.catalog import Choice
+from ..services.edits import EditConflict
 from ..services.errors import FieldErrors, ServiceError
+from ..services.validation import whole_number
 
 FIX_FIELDS = "Nothing was saved. Please correct the fields marked below."
 
@@ -41,12 +54,33 @@ class AdminFormMixin(rx.State, mixin=True):
     form_error: str = ""
     notice: str = ""
     confirm_delete: bool = False
+    # What the edit form showed when it opened (services/edits.py), kept on the server: saving
+    # writes only what the person changed, and detects what someone else changed meanwhile.
+    _opened: dict = {}  # noqa: RUF012
+    # The unsaved input: {"record": editing_id, "label": shown on the list, "values": {...}}.
+    _draft: dict = {}  # noqa: RUF012
+    draft_restored: bool = False  # the open form shows a kept draft
+    draft_label: str = ""  # the list's "unsaved changes to …" line ("" when none)
+    draft_record: int = -1  # which record the kept draft belongs to (0: a new one)
+    # The list's path and the record path (routes.ADMIN_COURSE), set by each state.
+    _list_route: ClassVar[str] = ""
+    _record_route: ClassVar[str] = ""
+    _draft_fields: ClassVar[tuple[str, ...]] = ()  # text fields kept as typed (f_<name> vars)
+    _noun: ClassVar[str] = "record"
+    _label_field: ClassVar[str] = "name"  # the f_<field> that names the record
+
+    _carried_notice: str = ""  # a save's notice, for the list it redirected to
 
     @rx.event
     def load(self):
         """Open the page: no form open, the list's current page (from PagedListMixin) fresh."""
-        self._done("")
+        self._done(self._arrival_notice())
         self._refresh()
+
+    def _arrival_notice(self) -> str:
+        """The notice a save on the record's address left for the list (once), else ""."""
+        notice, self._carried_notice = self._carried_notice, ""
+        return notice
 
     def _open_form(self, editing_id: int) -> None:
         self.form_open = True
@@ -56,8 +90,89 @@ class AdminFormMixin(rx.State, mixin=True):
         self.form_error = ""
         self.notice = ""
         self.confirm_delete = False
+        self.draft_restored = False
+        if self._draft.get("record") == editing_id and self._draft.get("values"):
+            for name, value in self._draft["values"].items():
+                setattr(self, f"f_{name}", value)
+            self.draft_restored = True
+
+    @rx.event
+    def keep_draft(self, name: str, value: str):
+        """A text field of the open form changed: keep its value (never sent back: a backend
+        var), so a reload or Back does not lose it."""
+        if (not self.form_open or name not in self._draft_fields
+                or not isinstance(value, str) or len(value) > 10_000):
+            return
+        values = (self._draft.get("values", {})
+                  if self._draft.get("record") == self.editing_id else {})
+        self._draft = {"record": self.editing_id, "label": self._draft_label(),
+                       "values": {**values, name: value}}
+        self.draft_label, self.draft_record = self._draft["label"], self.editing_id
+
+    def _draft_label(self) -> str:
+        """How the list names the record of a kept draft."""
+        if self.editing_id == 0:
+            return f"a new {self._noun}"
+        return f"the {self._noun} “{getattr(self, f'f_{self._label_field}', '')}”"
+
+    @rx.event
+    def continue_draft(self):
+        """Back to the form left with unsaved changes (they are filled in again)."""
+        if self.draft_record == 0:
+            return type(self).open_new
+        if self.draft_record > 0:
+            return rx.redirect(routes.admin_record(self._record_route, self.draft_record))
+        return None
+
+    def _forget_draft(self) -> None:
+        self._draft, self.draft_restored = {}, False
+        self.draft_label, self.draft_record = "", -1
+
+    @rx.event
+    def discard_draft(self):
+        """Drop the kept input and show the record as saved."""
+        editing_id, was_open = self.editing_id, self.form_open
+        self._forget_draft()
+        if self._record_route and editing_id:
+            return rx.redirect(routes.admin_record(self._record_route, editing_id))
+        self._done("")
+        return type(self).open_new if was_open else None
+
+    @rx.event
+    def open_edit(self, record_id: int):
+        """Edit goes to the record's own address; its on_load (`load_record`) opens the form."""
+        if (number := whole_number(record_id, allow_text=False)) is None:
+            return None
+        return rx.redirect(routes.admin_record(self._record_route, number))
+
+    @rx.event
+    def load_record(self):
+        """on_load of the record's address: the list behind it, and the form on the record."""
+        if not self._record_route:  # a form with no address of its own (the back office tabs)
+            return
+        self._refresh()
+        record_id = whole_number(self.id)  # the route's [id]
+        if record_id is None:
+            self._done("")
+            self.list_error = f"There is no {self._noun} at this address."
+            return
+        self._open_record(record_id)
+
+    def _open_record(self, record_id: int) -> None:
+        """Read the record into the form's fields and open it (each state says how)."""
+        raise NotImplementedError
+
+    def _back_to_list(self):
+        """After Save, Delete or Cancel on a record's address, go back to the list's."""
+        if self._list_route and self.router.url.path.rstrip("/") != self._list_route:
+            self._carried_notice = self.notice
+            return rx.redirect(self._list_route)
+        return None
 
     def _refused(self, error: ServiceError) -> None:
+        if isinstance(error, EditConflict):
+            # The form now stands on what is saved: saving again puts this person's input there.
+            self._opened = error.opened.as_dict()
         if isinstance(error, FieldErrors):
             self.errors = dict(error.errors)
             self.form_error = FIX_FIELDS
@@ -72,6 +187,8 @@ class AdminFormMixin(rx.State, mixin=True):
     def _done(self, notice: str) -> None:
         self.form_open = False
         self.editing_id = 0
+        self._opened = {}
+        self.draft_restored = False
         self.errors = {}
         self.form_error = ""
         self.confirm_delete = False
@@ -86,6 +203,7 @@ class AdminFormMixin(rx.State, mixin=True):
         except ServiceError as error:
             self.list_error = error.message
             return
+        self._opened = {}
         self._open_form(0)
 
     def _open_edit_with(self, read: Callable[[Session, User | None], int]) -> None:
@@ -114,12 +232,15 @@ class AdminFormMixin(rx.State, mixin=True):
             self._refused(error)
             return False
         self._done(notice(result))
+        self._forget_draft()
         self._refresh()
         return True
 
     @rx.event
     def close_form(self):
         self._done("")
+        self._forget_draft()
+        return self._back_to_list()
 
     @rx.event
     def ask_delete(self):

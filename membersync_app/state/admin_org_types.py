@@ -3,6 +3,7 @@
 import reflex as rx
 from pydantic import BaseModel
 
+from .. import routes
 from ..services import catalog, org_types
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .base import AppState
@@ -27,6 +28,10 @@ class OrgTypeItem(BaseModel):
 
 
 class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
+    _list_route, _record_route = routes.ADMIN_ORG_TYPES, routes.ADMIN_ORG_TYPE
+    _draft_fields = ("name", "visibility", "default_seat_type_id", "invitation_days",
+                     "auto_add_domain")
+    _noun = "organization type"
     sort_by: str = "name"
     rows: list[OrgTypeItem] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -62,12 +67,12 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
 
         self._open_new_with(prepare)
 
-    @rx.event
-    def open_edit(self, org_type_id: int):
+    def _open_record(self, org_type_id: int) -> None:
         def read(session, user):
             form = org_types.get_org_type_form(session, user, org_type_id=org_type_id)
             self._load_choices(session, user)
             self._fill_form(form)
+            self._opened = form.opened
             return form.id
 
         self._open_edit_with(read)
@@ -104,21 +109,25 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
         def write(session, user):
             if self.editing_id:
                 return org_types.update_org_type(session, user, org_type_id=self.editing_id,
-                                                 **fields)
+                                                 opened=self._opened, **fields)
             return org_types.create_org_type(session, user, **fields)
 
         def saved(org_type) -> str:
             return f"Saved the organization type “{org_type.name}”."
 
-        if not self._submit(write, saved):
-            # A refused field may sit on a hidden tab: name the tabs to look at.
-            tabs = {TAB_OF_FIELD.get(field, "") for field in self.errors}
-            if named := [tab for tab in TAB_ORDER if tab in tabs]:
-                self.form_error = f"{self.form_error} See the tab {' and '.join(named)}."
+        if self._submit(write, saved):
+            return self._back_to_list()
+        # A refused field may sit on a hidden tab: name the tabs to look at.
+        tabs = {TAB_OF_FIELD.get(field, "") for field in self.errors}
+        if named := [tab for tab in TAB_ORDER if tab in tabs]:
+            self.form_error = f"{self.form_error} See the tab {' and '.join(named)}."
+        return None
 
     @rx.event
     def delete(self):
-        self._submit(
+        if self._submit(
             lambda session, user: org_types.delete_org_type(session, user,
                                                             org_type_id=self.editing_id),
-            lambda _: "Deleted the organization type.")
+            lambda _: "Deleted the organization type."):
+            return self._back_to_list()
+        return None

@@ -4,10 +4,12 @@ import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..services import admin_organizations, catalog, org_types, users
+from ..db import unit_of_work
+from ..services import admin_organizations, catalog, mail, org_types, users
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
-from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id
+from .admin_audit import audit_url
+from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .back_office import BackOfficeState
 from .base import AppState
 from .display import expiry_text
@@ -34,6 +36,10 @@ class OwnerMatch(BaseModel):
 
 
 class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
+    # An organization's own address is its back-office page, whose Details tab is this form.
+    _list_route, _record_route = routes.ADMIN_ORGANIZATIONS, routes.ADMIN_ORGANIZATION
+    _draft_fields = ("title", "expires_at", "seat_count", "org_type_id", "seat_type_id")
+    _noun, _label_field = "organization", "title"
     sort_by: str = "title"
     rows: list[OrgItem] = []  # noqa: RUF012
     org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -60,7 +66,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                 seats=f"{r.seats_used} / {r.seat_count}",
                 expires=expiry_text(r.expires_at),
                 expired="yes" if r.expired else "no",
-                audit_href=f"{routes.ADMIN_AUDIT}?organization={r.id}",
+                audit_href=audit_url(org=str(r.id)),
                 back_office_href=routes.admin_organization(r.id),
             )
             for r in result.rows
@@ -84,15 +90,14 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
         self._open_new_with(prepare)
 
     @rx.event
-    def open_edit(self, org_id: int):
-        self._details = False
-        self._open_org(org_id)
-
-    @rx.event
     def open_details(self):
         """on_load of the back-office page: its Details tab is this edit form, kept open."""
         self._details = True
         self._open_org(whole_number(self.id) or 0)
+
+    def _back_to_list(self):
+        """The Details tab stays on its organization's page (Cancel shows "Edit details")."""
+        return None if self._details else super()._back_to_list()
 
     def _open_org(self, org_id: int) -> None:
         def read(session, user):
@@ -106,6 +111,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                 form_id(form.org_type_id), form_id(form.seat_type_id))
             self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
             self._details_id = form.id
+            self._opened = form.opened
             return form.id
 
         self._open_edit_with(read)
@@ -137,7 +143,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
         self.new_owner = bool(value)
 
     @rx.event
-    def save(self, form_data: dict):
+    async def save(self, form_data: dict):
         fields = {
             "title": form_data.get("title"),
             "expires_at": form_data.get("expires_at"),
@@ -145,21 +151,28 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             "org_type_id": form_data.get("org_type_id"),
             "seat_type_id": form_data.get("seat_type_id"),
         }
+        mail_ids: list[int] = []  # the new owner's "set your password" e-mail
 
         def write(session, user):
             if self.editing_id:
                 return admin_organizations.update_organization(
-                    session, user, org_id=self.editing_id, **fields)
+                    session, user, org_id=self.editing_id, opened=self._opened, **fields)
+            new = {"confirm_expired": ticked(form_data, "confirm_expired"),
+                   "mail_ids": mail_ids}
             if self.new_owner:
                 return admin_organizations.create_organization(
-                    session, user, **fields, new_owner={
+                    session, user, **fields, **new, new_owner={
                         key: form_data.get(f"new_owner_{key}")
                         for key in ("username", "email", "full_name", "password")
                     })
             return admin_organizations.create_organization(
-                session, user, owner=form_data.get("owner"), **fields)
+                session, user, owner=form_data.get("owner"), **fields, **new)
 
         saved = self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
+        if saved and mail_ids:
+            report = await mail.deliver_async(unit_of_work, mail_ids)
+            self.notice = (f"{self.notice} The owner was sent an e-mail to set their password. "
+                           f"{report.summary()}").strip()
         if saved and self._details:
             notice = self.notice
             self._open_org(self._details_id)

@@ -1,9 +1,12 @@
-"""Admin state for Users: list, search, create, reset password, make staff, deactivate, unlock."""
+"""Admin state for Users: list, search, create, edit name and e-mail (at /admin/users/[id]),
+reset password, resend the set-password e-mail, make staff, deactivate, unlock."""
 
 import reflex as rx
 from pydantic import BaseModel
 
-from ..services import throttle, users
+from .. import routes
+from ..db import unit_of_work
+from ..services import mail, throttle, users
 from ..services.errors import ServiceError
 from ..services.users import UserMembership
 from .admin_common import AdminFormMixin, ticked
@@ -28,7 +31,12 @@ class UserItem(BaseModel):
 
 
 class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
+    _list_route, _record_route = routes.ADMIN_USERS, routes.ADMIN_USER
+    _draft_fields, _noun, _label_field = ("full_name", "email"), "user", "username"
     sort_by: str = "username"
+    f_username: str = ""  # the account edited (its username does not change here)
+    f_full_name: str = ""
+    f_email: str = ""
     rows: list[UserItem] = []  # noqa: RUF012
     reset_user_id: int = 0
     reset_username: str = ""
@@ -49,17 +57,40 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def load(self):
-        self._done("")
+        self._done(self._arrival_notice())
         self.reset_user_id, self.reset_error, self.row_error = 0, "", ""
         self._refresh()
 
     @rx.event
     def open_new(self):
         self.reset_user_id = 0
+        self.f_username = self.f_full_name = self.f_email = ""
+        self._opened = {}
         self._open_form(0)
+
+    def _open_record(self, user_id: int) -> None:
+        def read(session, user):
+            found = users.get_user_form(session, actor=user, user_id=user_id)
+            self.f_username, self.f_full_name, self.f_email = (
+                found.username, found.full_name, found.email)
+            self._opened = users.opened_user(found)
+            return found.id
+
+        self.reset_user_id = 0
+        self._open_edit_with(read)
 
     @rx.event
     def save(self, form_data: dict):
+        if self.editing_id:
+            def update(session, user):
+                return users.update_user(session, actor=user, user_id=self.editing_id,
+                                         full_name=form_data.get("full_name"),
+                                         email=form_data.get("email"), opened=self._opened)
+
+            if self._submit(update, lambda changed: f"Saved the user “{changed.username}”."):
+                return self._back_to_list()
+            return None
+
         def write(session, user):
             return users.create_user_by_staff(
                 session, user,
@@ -71,6 +102,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
             )
 
         self._submit(write, lambda created: f"Created the user “{created.username}”.")
+        return None
 
     @rx.event
     def start_reset(self, user_id: int, username: str):
@@ -106,6 +138,22 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
         self._change(lambda session, user: users.set_active(session, user, user_id, is_active),
                      "is active again" if is_active is True else
                      "is deactivated: they cannot sign in; their memberships stay")
+
+    @rx.event
+    async def resend_set_password(self, user_id: int):
+        """E-mail a new "set your password" link to an account that never set a password."""
+        try:
+            with self.unit() as (session, user):
+                message_id = users.resend_set_password_email(session, actor=user,
+                                                             user_id=user_id)
+                username = users.get_user_form(session, actor=user, user_id=user_id).username
+        except ServiceError as error:
+            self.row_error, self.notice = error.message, ""
+            return
+        report = await mail.deliver_async(unit_of_work, [message_id])
+        self.row_error = ""
+        self.notice = f"Sent “{username}” a new set-password e-mail. {report.summary()}".strip()
+        self._refresh()
 
     @rx.event
     def unlock(self, user_id: int):

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from .. import routes
@@ -37,6 +38,10 @@ def _app_state_classes(cls: type[rx.State]) -> list[type[rx.State]]:
     return classes
 
 
+NOT_STAFF_NOTICE = ("The admin pages are for MemberSync staff, and your account is not a staff "
+                    "account: here is your Group Dashboard instead.")
+
+
 class AppState(rx.State):
     """The signed-in user is re-read per event; the header fields are for display only: no
     permission is ever decided from them."""
@@ -44,7 +49,13 @@ class AppState(rx.State):
     _session_id: int | None = None
     viewer_name: str = ""
     viewer_is_staff: bool = False
+    # Why the person was sent to this page instead of the one they asked for (page_shell shows
+    # it): kept while they are on the page they asked for or the one they were sent to.
+    sent_away: str = ""
+    _sent_away_paths: tuple[str, ...] = ()
     viewer_signed_in: bool = False
+    # Owns or manages an organization: only then does the Group Dashboard link lead anywhere.
+    viewer_manages: bool = False
     # A server route the browser must load as a whole page (it sets or clears the HttpOnly
     # cookie); the page frame follows it at once. Empty almost always.
     leave_to: str = ""
@@ -66,9 +77,14 @@ class AppState(rx.State):
             yield session, auth.user_for_token(session, self._session_token())
 
     def _show_viewer(self, user: User | None) -> None:
+        if self.sent_away and self.router.url.path.rstrip("/") not in self._sent_away_paths:
+            self.sent_away = ""
         self.viewer_signed_in = user is not None
         self.viewer_name = (user.full_name or user.username) if user else ""
         self.viewer_is_staff = bool(user and user.is_staff)
+        # The user was read in the caller's unit of work, still open here.
+        session = object_session(user) if user else None
+        self.viewer_manages = bool(session and organizations.manages_any(session, user))
 
     def _here(self) -> str:
         url = self.router.url
@@ -109,6 +125,9 @@ class AppState(rx.State):
         if user is None:
             return rx.redirect(routes.login_with_next(self._here()))
         if not user.is_staff:
+            # Say why, rather than landing on the dashboard without a word.
+            self.sent_away = NOT_STAFF_NOTICE
+            self._sent_away_paths = (self.router.url.path.rstrip("/"), routes.DASHBOARD)
             return rx.redirect(routes.DASHBOARD)
         return None
 

@@ -15,6 +15,7 @@ class DirectoryItem(BaseModel):
     visibility: str
     seats: str
     is_member: bool
+    expired_on: str = ""
 
 
 class DirectoryState(PagedListMixin, AppState):
@@ -25,7 +26,8 @@ class DirectoryState(PagedListMixin, AppState):
         result = directory.list_directory(session, user, **listing)
         self.rows = [
             DirectoryItem(id=r.id, title=r.title, type_name=r.type_name, visibility=r.visibility,
-                          seats=f"{r.seats_used} / {r.seat_count}", is_member=r.is_member)
+                          seats=f"{r.seats_used} / {r.seat_count}", is_member=r.is_member,
+                          expired_on=r.expired_on)
             for r in result.rows
         ]
         return result

@@ -16,3 +16,18 @@ def percent(part: int, whole: int) -> int:
 def moment_text(moment: datetime | None) -> str:
     """A point in time as YYYY-MM-DD HH:MM UTC ("" for none)."""
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """"1 member", "2 members": a count with its noun in the right number."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def names_list(names: list[str], at_most: int = 5) -> str:
+    """"A, B and C"; past `at_most` names, "A, B, … and 3 more"."""
+    shown, rest = names[:at_most], len(names) - at_most
+    if not shown:
+        return ""
+    if rest > 0:
+        return ", ".join(shown) + f" and {rest} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]

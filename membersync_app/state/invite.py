@@ -89,10 +89,18 @@ class InviteState(AppState):
         self._enter_session(grant, routes.MY_ACCESS)
         return None
 
+    @rx.var
+    def accepted_by_viewer(self) -> bool:
+        """The link was used, and the one opening it now is the person who accepted it."""
+        return self.link_state == USED and self.viewer_email == self.invite_email != ""
+
     @rx.event
     async def switch_account(self):
-        """Signed in as someone else: sign out and come back here to sign in as the invitee."""
-        await self._leave_session(routes.login_with_next(self.router.url.path))
+        """Signed in as someone else: sign out, then sign in as the invitee — or, when the
+        invited address has no account yet, come back here, where it is created."""
+        here = self.router.url.path
+        await self._leave_session(routes.login_with_next(here) if self.account_exists else here)
 
 
 VALID = LinkState.VALID.value
+USED = LinkState.USED.value

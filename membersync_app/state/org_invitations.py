@@ -7,8 +7,10 @@ from ..db import unit_of_work
 from ..services import invitations, mail
 from ..services.errors import ServiceError
 from ..services.invitations import InvitationStatus
-from ..services.validation import whole_number
+from .display import counted
+from .invitation_history import InvitationHistoryState
 from .org_page import OrgPageState
+from .paged_list import PagerMixin
 
 
 class InvitationItem(BaseModel):
@@ -20,23 +22,24 @@ class InvitationItem(BaseModel):
     expired: bool
 
 
-class OrgInvitationsState(OrgPageState):
+class OrgInvitationsState(PagerMixin, OrgPageState):
     invitations: list[InvitationItem] = rx.field(default_factory=list)
-    invitations_total: int = 0
-    invitations_page: int = 1
+    invitations_pending: int = 0  # of the total (PagerMixin), those not expired (holding a seat)
     invitations_error: str = ""
     invitations_notice: str = ""
 
     def _load_invitations(self, session, user) -> None:
         try:
             result = invitations.list_open_invitations(session, actor=user, org_id=self._org_id,
-                                                       page=self.invitations_page)
+                                                       page=self.page, page_size=self.page_size)
         except ServiceError as error:
-            self.invitations, self.invitations_total = [], 0
+            self.invitations, self.total, self.invitations_pending = [], 0, 0
             self.invitations_error = error.message
             return
-        self.invitations_total = result.total
-        self.invitations_page = result.page
+        self.total = result.total
+        self.invitations_pending = result.pending
+        self.page = result.page
+        self.page_count = max(1, -(-result.total // result.page_size))
         self.invitations = [
             InvitationItem(id=row.id, email=row.email, role=row.role.value.capitalize(),
                            status=row.status.value,
@@ -45,6 +48,13 @@ class OrgInvitationsState(OrgPageState):
             for row in result.rows
         ]
 
+    @rx.var
+    def invitations_count_label(self) -> str:
+        """Expired invitations hold no seat, so they are not counted as open ones."""
+        expired = self.total - self.invitations_pending
+        label = counted(self.invitations_pending, "open invitation")
+        return label + (f", {expired} expired" if expired else "")
+
     def _reload(self) -> None:
         with self.unit() as (session, user):
             self._refresh_overview(session, user)
@@ -52,16 +62,15 @@ class OrgInvitationsState(OrgPageState):
 
     @rx.event
     def load_invitations(self):
-        self.invitations_page, self.invitations_error, self.invitations_notice = 1, "", ""
+        self.page, self.invitations_error, self.invitations_notice = 1, "", ""
         if self._org_id:
             with self.unit() as (session, user):
                 self._load_invitations(session, user)
 
-    @rx.event
-    def invitations_go_to_page(self, page: int):
-        if (number := whole_number(page, allow_text=False)) is not None and number >= 1:
-            self.invitations_page = number
-            self._reload()
+    def _open_page(self, page: int, page_size: int) -> None:
+        """The pager (PagerMixin) checked both; the service shows the last page past the end."""
+        self.page, self.page_size = max(page, 1), page_size
+        self._reload()
 
     @rx.event
     async def resend(self, invitation_id: int):
@@ -87,6 +96,8 @@ class OrgInvitationsState(OrgPageState):
                                    invitation_ids=[invitation_id])
         except ServiceError as error:
             self.invitations_error = error.message
-        else:
-            self.invitations_notice = "Invitation revoked; its seat is free."
+            self._reload()
+            return None
+        self.invitations_notice = "Invitation revoked; its seat is free."
         self._reload()
+        return InvitationHistoryState.load_history  # it is history now

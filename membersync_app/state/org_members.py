@@ -1,15 +1,22 @@
 """Members section: one page of the members table (searched, sorted, paged by the database),
-selection, and Manage Members (remove, promote to manager, demote to member, make owner)."""
+selection, and Manage Members (remove, promote to manager, demote to member, make owner).
+
+What the same person cannot undo (remove, make owner, demoting oneself) is confirmed on the page
+first (components/modal.py: confirm_dialog); the services check permissions whatever was shown.
+"""
 
 import reflex as rx
 from pydantic import BaseModel
 
+from .. import routes
+from ..db import unit_of_work
 from ..models import Role
-from ..services import members
+from ..services import mail, members, users
 from ..services.errors import ServiceError
-from ..services.validation import clean_search, whole_number
+from ..services.validation import clean_search
+from .display import counted, names_list
 from .org_page import OrgPageState
-from .paged_list import toggled
+from .paged_list import PagerMixin, toggled
 
 
 class MemberItem(BaseModel):
@@ -23,12 +30,15 @@ class MemberItem(BaseModel):
     seat: str
     is_owner: bool
     is_manager: bool
+    is_viewer: bool  # the signed-in person's own row
+    user_id: int
+    never_set_password: bool  # may be sent the "set your password" e-mail again
 
 
 SORTABLE = ("name", "email", "role", "status", "joined")
 
 
-class OrgMembersState(OrgPageState):
+class OrgMembersState(PagerMixin, OrgPageState):
     rows: list[MemberItem] = rx.field(default_factory=list)
     total: int = 0
     page: int = 1
@@ -39,12 +49,28 @@ class OrgMembersState(OrgPageState):
     selected: list[int] = rx.field(default_factory=list)
     members_error: str = ""
     members_notice: str = ""
+    viewer_membership_id: int = 0  # the viewer's own row, when it is on this page
+
+    @rx.var
+    def members_count_label(self) -> str:
+        return counted(self.total, "member")
+
+    @rx.var(cache=False)
+    def export_url(self) -> str:
+        """Export members to CSV: the table as searched and sorted, every page (web.py)."""
+        return routes.members_csv(self._org_id, self.search, self.sort, self.descending)
+
+    @rx.var
+    def selected_includes_viewer(self) -> bool:
+        """Demoting a selection that holds oneself is asked first: it cannot be undone."""
+        return self.viewer_membership_id != 0 and self.viewer_membership_id in self.selected
 
     def _load_members(self, session, user) -> None:
         try:
             result = members.list_members(session, actor=user, org_id=self._org_id,
                                           search=self.search, sort=self.sort,
-                                          descending=self.descending, page=self.page)
+                                          descending=self.descending, page=self.page,
+                                          page_size=self.page_size)
         except ServiceError as error:
             self.rows, self.total, self.page_count = [], 0, 1
             self.members_error = error.message
@@ -59,9 +85,12 @@ class OrgMembersState(OrgPageState):
                 status=row.status.value, joined=row.joined_at.date().isoformat(),
                 seat="1 seat" if row.takes_seat else "no seat (owner)",
                 is_owner=row.role == Role.OWNER, is_manager=row.role == Role.MANAGER,
+                is_viewer=row.user_id == user.id, user_id=row.user_id,
+                never_set_password=not row.has_password,
             )
             for row in result.rows
         ]
+        self.viewer_membership_id = next((r.membership_id for r in self.rows if r.is_viewer), 0)
         visible = {row.membership_id for row in self.rows}
         self.selected = [i for i in self.selected if i in visible]
 
@@ -93,11 +122,10 @@ class OrgMembersState(OrgPageState):
         self.page = 1
         self._reload()
 
-    @rx.event
-    def go_to_page(self, page: int):
-        if (number := whole_number(page, allow_text=False)) is not None:
-            self.page = min(max(number, 1), max(self.page_count, 1))
-            self._reload()
+    def _open_page(self, page: int, page_size: int) -> None:
+        """The pager (PagerMixin) checked both; list_members clamps the page to the last."""
+        self.page, self.page_size = max(page, 1), page_size
+        self._reload()
 
     @rx.event
     def toggle(self, membership_id: int, checked: bool):
@@ -107,31 +135,56 @@ class OrgMembersState(OrgPageState):
     def toggle_all(self, checked: bool):
         self.selected = [r.membership_id for r in self.rows if not r.is_owner] if checked else []
 
-    def _change(self, action, ids, done_message):
+    def _change(self, action, ids: list[int], done_message) -> bool:
+        """Run one Manage Members action; True when it was done (the table is reloaded)."""
         self.members_error, self.members_notice = "", ""
         try:
             with self.unit() as (session, user):
                 count = action(session, user, ids)
         except ServiceError as error:
             self.members_error = error.message
-            return
+            return False
         self.members_notice = done_message(count)
-        self.selected = [i for i in self.selected if i not in (ids if isinstance(ids, list)
-                                                               else [ids])]
+        self.selected = [i for i in self.selected if i not in ids]
         self._reload()
+        return True
 
     def _remove(self, ids):
         self._change(
             lambda s, u, i: members.remove_members(s, actor=u, org_id=self._org_id,
                                                    membership_ids=i),
-            ids, lambda n: f"Removed {n} member{'s' if n != 1 else ''}; the seats are free.")
+            ids, lambda n: f"Removed {counted(n, 'member')}; "
+                           f"{'the seat is' if n == 1 else 'the seats are'} free.")
 
-    def _set_role(self, ids, role: str):
-        word = "Promoted" if role == "manager" else "Demoted"
-        self._change(
+    def _set_role(self, ids: list[int], role: str):
+        """Promote or demote; the notice names whom it skipped (they had that role already).
+        A manager who demoted themselves can no longer see this page: they go where they
+        work now."""
+        if role == "manager":
+            done, had = "Promoted {} to manager.", "already a manager"
+            counted_as = "member"
+        else:
+            done, had = "Demoted {} to member.", "already a member"
+            counted_as = "manager"
+        skipped = [r.name for r in self.rows if r.membership_id in ids and r.role == role]
+        demoting_self = role == "member" and self.viewer_membership_id in ids
+
+        def notice(changed: int) -> str:
+            words = done.format(counted(changed, counted_as)) if changed else "Nothing changed."
+            if skipped and changed + len(skipped) == len(ids):
+                words += f" Skipped {names_list(skipped)}: {had}."
+            elif changed < len(ids):
+                words += f" Skipped {len(ids) - changed}: {had}."
+            return words
+
+        changed = self._change(
             lambda s, u, i: members.set_role(s, actor=u, org_id=self._org_id,
                                              membership_ids=i, role=role),
-            ids, lambda n: f"{word} {n} member{'s' if n != 1 else ''} to {role}.")
+            ids, notice)
+        if changed and demoting_self and not self.loaded:
+            with self.reading() as (session, user):
+                return rx.redirect(self._landing_path(session, user) if user else routes.LOGIN)
+        return None
 
     @rx.event
     def remove_one(self, membership_id: int):
@@ -139,11 +192,11 @@ class OrgMembersState(OrgPageState):
 
     @rx.event
     def promote_one(self, membership_id: int):
-        self._set_role([membership_id], "manager")
+        return self._set_role([membership_id], "manager")
 
     @rx.event
     def demote_one(self, membership_id: int):
-        self._set_role([membership_id], "member")
+        return self._set_role([membership_id], "member")
 
     @rx.event
     def remove_selected(self):
@@ -151,15 +204,31 @@ class OrgMembersState(OrgPageState):
 
     @rx.event
     def promote_selected(self):
-        self._set_role(list(self.selected), "manager")
+        return self._set_role(list(self.selected), "manager")
 
     @rx.event
     def demote_selected(self):
-        self._set_role(list(self.selected), "member")
+        return self._set_role(list(self.selected), "member")
 
     @rx.event
     def make_owner(self, membership_id: int):
         self._change(
             lambda s, u, i: members.transfer_ownership(s, actor=u, org_id=self._org_id,
-                                                       membership_id=i) and 1,
-            membership_id, lambda _n: "Ownership handed over; the previous owner is now a manager.")
+                                                       membership_id=i[0]) and 1,
+            [membership_id],
+            lambda _n: "Ownership handed over; the previous owner is now a manager.")
+
+    @rx.event
+    async def resend_set_password(self, user_id: int):
+        """Members who never set a password: a new "set your password" e-mail (the old link
+        stops working)."""
+        self.members_error, self.members_notice = "", ""
+        try:
+            with self.unit() as (session, user):
+                message_id = users.resend_set_password_email(session, actor=user,
+                                                             user_id=user_id)
+        except ServiceError as error:
+            self.members_error = error.message
+            return
+        report = await mail.deliver_async(unit_of_work, [message_id])
+        self.members_notice = f"Set-password e-mail sent again. {report.summary()}".strip()

@@ -32,6 +32,7 @@ class OrgPageState(AppState):
     expires: str = "never"
     expired: bool = False
     viewer_role: str = ""
+    owner_name: str = ""
 
     can_add: bool = False
     can_invite: bool = False
@@ -75,6 +76,7 @@ class OrgPageState(AppState):
         self.expires = expiry_text(view.expires_at)
         self.expired = view.expired
         self.viewer_role = view.viewer_role
+        self.owner_name = view.owner_name
         self.can_add = Action.ADD_MEMBERS in view.allowed
         self.can_invite = Action.INVITE in view.allowed
         self.can_remove = Action.REMOVE_MEMBERS in view.allowed
@@ -89,18 +91,30 @@ class OrgPageState(AppState):
     def load(self):
         """on_load: who is signed in, which organization, and its header."""
         self._org_id = self._org_id_from_url()
-        tab = self.router.url.query_parameters.get("tab", "")  # ?tab=reports: a bookmark
+        # ?tab=seats: a bookmark, or a reload (set_section writes the tab it shows into the URL).
+        tab = self.router.url.query_parameters.get("tab", "")
         self.section = tab if tab in SECTIONS else "members"
         with self.unit() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(self._here()))
             self._refresh_overview(session, user)
+        if not self._may_open(self.section):  # a bookmark from when the viewer had the right
+            self.section = "members"
         return None
+
+    def _may_open(self, section: str) -> bool:
+        return {"reports": self.can_view_reports,
+                "settings": self.can_edit_settings}.get(section, True)
 
     @rx.event
     def set_section(self, value: str):
+        """Show a section and put it in the address (?tab=seats), replacing the history entry,
+        so a reload or a bookmark opens it again and Back still leaves the page."""
         self.section = value if value in SECTIONS else "members"
+        if self._org_id:
+            return rx.redirect(f"{routes.org_page(self._org_id)}?tab={self.section}", replace=True)
+        return None
 
     @rx.event
     def refresh_overview(self):

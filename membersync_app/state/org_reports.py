@@ -177,7 +177,6 @@ class ReportTableMixin(PagedListMixin, mixin=True):
     """A report table: one page of rows from a report service, with the tab's filters; mixed
     into a substate of OrgReportsState."""
 
-    page_size: int = reports.PAGE_SIZE
     selected: list[int] = []  # noqa: RUF012
     remind_notice: str = ""
     remind_error: str = ""

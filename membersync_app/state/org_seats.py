@@ -4,12 +4,18 @@ import reflex as rx
 
 from ..services import org_settings
 from ..services.errors import ServiceError
+from .display import counted
 from .org_page import OrgPageState
 
 
 class OrgSeatsState(OrgPageState):
     add_seats_error: str = ""
     add_seats_notice: str = ""
+
+    @rx.event
+    def clear_add_seats_error(self):
+        """The number changed: the message was about the old one."""
+        self.add_seats_error = ""
 
     @rx.event
     def submit_add_seats(self, form_data: dict):
@@ -22,6 +28,7 @@ class OrgSeatsState(OrgPageState):
         except ServiceError as error:
             self.add_seats_error = error.message
         else:
-            self.add_seats_notice = f"Seats added: the organization now has {new_total} seats."
+            self.add_seats_notice = ("Seats added: the organization now has "
+                                     f"{counted(new_total, 'seat')}.")
         with self.unit() as (session, user):
             self._refresh_overview(session, user)

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ..services import org_settings
+from ..services.edits import EditConflict
 from ..services.errors import FieldErrors, ServiceError
 from .org_page import OrgPageState
 
@@ -12,16 +13,29 @@ class OrgSettingsState(OrgPageState):
     seat_count_error: str = ""
     settings_error: str = ""
     settings_notice: str = ""
+    # After a conflict: the organization as saved then ({"org_id", "opened"}), so saving again
+    # puts this person's input in place of the other change (services/edits.py).
+    _conflict: dict = {}  # noqa: RUF012
 
     @rx.event
     def submit_settings(self, form_data: dict):
         self.title_error = self.seat_count_error = self.settings_error = ""
         self.settings_notice = ""
+        opened = (self._conflict.get("opened") if self._conflict.get("org_id") == self._org_id
+                  else org_settings.opened_settings(title=form_data.get("opened_title"),
+                                                    seat_count=form_data.get("opened_seat_count")))
         try:
             with self.unit() as (session, user):
                 org_settings.update_settings(session, actor=user, org_id=self._org_id,
                                              title=form_data.get("title", ""),
-                                             seat_count=form_data.get("seat_count", ""))
+                                             seat_count=form_data.get("seat_count", ""),
+                                             opened=opened)
+        except EditConflict as conflict:
+            # The header is not refreshed: the form is keyed by the saved name and seat count,
+            # and a new key would replace what the person typed.
+            self._conflict = {"org_id": self._org_id, "opened": conflict.opened.as_dict()}
+            self.settings_error = conflict.message
+            return
         except FieldErrors as errors:
             self.title_error = errors.errors.get("title", "")
             self.seat_count_error = errors.errors.get("seat_count", "")
@@ -29,5 +43,6 @@ class OrgSettingsState(OrgPageState):
             self.settings_error = error.message
         else:
             self.settings_notice = "Settings saved."
+            self._conflict = {}
         with self.unit() as (session, user):
             self._refresh_overview(session, user)

@@ -8,21 +8,68 @@ from typing import Any
 import reflex as rx
 
 from ..services.errors import ServiceError
+from ..services.listing import DEFAULT_PAGE_SIZE, chosen_page_size, page_to_open
 from ..services.validation import whole_number
 
-DEFAULT_PAGE_SIZE = 20
+
+class PagerMixin(rx.State, mixin=True):
+    """Previous / Next, "Rows per page" and "Go to page" for any state that shows one page.
+
+    A state mixes it in and says how to open a page (`_open_page`); what a client sends is
+    checked here (a page size outside listing.PAGE_SIZES, a page that is not a number) before
+    anything is loaded, and the service checks it again.
+    """
+
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    total: int = 0
+    page_count: int = 1
+    pager_error: str = ""  # why "Go to page" or "Rows per page" refused; shown beside them
+
+    def _open_page(self, page: int, page_size: int) -> None:
+        """Load `page` with `page_size` rows; set page, page_size, page_count, total when the
+        service accepted it."""
+        raise NotImplementedError
+
+    @rx.event
+    def clear_pager_error(self):
+        self.pager_error = ""
+
+    @rx.event
+    def go_to_page(self, page: int):
+        if (number := whole_number(page, allow_text=False)) is not None:
+            self.pager_error = ""
+            self._open_page(number, self.page_size)
+
+    @rx.event
+    def set_page_size(self, size: str):
+        """Keep the first row shown on screen when the page size changes."""
+        try:
+            new_size = chosen_page_size(size)
+        except ServiceError as error:
+            self.pager_error = error.message
+            return
+        self.pager_error = ""
+        first_row = (self.page - 1) * self.page_size
+        self._open_page(first_row // new_size + 1, new_size)
+
+    @rx.event
+    def jump_to_page(self, form_data: dict):
+        try:
+            page = page_to_open(form_data.get("page"), self.page_count)
+        except ServiceError as error:
+            self.pager_error = error.message
+            return
+        self.pager_error = ""
+        self._open_page(page, self.page_size)
 
 
-class PagedListMixin(rx.State, mixin=True):
+class PagedListMixin(PagerMixin, mixin=True):
     """Paging, sorting and search vars and handlers; mix into a page state next to AppState."""
 
     list_search: str = ""
     sort_by: str = ""  # a page state sets its default column; "" is the service's default
     sort_desc: bool = False
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    total: int = 0
-    page_count: int = 1
     list_error: str = ""
     loaded: bool = False  # the first page arrived: until then a spinner, not an empty table
 
@@ -56,6 +103,7 @@ class PagedListMixin(rx.State, mixin=True):
         self.list_search = listing["search"]
         self.sort_by = listing["sort"]
         self.sort_desc = listing["descending"]
+        self.page_size = listing["page_size"]
         self.page = result.page
         self.page_count = result.page_count
         self.total = result.total
@@ -73,9 +121,8 @@ class PagedListMixin(rx.State, mixin=True):
         descending = (not self.sort_desc) if column == self.sort_by else False
         self._refresh(sort=column, descending=descending, page=1)
 
-    @rx.event
-    def go_to_page(self, page: int):
-        self._refresh(page=page)
+    def _open_page(self, page: int, page_size: int) -> None:
+        self._refresh(page=page, page_size=page_size)
 
 
 def toggled(ids: list[int], item_id: int, checked: bool) -> list[int]:

@@ -125,15 +125,16 @@ def test_invite_accept_revoke_roles_full_seats_and_settings(
     guest.get_by_role("button", name="Create account and join").click()
     expect(guest).to_have_url(at(app_url, "/my"))
     expect(guest.locator("#my-orgs")).to_contain_text(org.title)
-    # The link is single-use.
+    # The link is single-use: opened again by the one who accepted, it says so.
     guest.goto(link_in(mail, "/invite/"))
-    expect(guest.locator("#invite-problem")).to_contain_text("already accepted")
+    expect(guest.locator("#invite-accepted")).to_contain_text("already accepted")
     guest_context.close()
 
     page.reload()
     expect(member_row(page, first)).to_contain_text("Ivy Invitee")
     expect(invitation_row(page, first)).to_have_count(0)
     invitation_row(page, second).get_by_role("button", name="Revoke").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Yes, revoke").click()
     expect(page.locator("#invitations-notice")).to_contain_text("revoked")
     expect(page.locator("#seats-used")).to_have_text("2 / 3")
     with uow() as session:
@@ -159,7 +160,8 @@ def test_invite_accept_revoke_roles_full_seats_and_settings(
     page.get_by_role("button", name="Add Members").click()
     expect(page.locator("#seats-error")).to_contain_text("No seats left")
     expect(page.get_by_label("Email", exact=True)).to_have_value(f"toomany-{org.id}@example.com")
-    page.locator("#seats-error").get_by_role("button", name="Manage Seats").click()
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    page.get_by_role("tab", name="Manage Seats").click()
     expect(page.locator("#manage-seats-summary")).to_contain_text("3 / 3")
 
     # Settings: raise the seat count, then try to lower it below the seats in use.

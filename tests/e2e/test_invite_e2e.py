@@ -34,6 +34,39 @@ def test_wrong_account_then_the_right_one_accepts(page, app_url, uow):
         assert session.exec(select(Membership).where(Membership.user_id == invitee.id)).one()
 
 
+def test_invitee_without_an_account_comes_back_to_the_invitation_after_signing_out(
+    page, app_url, uow
+):
+    with uow() as session:
+        org = make_org(session)
+        other = make_user(session, password=PASSWORD)
+        _, token = make_invitation(session, org, email=f"newcomer-{other.id}@example.com")
+    sign_in(page, app_url, other.username, PASSWORD)
+    page.goto(f"{app_url}/invite/{token}")
+    page.get_by_role("button", name="Sign out and switch account").click()
+    # Not a sign-in form: the invitation again, where the account is created.
+    expect(page).to_have_url(at(app_url, f"/invite/{token}"))
+    expect(page.get_by_role("button", name="Create account and join")).to_be_visible()
+    expect(page.locator("#signed-in-as")).to_have_count(0)
+
+
+def test_the_person_who_accepted_is_told_so_and_shown_their_access(page, app_url, uow):
+    with uow() as session:
+        org = make_org(session)
+        invitee = make_user(session, password=PASSWORD)
+        _, token = make_invitation(session, org, email=invitee.email)
+    sign_in(page, app_url, invitee.username, PASSWORD)
+    page.goto(f"{app_url}/invite/{token}")
+    page.get_by_role("button", name="Accept invitation").click()
+    expect(page).to_have_url(at(app_url, "/my"))
+    page.goto(f"{app_url}/invite/{token}")
+    expect(page.locator("#invite-accepted")).to_contain_text(
+        f"You already accepted this invitation to join {org.title}.")
+    expect(page.locator("#invite-problem")).to_have_count(0)
+    page.get_by_role("link", name="Go to My access").click()
+    expect(page).to_have_url(at(app_url, "/my"))
+
+
 def test_closed_links_say_what_to_do(page, app_url, uow):
     with uow() as session:
         org = make_org(session)

@@ -12,24 +12,25 @@ neither). MEMBERSYNC_TEST_DATABASE_URL names the PostgreSQL server as in tests/c
 
 import os
 import pickle
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from conftest import RunningApp, _migrate, no_new_app_errors, sign_in, start_app
+from conftest import RunningApp, no_new_app_errors, sign_in, start_app
 from factories import make_membership, make_org, make_user
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine, func, make_url, pool, text
+from scale_setup import (
+    can_count_workers,
+    own_redis_db,
+    scratch_postgres_database,
+    wait_for,
+    worker_processes,
+)
+from sqlalchemy import func
 from sqlmodel import select
 
 from membersync_app.models import Membership, Organization, Role, User
 from membersync_app.services.seats import seats_used
 
-PG_SERVER_URL = os.environ.get(
-    "MEMBERSYNC_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("MEMBERSYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 WORKERS = 3
 BROWSERS = 6
@@ -41,55 +42,15 @@ SOCKET_RECORD_KEY = "token_manager_socket_record_{token}"
 RELOADS_TO_CHANGE_WORKER = 20  # each reload lands on one of 3 workers: (1/3)**20 to fail
 
 
-def _postgres_admin():
-    """An AUTOCOMMIT engine on the server for CREATE / DROP DATABASE, or skip."""
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool,
-                          connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL server answers at {make_url(PG_SERVER_URL)!r}: "
-                    f"{str(error).splitlines()[0]}")
-    return admin
-
-
-def _redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=10)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as error:
-        client.close()
-        pytest.skip(f"no Redis answers at {REDIS_URL}: {error}")
-    return client
-
-
 @pytest.fixture(scope="module")
 def redis_db():
-    client = _redis_client()
-    # Only a database that was empty when we came is ours to empty again afterwards.
-    ours = client.dbsize() == 0
-    yield client
-    if ours:
-        client.flushdb()
-    client.close()
+    with own_redis_db(REDIS_URL) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
 def scale_out_app(tmp_path_factory, smtp_server, redis_db) -> Iterator[RunningApp]:
-    admin = _postgres_admin()
-    name = f"ms_e2e_scale_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    database_url = make_url(PG_SERVER_URL).set(database=name).render_as_string(
-        hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _migrate(database_url)
+    with scratch_postgres_database("ms_e2e_scale") as database_url:
         env = {
             "MEMBERSYNC_DATABASE_URL": database_url,
             "REFLEX_REDIS_URL": REDIS_URL,
@@ -98,10 +59,6 @@ def scale_out_app(tmp_path_factory, smtp_server, redis_db) -> Iterator[RunningAp
         }
         with start_app(env, tmp_path_factory.mktemp("scale-out")) as app:
             yield app
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # This module's app replaces the session's SQLite one for the shared fixtures.
@@ -125,16 +82,6 @@ def _no_app_errors(scale_out_app):
 
 # ---------------------------------------------------------------- helpers
 
-def _wait_for(read: Callable[[], object], what: str, timeout: float = 10.0):
-    """Poll `read` (a value outside the browser, which `expect` cannot wait on) until truthy."""
-    deadline = time.monotonic() + timeout
-    while not (value := read()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)  # polling interval of a condition wait
-    return value
-
-
 def tab_token(page: Page) -> str:
     """The id Reflex gives a browser tab (sessionStorage): its state's key in Redis."""
     return page.evaluate("sessionStorage.getItem('token')")
@@ -143,21 +90,9 @@ def tab_token(page: Page) -> str:
 def worker_of(page: Page, redis_db) -> str:
     """The id of the worker process that holds this tab's websocket now."""
     token = tab_token(page)
-    raw = _wait_for(lambda: redis_db.get(SOCKET_RECORD_KEY.format(token=token)),
+    raw = wait_for(lambda: redis_db.get(SOCKET_RECORD_KEY.format(token=token)),
                     f"the socket record of tab {token}")
     return pickle.loads(raw).instance_id
-
-
-def worker_processes(app: RunningApp) -> list[int]:
-    """Pids of the `reflex run` supervisor's worker children (same command line as it)."""
-    supervisor = Path(f"/proc/{app.pid}")
-    command = (supervisor / "cmdline").read_bytes()
-    children = []
-    for task in (supervisor / "task").iterdir():
-        children += [int(pid) for pid in (task / "children").read_text().split()]
-    return [pid for pid in children
-            if Path(f"/proc/{pid}/cmdline").exists()
-            and Path(f"/proc/{pid}/cmdline").read_bytes() == command]
 
 
 def new_browser_page(browser) -> Page:
@@ -179,8 +114,7 @@ def fill_add_member(page: Page, name: str, email: str) -> None:
 # ---------------------------------------------------------------- tests
 
 def test_scaled_app_runs_three_worker_processes(scale_out_app):
-    pid = scale_out_app.pid
-    if not Path(f"/proc/{pid}/task/{pid}/children").exists():
+    if not can_count_workers(scale_out_app):
         pytest.skip("no /proc/<pid>/task/<tid>/children here to count the worker processes")
     assert len(worker_processes(scale_out_app)) == WORKERS
 

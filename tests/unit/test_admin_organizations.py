@@ -14,7 +14,15 @@ from factories import (
 )
 from sqlmodel import select
 
-from membersync_app.models import AuditEvent, Membership, Organization, Role, User
+from membersync_app.models import (
+    AuditEvent,
+    Membership,
+    Organization,
+    OutboxMessage,
+    PasswordSetToken,
+    Role,
+    User,
+)
 from membersync_app.services import admin_organizations as orgs
 from membersync_app.services.errors import FieldErrors, ServiceError
 
@@ -59,6 +67,26 @@ def test_create_with_a_new_owner_account(session):
         "password": "long-enough-1"})
     owner = session.get(User, org.owner_id)
     assert owner.username == "newboss" and owner.password_hash
+    assert session.exec(select(OutboxMessage)).all() == []  # they know their password
+
+
+def test_a_new_owner_without_a_password_gets_the_set_password_email(session):
+    """Issue 9, item 3: before, nothing went to the outbox and nobody could sign in as them."""
+    staff = make_staff(session, full_name="Sam Staff")
+    mail_ids: list[int] = []
+    org = orgs.create_organization(
+        session, staff, **_form(session, owner=None, title="Nopass Ltd"), mail_ids=mail_ids,
+        new_owner={"username": "nopass", "email": "nopass@example.com",
+                   "full_name": "No Pass", "password": ""})
+    owner = session.get(User, org.owner_id)
+    assert owner.password_hash == ""
+    [message] = session.exec(select(OutboxMessage)).all()
+    assert mail_ids == [message.id]
+    assert message.recipient == "nopass@example.com"
+    assert message.subject == "Set your MemberSync password (Nopass Ltd)"
+    assert "/set-password/" in message.body and "Sam Staff added you to Nopass Ltd" in message.body
+    [link] = session.exec(select(PasswordSetToken)).all()
+    assert link.user_id == owner.id
 
 
 @pytest.mark.parametrize(
@@ -197,3 +225,16 @@ def test_list_paginates(session):
     page = orgs.list_organizations(session, staff, page=3, page_size=20)
     assert (page.total, page.page, page.page_count) == (45, 3, 3)
     assert [r.title for r in page.rows] == [f"Org {n}" for n in range(40, 45)]
+
+
+def test_an_already_expired_organization_needs_a_confirmation(session):
+    """Issue 9 (polish): staff could create an expired organization without a word."""
+    staff = make_staff(session)
+    form = _form(session, title="Late Ltd", expires_at="2020-01-31")
+    with pytest.raises(FieldErrors) as refused:
+        orgs.create_organization(session, staff, **form)
+    assert refused.value.errors == {"confirm_expired": refused.value.errors["confirm_expired"]}
+    assert "2020-01-31 is in the past" in refused.value.errors["confirm_expired"]
+    assert session.exec(select(Organization).where(Organization.title == "Late Ltd")).all() == []
+    org = orgs.create_organization(session, staff, **form, confirm_expired=True)
+    assert org.expires_at.date().isoformat() == "2020-01-31"

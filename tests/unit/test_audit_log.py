@@ -66,3 +66,35 @@ def test_only_staff_read_the_log(session):
         audit_log.list_events(session, make_user(session))
     with pytest.raises(ServiceError):
         audit_log.audit_actions(session, None)
+
+
+def test_one_organization_by_id_not_by_the_digits_in_other_titles(session):
+    """Issue 9, item 9: the "Audit log" link of organization 9 showed every title with a 9."""
+    staff = make_staff(session)
+    org = make_org(session, title="Plain")
+    lookalike = make_org(session, title=f"Branch {org.id} North")
+    audit.record(session, staff, "member.add", org.id)
+    audit.record(session, staff, "member.add", lookalike.id)
+    by_text = audit_log.list_events(session, staff, organization=str(org.id)).rows
+    assert {r.organization for r in by_text} == {"Plain", lookalike.title}  # typed text
+    by_id = audit_log.list_events(session, staff, organization_id=str(org.id)).rows
+    assert [r.organization for r in by_id] == ["Plain"]
+    with pytest.raises(ServiceError):
+        audit_log.list_events(session, staff, organization_id="nine")
+
+
+def test_details_read_as_lines(session):
+    staff = make_staff(session)
+    org = make_org(session, title="Acme")
+    audit.record(session, staff, "organization.update_settings", org.id, title=["Old", "New"],
+                 seat_count=[3, 5])
+    audit.record(session, staff, "organization.update", org.id, title="New",
+                 changes={"expires_at": [None, "2031-01-31"], "seat_type_id": [1, 2]})
+    audit.record(session, staff, "seat_type.update", None, name="Basic", course_ids=[1, 2],
+                 is_staff=True)
+    lines = [r.lines for r in audit_log.list_events(session, staff, descending=False).rows]
+    assert lines == [
+        ("Seat count: 3 → 5", "Title: Old → New"),
+        ("Expires at: — → 2031-01-31", "Seat type id: 1 → 2", "Title: New"),
+        ("Course ids: 1, 2", "Is staff: yes", "Name: Basic"),
+    ]

@@ -1,12 +1,15 @@
 """The `membersync` command line: create-staff, outbox, and how it reports problems."""
 
 import io
+import logging
+import warnings
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import SAWarning
 from sqlmodel import select
 
-from membersync_app import cli, db
+from membersync_app import cli, db, routes
 from membersync_app.models import DeliveryStatus, OutboxMessage, User, utcnow
 from membersync_app.services import auth
 
@@ -110,3 +113,59 @@ def test_progress_bar_on_a_pipe_writes_a_line_every_ten_percent():
     assert len(lines) == 12  # 0%, 10% ... 100%, and the note
     assert lines[-2].endswith("100%  200/200 members")
     assert lines[-1] == "Saving ..."
+
+
+# ---------------------------------------------------------------- what ./scripts/run.sh prints
+
+
+def test_migrate_prints_no_warning_about_the_lower_username_index(empty_database_url,
+                                                                    monkeypatch, capsys):
+    """SQLite cannot read back the expression index uq_users_username_lower; SQLAlchemy said so
+    on every migration that copies a table referring to users, which an operator reads as an
+    error. Other warnings still show."""
+    monkeypatch.setenv("MEMBERSYNC_DATABASE_URL", empty_database_url)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cli.main(["migrate"]) == 0
+        warnings.warn("Skipped unsupported reflection of expression-based index other_index",
+                      SAWarning, stacklevel=1)
+    assert capsys.readouterr().out.startswith("Migrated database")
+    assert [str(w.message) for w in caught] == [
+        "Skipped unsupported reflection of expression-based index other_index"]
+
+
+def test_the_app_registers_each_page_once_however_often_reflex_compiles():
+    """`reflex run --env prod` compiles in its own process and again in every worker it forks;
+    each compile adds the pages @rx.page recorded, which logged 23 "Page … is being redefined
+    with the same component" warnings at start-up."""
+    from reflex_base.registry import RegistrationContext
+
+    from membersync_app.membersync_app import app
+
+    reflex_app_logger = logging.getLogger("reflex.app")
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    reflex_app_logger.addHandler(handler)
+    try:
+        app._apply_decorated_pages()  # what each compile does first
+        app._apply_decorated_pages()
+    finally:
+        reflex_app_logger.removeHandler(handler)
+    assert not [message for message in seen if "redefined" in message]
+    assert RegistrationContext.ensure_context().decorated_pages == []
+    assert {routes.LOGIN.strip("/"), routes.DASHBOARD.strip("/"),
+            routes.ORG_PAGE.strip("/")} <= set(app._unevaluated_pages)
+
+
+def test_reflex_s_note_about_an_old_node_is_not_printed():
+    from membersync_app import logs
+
+    logs.configure_logging()
+    runtime_logger = logging.getLogger(logs.REFLEX_JS_RUNTIMES_LOGGER)
+    assert not runtime_logger.filter(logging.LogRecord(
+        runtime_logger.name, logging.WARNING, __file__, 1,
+        "Your version (20.20.2) of Node.js is out of date. Upgrade to 22.22.0 or higher.",
+        None, None))
+    assert runtime_logger.filter(logging.LogRecord(
+        runtime_logger.name, logging.WARNING, __file__, 1, "Bun not found.", None, None))

@@ -5,7 +5,8 @@ from factories import make_membership, make_org, make_org_type, make_user
 from sqlalchemy import func
 from sqlmodel import select
 
-from membersync_app.models import Membership, Organization, Role, User
+from membersync_app.db import read_only_unit
+from membersync_app.models import Membership, Organization, OutboxMessage, Role, User
 from membersync_app.services import csv_import
 from membersync_app.services.csv_import import CsvErrors
 
@@ -158,3 +159,95 @@ def test_rows_outside_the_email_domain_are_invited_like_add_member(session):
     assert sorted(i.email for i in result.invitations) == [known.email, "new@else.example"]
     assert result.notice("Imported").startswith("Imported 1 member. Invited 2 people instead")
     assert member_count(session, org.id) == 2  # the owner and in@corp.example
+
+
+FORMULA_FILE = "\n".join([
+    "name,email,role",
+    "Plain Person,plain@example.com,member",
+    '"=HYPERLINK(""http://evil.example"",""Click"")",link@example.com,member',
+    "+SUM(1+1),sum@example.com,member",
+    "Minus,-minus@example.com,member",
+    "@cmd,at@example.com,member",
+    '"\t=TAB()",tab@example.com,member',
+    "Another Plain,plain2@example.com,member",
+])
+
+
+def test_formula_cells_are_imported_as_typed_with_a_warning_naming_their_rows(uow):
+    with uow() as session:
+        org = make_org(session, seat_count=20)
+        org_id, owner_id = org.id, org.owner_id
+    with uow() as session:
+        checked = csv_import.check_file(session, actor=session.get(User, owner_id),
+                                        org_id=org_id, data=FORMULA_FILE.encode())
+    assert checked.formula_rows == (3, 4, 5, 6, 7)
+    warning = checked.warning()
+    assert warning.startswith("Rows 3, 4, 5, 6 and 7: a name or e-mail starts with =, +, -, @")
+    with uow() as session:
+        csv_import.write_checked(session, actor=session.get(User, owner_id), org_id=org_id,
+                                 checked=checked)
+    with uow() as session:
+        names = set(session.exec(select(Membership.added_name).where(
+            Membership.organization_id == org_id, Membership.added_name.is_not(None))).all())
+        assert {'=HYPERLINK("http://evil.example","Click")', "+SUM(1+1)", "@cmd",
+                "=TAB()"} <= names  # as typed (the tab before = is trimmed like any space)
+        bodies = [m.body for m in session.exec(select(OutboxMessage)).all()]
+    greetings = [line for body in bodies for line in body.splitlines()
+                 if line.startswith("Hello ")]
+    assert len(greetings) == 7
+    assert 'Hello “=HYPERLINK("http://evil.example","Click")”,' in greetings
+    assert "Hello “+SUM(1+1)”," in greetings and "Hello “@cmd”," in greetings
+    assert "Hello Plain Person," in greetings
+    # No e-mail line starts a name a spreadsheet or a mail client's preview would run.
+    assert not [line for line in greetings if line.startswith(("Hello =", "Hello +", "Hello @"))]
+
+
+def test_a_file_without_formula_cells_has_no_warning_and_one_row_is_named_alone(session):
+    org = make_org(session, seat_count=5)
+    owner = session.get(User, org.owner_id)
+    clean = csv_import.check_file(session, actor=owner, org_id=org.id,
+                                  data="name,email\nAnn,ann@example.com\n")
+    assert clean.formula_rows == () and clean.warning() == ""
+    one = csv_import.check_file(session, actor=owner, org_id=org.id,
+                                data="name,email\n-Ann,ann@example.com\n")
+    assert one.warning().startswith("Row 2: a name or e-mail starts with")
+
+
+def test_a_long_list_of_formula_rows_is_shortened():
+    checked = csv_import.CheckedImport(rows=(), formula_rows=tuple(range(2, 32)))
+    assert "Rows 2, 3, 4," in checked.warning()
+    assert "21 and 10 more:" in checked.warning()
+
+
+def test_the_write_reports_its_progress_in_steps_and_commits_at_the_end(uow, engine):
+    with uow() as session:
+        org = make_org(session, seat_count=300)
+        org_id, owner_id = org.id, org.owner_id
+    lines = ["name,email"] + [f"Person {i},p{i}@example.com" for i in range(250)]
+    with uow() as session:
+        checked = csv_import.check_file(session, actor=session.get(User, owner_id),
+                                        org_id=org_id, data="\n".join(lines))
+    seen: list[tuple[int, int]] = []  # (rows reported, members committed at that moment)
+
+    def progress(written: int) -> None:
+        with read_only_unit(engine) as other:  # another connection: only what is committed
+            seen.append((written, member_count(other, org_id)))
+
+    with uow() as session:
+        result = csv_import.write_checked(session, actor=session.get(User, owner_id),
+                                          org_id=org_id, checked=checked, progress=progress)
+    assert [written for written, _ in seen] == [100, 200, 250]
+    assert {committed for _, committed in seen} == {1}  # nothing committed before the end
+    assert len(result.memberships) == 250 and len(result.message_ids) == 250
+    with uow() as session:
+        assert member_count(session, org_id) == 251
+
+
+def test_the_csv_template_is_a_file_the_import_accepts(session):
+    org = make_org(session)
+    text = "".join(csv_import.template_lines())
+    assert text.splitlines()[0] == "name,email,role"
+    result = csv_import.import_members(session, actor=session.get(User, org.owner_id),
+                                       org_id=org.id, data=text.encode())
+    assert sorted((m.added_name, m.role) for m in result.memberships) == [
+        ("Ada Lovelace", Role.MEMBER), ("Grace Hopper", Role.MANAGER)]

@@ -1,9 +1,11 @@
 """The directory: public types for everyone, private to their own people, hidden to staff only."""
 
+from datetime import UTC, datetime
+
 import pytest
 from factories import make_membership, make_org, make_org_type, make_staff, make_user
 
-from membersync_app.models import MembershipStatus, User, Visibility
+from membersync_app.models import MembershipStatus, OrganizationType, User, Visibility
 from membersync_app.services import directory
 from membersync_app.services.errors import ServiceError
 
@@ -57,3 +59,13 @@ def test_rows_show_type_seats_and_membership(session, world):
 def test_signed_out_is_refused(session, world):
     with pytest.raises(ServiceError):
         directory.list_directory(session, None)
+
+
+def test_an_expired_organization_is_marked(session, world):
+    """Issue 9 (polish): the directory listed an expired organization without a marker."""
+    open_type = session.get(OrganizationType, world["orgs"]["public"].org_type_id)
+    make_org(session, title="Old Org", org_type=open_type,
+             expires_at=datetime(2020, 1, 31, 23, 59, 59, tzinfo=UTC))
+    rows = {r.title: r for r in directory.list_directory(session, world["insider"]).rows}
+    assert rows["Old Org"].expired_on == "2020-01-31"
+    assert rows["Public Org"].expired_on == ""

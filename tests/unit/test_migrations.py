@@ -272,3 +272,66 @@ def test_outbox_state_upgrade_keeps_what_was_delivered_and_sends_nothing_old(emp
         assert [bool(d) for d in delivered] == [True, False]
     finally:
         engine.dispose()
+
+
+EDIT_VERSIONS_REVISION = "b7e1f0a2c309"
+VERSIONED_TABLES = ("organizations", "organization_types", "courses", "licenses", "seat_types",
+                    "users")
+
+
+def test_edit_versions_upgrade_keeps_the_rows_at_version_1_and_downgrade_keeps_them(
+        empty_database_url):
+    config = cli.alembic_config(empty_database_url)
+    command.upgrade(config, f"{EDIT_VERSIONS_REVISION}-1")
+    engine = _plain_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            for sql in (
+                "INSERT INTO users (username, email, full_name, password_hash, is_staff, "
+                "is_active, created_at) VALUES ('olga', 'olga@example.com', 'Olga', '', "
+                ":no, :yes, CURRENT_TIMESTAMP)",
+                "INSERT INTO seat_types (name) VALUES ('Basic')",
+                "INSERT INTO courses (title, lesson_count) VALUES ('Safety', 3)",
+                "INSERT INTO licenses (name, product) VALUES ('Office', 'Suite')",
+                "INSERT INTO organization_types (name, visibility, managers_add_members, "
+                "managers_invite, managers_remove_members, managers_manage_seats, "
+                "managers_edit_settings, managers_view_reports, invitation_days, "
+                "access_ends_at_expiry, auto_add_domain) VALUES ('Club', 'public', :yes, :yes, "
+                ":yes, :no, :no, :yes, 14, :yes, '')",
+                "INSERT INTO organizations (title, owner_id, seat_count, org_type_id, created_at)"
+                " VALUES ('Acme', 1, 5, 1, CURRENT_TIMESTAMP)",
+            ):
+                connection.execute(text(sql), {"yes": True, "no": False})
+        command.upgrade(config, EDIT_VERSIONS_REVISION)
+        with engine.connect() as connection:
+            versions = {table: connection.execute(text(f"SELECT version FROM {table}"))
+                        .scalars().all() for table in VERSIONED_TABLES}
+            title = connection.execute(text("SELECT title FROM organizations")).scalar_one()
+        assert versions == {table: [1] for table in VERSIONED_TABLES}
+        assert title == "Acme"
+        command.downgrade(config, f"{EDIT_VERSIONS_REVISION}-1")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT username FROM users")).scalars().all() == [
+                "olga"]
+        # The downgrade rebuilt no table: usernames still clash ignoring case.
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (username, email, full_name, password_hash, is_staff, "
+                "is_active, created_at) VALUES ('OLGA', 'o2@example.com', '', '', :no, :yes, "
+                "CURRENT_TIMESTAMP)"), {"yes": True, "no": False})
+    finally:
+        engine.dispose()
+
+
+def test_every_update_moves_the_version_on(session):
+    user = User(username="vera", email="vera@example.com")
+    session.add(user)
+    session.flush()
+    assert user.version == 1
+    user.full_name = "Vera"
+    session.flush()
+    assert user.version == 2
+    user.full_name = "Vera"  # no real change: no new version
+    session.add(user)
+    session.flush()
+    assert user.version == 2

@@ -117,3 +117,40 @@ def test_rename_cannot_take_another_organizations_title(session):
     org_settings.update_settings(session, actor=owner, org_id=org.id, title="SMALL shop",
                                  seat_count=3)
     assert org.title == "SMALL shop"
+
+
+# Two tabs (issue 9, item 4): tab B was opened before tab A renamed the organization.
+
+
+def _opened_in_tab_b(org):
+    return org_settings.opened_settings(title=org.title, seat_count=str(org.seat_count))
+
+
+def test_a_seat_count_saved_from_an_older_tab_keeps_the_new_name(session):
+    org = make_org(session, seat_count=3, title="Old Name")
+    owner = session.get(User, org.owner_id)
+    tab_b = _opened_in_tab_b(org)
+    org_settings.update_settings(session, actor=owner, org_id=org.id, title="New Name",
+                                 seat_count="3")
+    org_settings.update_settings(session, actor=owner, org_id=org.id, title="Old Name",
+                                 seat_count="7", opened=tab_b)
+    assert (org.title, org.seat_count) == ("New Name", 7)  # before: the name went back
+
+
+def test_the_same_field_changed_in_both_tabs_is_a_conflict_naming_who(session):
+    org = make_org(session, seat_count=3, title="Old Name")
+    owner = session.get(User, org.owner_id)
+    tab_b = _opened_in_tab_b(org)
+    org_settings.update_settings(session, actor=owner, org_id=org.id, title="From Tab A",
+                                 seat_count="3")
+    with pytest.raises(ServiceError) as refused:
+        org_settings.update_settings(session, actor=owner, org_id=org.id, title="From Tab B",
+                                     seat_count="3", opened=tab_b)
+    name = owner.full_name or owner.username
+    assert refused.value.message.startswith(f"{name} changed Organization name of this "
+                                            "organization after you opened the form.")
+    assert org.title == "From Tab A"
+    # Saving again (the form now knows what is saved) puts this person's input in place.
+    org_settings.update_settings(session, actor=owner, org_id=org.id, title="From Tab B",
+                                 seat_count="3", opened=refused.value.opened)
+    assert org.title == "From Tab B"

@@ -4,7 +4,14 @@ import pytest
 from factories import make_membership, make_org, make_staff, make_user, sign_in
 from sqlmodel import select
 
-from membersync_app.models import AuditEvent, Membership, MembershipStatus, Role, User
+from membersync_app.models import (
+    AuditEvent,
+    Membership,
+    MembershipStatus,
+    OutboxMessage,
+    Role,
+    User,
+)
 from membersync_app.services import auth, users
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.passwords import verify_password
@@ -218,3 +225,95 @@ def test_unique_username_from_email(session):
     derived = users.unique_username_from_email(session, "erin@example.com")
     assert derived != "erin" and derived.startswith("erin")
     assert users.unique_username_from_email(session, "x@example.com") == "x_user"
+
+
+# Resend set-password e-mail (issue 9, item 3)
+
+
+def _outbox(session):
+    return session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_staff_resend_the_set_password_email_naming_the_organization(session):
+    staff = make_staff(session)
+    org = make_org(session, title="Resend Co")
+    member = make_membership(session, org).user_id
+    message_id = users.resend_set_password_email(session, actor=staff, user_id=member)
+    [message] = _outbox(session)
+    assert message.id == message_id
+    assert message.recipient == session.get(User, member).email
+    assert message.subject == "Set your MemberSync password (Resend Co)"
+    [event] = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "user.resend_set_password")).all()
+    assert (event.actor_id, event.organization_id, event.details["user_id"]) == (
+        staff.id, org.id, member)
+
+
+def test_staff_resend_to_an_account_without_organizations(session):
+    staff = make_staff(session)
+    loner = make_user(session)
+    users.resend_set_password_email(session, actor=staff, user_id=loner.id)
+    [message] = _outbox(session)
+    assert message.subject == "Set your MemberSync password"
+    assert "/set-password/" in message.body
+
+
+def test_owner_may_resend_to_their_member_but_not_to_someone_elsewhere(session):
+    owner = make_user(session, password=PASSWORD)
+    org = make_org(session, owner=owner)
+    member = make_membership(session, org).user_id
+    stranger = make_membership(session, make_org(session)).user_id
+    users.resend_set_password_email(session, actor=owner, user_id=member)
+    with pytest.raises(ServiceError, match="Only staff, or the owner or a manager"):
+        users.resend_set_password_email(session, actor=owner, user_id=stranger)
+    assert len(_outbox(session)) == 1
+
+
+def test_resend_is_refused_once_a_password_is_set_or_for_a_blocked_member(session):
+    staff = make_staff(session)
+    owner = make_user(session, password=PASSWORD)
+    org = make_org(session, owner=owner)
+    with_password = make_membership(session, org, make_user(session, password=PASSWORD))
+    blocked = make_membership(session, org, status=MembershipStatus.BLOCKED)
+    with pytest.raises(ServiceError, match="has already set a password"):
+        users.resend_set_password_email(session, actor=staff, user_id=with_password.user_id)
+    # The owner acts through an active membership of the person, not a blocked one.
+    with pytest.raises(ServiceError, match="Only staff, or the owner or a manager"):
+        users.resend_set_password_email(session, actor=owner, user_id=blocked.user_id)
+    assert _outbox(session) == []
+
+
+def test_resend_to_a_deactivated_account_is_refused(session):
+    staff = make_staff(session)
+    gone = make_user(session, is_active=False)
+    with pytest.raises(ServiceError, match="is deactivated"):
+        users.resend_set_password_email(session, actor=staff, user_id=gone.id)
+    assert _outbox(session) == []
+
+
+# Staff edit a user's name and e-mail (issue 9)
+
+
+def test_staff_update_a_users_name_and_email_checked_unique_and_audited(session, people):
+    from membersync_app.models import LinkPurpose, PasswordSetToken
+    from membersync_app.services.accounts import PASSWORD_LINK_LIFETIME, issue_link
+
+    staff, user = people["staff"], people["other"]
+    issue_link(session, user, LinkPurpose.SET_PASSWORD, PASSWORD_LINK_LIFETIME)
+    with pytest.raises(FieldErrors) as refused:
+        users.update_user(session, actor=staff, user_id=user.id, full_name="  ",
+                          email=people["user"].email.upper())
+    assert set(refused.value.errors) == {"full_name", "email"}
+    assert "already exists" in refused.value.errors["email"]
+    with pytest.raises(ServiceError, match="Only staff may do that."):
+        users.update_user(session, actor=user, user_id=user.id, full_name="Me",
+                          email="me@example.com")
+    users.update_user(session, actor=staff, user_id=user.id, full_name=" New  Name ",
+                      email="New.Address@Example.com")
+    assert (user.full_name, user.email) == ("New Name", "new.address@example.com")
+    # The link mailed to the old address no longer works.
+    assert all(link.used_at is not None for link in session.exec(
+        select(PasswordSetToken).where(PasswordSetToken.user_id == user.id)))
+    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "user.update")).all()
+    assert event.actor_id == staff.id
+    assert event.details["changes"]["email"][1] == "new.address@example.com"

@@ -1,0 +1,270 @@
+"""Issue 9, as staff and owners tried it: what the staff pages ask first, send, keep and show.
+
+Each test is one finding, on its own data: Make staff / Deactivate ask first; a new owner
+without a password gets the set-password e-mail (and staff can send it again); two tabs never
+undo each other's change; the per-organization audit log is that organization's, with its
+filters in the URL and readable details; each admin record has its own address and a form's
+unsaved input survives a reload and Back; staff correct a user's name and e-mail; the small
+words (non-staff on /admin, an already expired organization, the directory's marker).
+"""
+
+from datetime import UTC, datetime
+
+from conftest import at, sign_in
+from factories import make_course, make_org, make_org_type, make_staff, make_user
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from membersync_app import routes
+from membersync_app.models import AuditEvent, Organization, OutboxMessage, User, Visibility
+
+PASSWORD = "correct-horse-1"
+
+
+def _staff(uow, **kwargs) -> User:
+    with uow() as session:
+        return make_staff(session, password=PASSWORD, **kwargs)
+
+
+def test_make_staff_and_deactivate_ask_first_naming_the_person(page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        target = make_user(session, username="dora_d", full_name="Dora Dee", password=PASSWORD)
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_USERS)
+    page.get_by_label("Search users").fill("dora_d")
+    page.get_by_role("button", name="Make dora_d staff").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Make Dora Dee (dora_d) staff?")
+    expect(dialog).to_contain_text("will use every admin page")
+    dialog.get_by_role("button", name="Cancel").click()
+    with uow() as session:
+        assert not session.get(User, target.id).is_staff  # before: one click made them staff
+
+    page.get_by_role("button", name="Deactivate dora_d").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Deactivate Dora Dee (dora_d)?")
+    expect(dialog).to_contain_text("can no longer sign in")
+    dialog.get_by_role("button", name="Deactivate").click()
+    expect(page.locator("#admin-notice")).to_contain_text("“dora_d” is deactivated")
+    with uow() as session:
+        assert not session.get(User, target.id).is_active
+
+    page.get_by_role("button", name="Make dora_d staff").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Make staff").click()
+    expect(page.locator("#admin-notice")).to_contain_text("“dora_d” is now staff")
+
+
+def test_new_owner_without_password_gets_the_email_and_staff_can_resend_it(page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        org_type = make_org_type(session, name="Owner Mail Type")
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_ORGANIZATIONS)
+    page.get_by_role("button", name="Add new").click()
+    page.get_by_label("Title", exact=True).fill("Nopass Holdings")
+    page.get_by_role("checkbox", name="Create a new user as owner").click()
+    page.get_by_label("Owner username").fill("nopass_owner")
+    page.get_by_label("Owner email").fill("nopass.owner@example.com")
+    page.get_by_label("Owner full name").fill("Nora Pass")
+    page.get_by_label("Seat count").fill("5")
+    page.get_by_label("Organization type").select_option(str(org_type.id))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "The owner was sent an e-mail to set their password.")
+
+    def set_password_mails() -> list[OutboxMessage]:
+        with uow() as session:
+            return session.exec(select(OutboxMessage).where(
+                OutboxMessage.recipient == "nopass.owner@example.com")).all()
+
+    [first] = set_password_mails()  # before: nothing went to the outbox
+    assert first.subject == "Set your MemberSync password (Nopass Holdings)"
+
+    page.goto(app_url + routes.ADMIN_USERS)
+    page.get_by_label("Search users").fill("nopass_owner")
+    page.get_by_role("button", name="Resend set-password e-mail to nopass_owner").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Sent “nopass_owner” a new set-password e-mail.")
+    assert len(set_password_mails()) == 2
+
+
+def test_an_older_settings_tab_does_not_undo_a_rename(page, app_url, uow, browser):
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD)
+        org = make_org(session, owner=owner, title="Two Tabs Ltd", seat_count=5)
+    sign_in(page, app_url, owner.username, PASSWORD)
+    tab_b = page.context.new_page()  # opened first, saved last
+    for tab in (tab_b, page):
+        tab.goto(app_url + routes.org_page(org.id))
+        tab.get_by_role("tab", name="Settings").click()
+        expect(tab.get_by_label("Organization name")).to_have_value("Two Tabs Ltd")
+
+    page.get_by_label("Organization name").fill("Renamed In Tab A")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#settings-notice")).to_contain_text("Settings saved.")
+
+    tab_b.get_by_label("Seat count").fill("8")
+    tab_b.get_by_role("button", name="Save settings").click()
+    expect(tab_b.locator("#settings-notice")).to_contain_text("Settings saved.")
+    with uow() as session:
+        saved = session.get(Organization, org.id)
+        assert (saved.title, saved.seat_count) == ("Renamed In Tab A", 8)  # before: name lost
+
+    # The same field changed in both: refused, saying who, and the input stays.
+    tab_b.get_by_label("Organization name").fill("Renamed In Tab B")
+    page.get_by_label("Organization name").fill("Renamed Again In A")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#settings-notice")).to_contain_text("Settings saved.")
+    tab_b.get_by_role("button", name="Save settings").click()
+    expect(tab_b.locator("#settings-error")).to_contain_text(
+        "changed Organization name of this organization after you opened the form")
+    expect(tab_b.get_by_label("Organization name")).to_have_value("Renamed In Tab B")
+    tab_b.close()
+
+
+def test_the_audit_log_link_is_that_organization_and_its_filters_are_in_the_url(
+        page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        org = make_org(session, title="Audited Co", seat_count=4)
+        lookalike = make_org(session, title=f"Branch {org.id} Lookalike")
+        for target in (org, lookalike):
+            session.add(AuditEvent(actor_id=staff.id, organization_id=target.id,
+                                   action="organization.update_settings",
+                                   details={"seat_count": [4, 6], "title": ["Old", "New"]}))
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_ORGANIZATIONS)
+    page.get_by_label("Search organizations").fill("Audited Co")
+    page.get_by_role("link", name="Audit log of Audited Co").click()
+    expect(page).to_have_url(at(app_url, f"{routes.ADMIN_AUDIT}?org={org.id}"))
+    expect(page.locator("#audit-one-organization")).to_contain_text("Audited Co")
+    rows = page.get_by_role("row").filter(has_text="organization.update_settings")
+    expect(rows).to_have_count(1)  # before: every title holding the id's digits too
+    expect(rows).to_contain_text("Seat count: 4 → 6")  # before: raw JSON
+    expect(rows).to_contain_text("Title: Old → New")
+
+    page.get_by_label("Action").select_option("organization.update_settings")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect(page).to_have_url(at(
+        app_url, f"{routes.ADMIN_AUDIT}?org={org.id}&action=organization.update_settings"))
+    page.get_by_role("link", name="Show every organization").click()
+    expect(page.locator("#audit-one-organization")).to_have_count(0)
+    page.get_by_label("Organization", exact=True).fill("Lookalike")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect(page).to_have_url(at(app_url, f"{routes.ADMIN_AUDIT}?organization=Lookalike"))
+    expect(page.get_by_role("row").filter(has_text="organization.update_settings")
+           ).to_contain_text(lookalike.title)  # applied without a reload
+    page.reload()
+    expect(page.get_by_label("Organization", exact=True)).to_have_value("Lookalike")
+    expect(page.get_by_role("row").filter(has_text="organization.update_settings")
+           ).to_have_count(1)
+
+
+def test_a_record_has_its_address_and_unsaved_input_survives_reload_and_back(
+        page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        course = make_course(session, title="Draft Course", lesson_count=3)
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_COURSES)
+    page.get_by_label("Search courses").fill("Draft Course")
+    page.get_by_role("button", name="Edit Draft Course").click()
+    record = routes.admin_record(routes.ADMIN_COURSE, course.id)
+    expect(page).to_have_url(at(app_url, record))
+    page.get_by_label("Title", exact=True).fill("Draft Course Renamed")
+    expect(page.locator("#draft-kept")).to_be_visible()  # the server has it
+
+    page.reload()  # before: the input was gone
+    expect(page.locator("#draft-restored")).to_contain_text("Your unsaved changes were kept")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Draft Course Renamed")
+
+    page.go_back()  # before: Back discarded the edits without a word
+    expect(page).to_have_url(at(app_url, routes.ADMIN_COURSES))
+    expect(page.locator("#draft-left")).to_contain_text(
+        "You left unsaved changes to the course “Draft Course”.")
+    page.get_by_role("button", name="Continue editing").click()
+    expect(page).to_have_url(at(app_url, record))
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Draft Course Renamed")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(at(app_url, routes.ADMIN_COURSES))
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Saved the course “Draft Course Renamed”.")
+    expect(page.locator("#draft-left")).to_have_count(0)
+
+    # Another staff member's record address opens straight on its form.
+    page.goto(app_url + record)
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Draft Course Renamed")
+
+
+def test_staff_correct_a_users_name_and_email(page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        user = make_user(session, username="typo_tim", full_name="Tim Tpyo",
+                         email="tim@exmaple.com")
+        make_user(session, email="taken@example.com")
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_USERS)
+    page.get_by_label("Search users").fill("typo_tim")
+    page.get_by_role("button", name="Edit typo_tim").click()
+    expect(page).to_have_url(at(app_url, routes.admin_record(routes.ADMIN_USER, user.id)))
+    page.get_by_label("Full name").fill("Tim Typo")
+    page.get_by_label("Email").fill("taken@example.com")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#user-email-error")).to_contain_text(
+        "An account with the e-mail taken@example.com already exists.")
+    expect(page.get_by_label("Full name")).to_have_value("Tim Typo")
+    page.get_by_label("Email").fill("tim@example.com")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text("Saved the user “typo_tim”.")
+    with uow() as session:
+        saved = session.get(User, user.id)
+        assert (saved.full_name, saved.email) == ("Tim Typo", "tim@example.com")
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.update")
+                            ).one().details["user_id"] == user.id
+
+
+def test_non_staff_on_admin_are_told_why(page, app_url, uow):
+    with uow() as session:
+        user = make_user(session, password=PASSWORD)
+    sign_in(page, app_url, user.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_USERS)
+    expect(page).to_have_url(at(app_url, routes.DASHBOARD))
+    expect(page.locator("#sent-away")).to_contain_text("The admin pages are for MemberSync staff")
+    page.goto(app_url + routes.MY_ACCESS)
+    expect(page.locator("#sent-away")).to_have_count(0)
+
+
+def test_creating_an_already_expired_organization_asks_first(page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        org_type = make_org_type(session, name="Expiry Type")
+        owner = make_user(session, username="late_owner")
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_ORGANIZATIONS)
+    page.get_by_role("button", name="Add new").click()
+    page.get_by_label("Title", exact=True).fill("Late Ltd")
+    page.get_by_label("Owner", exact=True).fill(owner.username)
+    page.get_by_label("Organization expires at").fill("2020-01-31")
+    page.get_by_label("Organization type").select_option(str(org_type.id))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#confirm-expired-warning")).to_contain_text("2020-01-31 is in the past")
+    with uow() as session:
+        assert session.exec(select(Organization).where(Organization.title == "Late Ltd")
+                            ).first() is None
+    page.get_by_label("Create it already expired").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text("Saved the organization “Late Ltd”.")
+
+
+def test_the_directory_marks_an_expired_organization(page, app_url, uow):
+    with uow() as session:
+        user = make_user(session, password=PASSWORD)
+        public = make_org_type(session, visibility=Visibility.PUBLIC)
+        make_org(session, title="Bygone Club", org_type=public,
+                 expires_at=datetime(2021, 3, 1, 23, 59, 59, tzinfo=UTC))
+    sign_in(page, app_url, user.username, PASSWORD)
+    page.goto(app_url + routes.DIRECTORY)
+    page.get_by_label("Search organizations").fill("Bygone")
+    expect(page.get_by_role("rowheader", name="Bygone Club")).to_contain_text(
+        "expired 2021-03-01")

@@ -1,0 +1,103 @@
+"""The Group Dashboard's rules behind what its pages say (issue 9): a seats refusal that carries
+its figures, open invitations that do not count expired ones, who never set a password, who owns
+the organization, and words in the right number."""
+
+from datetime import timedelta
+
+import pytest
+from factories import make_invitation, make_membership, make_org, make_user
+
+from membersync_app.models import Role, User, utcnow
+from membersync_app.services import invitations, members, org_settings
+from membersync_app.services.seats import NotEnoughSeats
+from membersync_app.state.display import counted, names_list
+from membersync_app.state.org_add import _renumbered
+
+
+def entry(email: str) -> dict:
+    return {"name": "N", "email": email, "role": "member"}
+
+
+def test_one_free_seat_is_said_in_the_singular_and_the_refusal_carries_its_figures(session):
+    org = make_org(session, seat_count=7)
+    for _ in range(6):
+        make_membership(session, org)
+    with pytest.raises(NotEnoughSeats) as refused:
+        members.add_members(session, actor=session.get(User, org.owner_id), org_id=org.id,
+                            entries=[entry("a@example.com"), entry("b@example.com"),
+                                     entry("c@example.com")])
+    error = refused.value
+    assert error.message == ("Only 1 of 7 seats is free, and this needs 3. "
+                             "Add seats in Manage Seats first.")
+    assert error.fact == "Only 1 of 7 seats is free, and this needs 3."
+    assert (error.seat_count, error.free, error.needed, error.missing) == (7, 1, 3, 2)
+    assert error.field == "seats"
+
+
+def test_no_seat_left_refusal_says_how_many_are_missing(session):
+    org = make_org(session, seat_count=1)
+    make_membership(session, org)
+    with pytest.raises(NotEnoughSeats) as refused:
+        invitations.invite(session, actor=session.get(User, org.owner_id), org_id=org.id,
+                           emails="x@example.com y@example.com", role="member")
+    assert refused.value.fact == "No seats left: the organization's only seat is in use."
+    assert refused.value.missing == 2
+
+
+def test_expired_invitations_are_listed_but_not_counted_as_open(session):
+    org = make_org(session)
+    make_invitation(session, org)
+    make_invitation(session, org, expires_at=utcnow() - timedelta(hours=1))
+    make_invitation(session, org, revoked_at=utcnow())
+    page = invitations.list_open_invitations(session, actor=session.get(User, org.owner_id),
+                                             org_id=org.id)
+    assert (page.total, page.pending) == (2, 1)
+
+
+def test_members_list_tells_who_never_set_a_password(session):
+    org = make_org(session)
+    owner = session.get(User, org.owner_id)
+    make_membership(session, org, make_user(session, email="has@example.com",
+                                            password="a-long-password-1"))
+    members.add_member(session, actor=owner, org_id=org.id, name="New Person",
+                       email="new@example.com", role="member")
+    rows = {row.email: row for row in
+            members.list_members(session, actor=owner, org_id=org.id).rows}
+    assert rows["has@example.com"].has_password is True
+    assert rows["new@example.com"].has_password is False
+
+
+def test_overview_names_the_owner(session):
+    owner = make_user(session, full_name="Olivia Owner")
+    org = make_org(session, owner=owner)
+    manager = make_user(session)
+    make_membership(session, org, manager, role=Role.MANAGER)
+    assert org_settings.overview(session, actor=manager, org_id=org.id).owner_name == \
+        "Olivia Owner"
+
+
+def test_a_refusal_lands_on_the_form_row_its_entry_came_from():
+    # Rows 0, 2 and 5 of the form were sent (1, 3, 4 were empty or removed).
+    row_of = [0, 2, 5]
+    assert _renumbered("email_1", row_of) == "email_2"
+    assert _renumbered("name_2", row_of) == "name_5"
+    assert _renumbered("seats", row_of) == "seats"
+    assert _renumbered("email_9", row_of) == "email_9"
+
+
+@pytest.mark.parametrize(("count", "words"), [(0, "0 members"), (1, "1 member"),
+                                              (2, "2 members")])
+def test_counted_words(count, words):
+    assert counted(count, "member") == words
+
+
+def test_counted_words_with_an_irregular_plural():
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(3, "person", "people") == "3 people"
+
+
+def test_names_list():
+    assert names_list([]) == ""
+    assert names_list(["Ann"]) == "Ann"
+    assert names_list(["Ann", "Bo", "Cy"]) == "Ann, Bo and Cy"
+    assert names_list([str(i) for i in range(8)], at_most=3) == "0, 1, 2 and 5 more"
