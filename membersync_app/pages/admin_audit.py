@@ -1,6 +1,8 @@
 """/admin/audit: every change with who, when, organization, action, details; filtered, paged."""
 
 import reflex as rx
+from reflex.vars import Var
+from reflex_components_core.el.elements.base import BaseHTML
 
 from .. import routes
 from ..components.admin import admin_page
@@ -43,7 +45,7 @@ def _one_organization() -> rx.Component:
             rx.hstack(
                 rx.text("Only the events of the organization ", rx.text.strong(
                     S.filter_org_title), "."),
-                rx.link("Show every organization", href=routes.ADMIN_AUDIT),
+                rx.el.a("Show every organization", href=routes.ADMIN_AUDIT + "/"),
                 spacing="2", wrap="wrap",
             ),
             icon="info", size="1", id="audit-one-organization",
@@ -51,8 +53,21 @@ def _one_organization() -> rx.Component:
     )
 
 
+class _GetForm(BaseHTML):
+    """A browser's own form (rx.el.form always prevents the native submit)."""
+
+    tag = "form"
+    method: Var[str]
+    action: Var[str]
+
+
 def _filters() -> rx.Component:
-    return rx.form(
+    """A plain GET form: Filter loads /admin/audit/?organization=…&user=…&action=… as a new
+    page, so the filters are in the address, and reload and Back show what they say (the
+    page's on_load reads them)."""
+    return _GetForm.create(
+        rx.cond(S.filter_org_id != "",
+                rx.el.input(type="hidden", name="org", value=S.filter_org_id)),
         rx.hstack(
             _labelled("Organization", rx.input(name="organization", id="audit-organization",
                                                default_value=S.filter_organization,
@@ -73,15 +88,17 @@ def _filters() -> rx.Component:
                 "audit-action",
             ),
             rx.button("Filter", type="submit"),
-            rx.button("Clear filters", type="button", variant="soft", color_scheme="gray",
-                      on_click=S.clear_filters),
+            rx.el.a(rx.button("Clear filters", type="button", variant="soft",
+                              color_scheme="gray", tab_index=-1),
+                    href=routes.ADMIN_AUDIT + "/"),
             align="end",
             spacing="3",
             wrap="wrap",
         ),
-        on_submit=S.apply_filters,
+        method="get",
+        action=routes.ADMIN_AUDIT + "/",
         key=S.filter_key,
-        width="100%",
+        style={"width": "100%"},
     )
 
 

@@ -8,6 +8,7 @@ unsaved input survives a reload and Back; staff correct a user's name and e-mail
 words (non-staff on /admin, an already expired organization, the directory's marker).
 """
 
+import re
 from datetime import UTC, datetime
 
 from conftest import at, sign_in
@@ -146,15 +147,18 @@ def test_the_audit_log_link_is_that_organization_and_its_filters_are_in_the_url(
 
     page.get_by_label("Action").select_option("organization.update_settings")
     page.get_by_role("button", name="Filter", exact=True).click()
-    expect(page).to_have_url(at(
-        app_url, f"{routes.ADMIN_AUDIT}?org={org.id}&action=organization.update_settings"))
+    expect(page).to_have_url(re.compile(rf"\?org={org.id}&.*action=organization.update_settings"))
+    expect(page.locator("#audit-one-organization")).to_contain_text("Audited Co")
     page.get_by_role("link", name="Show every organization").click()
     expect(page.locator("#audit-one-organization")).to_have_count(0)
     page.get_by_label("Organization", exact=True).fill("Lookalike")
     page.get_by_role("button", name="Filter", exact=True).click()
-    expect(page).to_have_url(at(app_url, f"{routes.ADMIN_AUDIT}?organization=Lookalike"))
+    expect(page).to_have_url(re.compile(r"\?organization=Lookalike&"))
     expect(page.get_by_role("row").filter(has_text="organization.update_settings")
-           ).to_contain_text(lookalike.title)  # applied without a reload
+           ).to_contain_text(lookalike.title)
+    page.go_back()  # Back: the organization's log again
+    expect(page.locator("#audit-one-organization")).to_contain_text("Audited Co")
+    page.go_forward()
     page.reload()
     expect(page.get_by_label("Organization", exact=True)).to_have_value("Lookalike")
     expect(page.get_by_role("row").filter(has_text="organization.update_settings")
