@@ -148,6 +148,10 @@ def test_staff_sets_up_an_organization_that_its_owner_then_sees(page, app_url, u
     expect(page.get_by_role("rowheader", name="course.create")).to_have_count(2)
     page.get_by_label("Organization", exact=True).fill("Acme")
     page.get_by_role("button", name="Filter", exact=True).click()
+    # Filter loads the filtered address as a page (issue 9: the filters live in the URL).
+    expect(page).to_have_url(re.compile(r"\?organization=Acme&"))
+    # The new page shows the tab's last table until its on_load has read the address.
+    expect(page.get_by_role("rowheader", name="organization.create")).to_have_count(1)
     expect(page.get_by_role("rowheader", name="organization.create")).to_be_visible()
     expect(page.get_by_role("rowheader", name="course.create")).to_have_count(0)
 
