@@ -48,7 +48,7 @@ class AccountState(AppState):
         self.loaded = True
 
     def _reload(self) -> None:
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             if user is not None:
                 self._refresh(session, user)
 
@@ -57,7 +57,7 @@ class AccountState(AppState):
         self.sessions_notice = self.sessions_error = ""
         for form in (PasswordFormState, NameFormState, EmailFormState):
             (await self.get_state(form))._clear()
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(routes.ACCOUNT))
@@ -68,7 +68,7 @@ class AccountState(AppState):
     def sign_out_others(self):
         self.sessions_notice = self.sessions_error = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 ended = my_account.sign_out_other_sessions(
                     session, actor=user, session_token=self._session_token())
         except ServiceError as error:
@@ -95,7 +95,7 @@ class PasswordFormState(_FormMixin, AccountState):
     def change_password(self, form_data: dict):
         self._clear()
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 outcome = my_account.change_password(
                     session, actor=user, session_token=self._session_token(),
                     current=form_data.get("current", ""),
@@ -114,7 +114,7 @@ class NameFormState(_FormMixin, AccountState):
     def change_name(self, form_data: dict):
         self._clear()
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 my_account.change_name(session, actor=user,
                                        full_name=form_data.get("full_name", ""))
         except ServiceError as error:
@@ -129,7 +129,7 @@ class EmailFormState(_FormMixin, AccountState):
     async def change_email(self, form_data: dict):
         self._clear()
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 outcome = my_account.request_email_change(
                     session, actor=user, new_email=form_data.get("new_email", ""),
                     current=form_data.get("current", ""))
@@ -157,7 +157,7 @@ class ConfirmEmailState(AppState):
     def load(self):
         self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.confirmed = False
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             view = my_account.inspect_email_link(session, self._token,
                                                  address=self.router.session.client_ip)
@@ -168,7 +168,7 @@ class ConfirmEmailState(AppState):
     @rx.event
     async def confirm(self):
         try:
-            with self.unit() as (session, _user):
+            with self._unit() as (session, _user):
                 changed = my_account.confirm_email_change(
                     session, token=self._token, address=self.router.session.client_ip)
                 self.new_email = changed.user.email

@@ -67,7 +67,7 @@ class AdminAuditState(PagedListMixin, AppState):
     @rx.event
     def load(self):
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self.actions = audit_log.audit_actions(session, user)
         except ServiceError as error:
             self.list_error = error.message

@@ -198,7 +198,7 @@ class AdminFormMixin(rx.State, mixin=True):
         """Open an empty form once `prepare` (load the pickers' choices, reset the fields) ran in
         one transaction; a refusal shows above the list and the form stays closed."""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 prepare(session, user)
         except ServiceError as error:
             self.list_error = error.message
@@ -213,7 +213,7 @@ class AdminFormMixin(rx.State, mixin=True):
         the list, and the form stays closed.
         """
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 record_id = read(session, user)
         except ServiceError as error:
             self.notice, self.list_error = "", error.message
@@ -226,7 +226,7 @@ class AdminFormMixin(rx.State, mixin=True):
         `notice(what write returned)`, reload the list. Refused: the form stays open with the
         service's messages (and the user's input). Returns whether it was accepted."""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = write(session, user)
         except ServiceError as error:
             self._refused(error)

@@ -120,7 +120,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     def search_owner(self, text: str):
         """Up to 10 users matching what was typed in Owner (username, e-mail or name)."""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 found = users.search_users(session, user, text=text)
         except ServiceError as error:
             self.errors = {**self.errors, "owner": error.message}

@@ -118,7 +118,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def reset_password(self, form_data: dict):
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 changed = users.set_password(session, user, self.reset_user_id,
                                              form_data.get("password"))
         except ServiceError as error:
@@ -143,7 +143,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     async def resend_set_password(self, user_id: int):
         """E-mail a new "set your password" link to an account that never set a password."""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 message_id = users.resend_set_password_email(session, actor=user,
                                                              user_id=user_id)
                 username = users.get_user_form(session, actor=user, user_id=user_id).username
@@ -164,7 +164,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
 
     def _change(self, call, what: str) -> None:
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 changed = call(session, user)
         except ServiceError as error:
             self.row_error, self.notice = error.message, ""

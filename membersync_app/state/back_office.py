@@ -60,13 +60,13 @@ class BackOfficeState(AppState):
         """on_load: which organization (the route's [id]), and its header."""
         self._org_id = whole_number(self.id) or 0
         self.tab = "details"
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._show_viewer(user)
             self._load_header(session, user)
 
     @rx.event
     def refresh_header(self):
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._load_header(session, user)
 
     @rx.event
@@ -115,7 +115,7 @@ class BackOfficeMembersState(PagedListMixin, AdminFormMixin, BackOfficeState):
     def _unassign(self, ids: list) -> None:
         self.notice, self.row_error = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 count = back_office.unassign_members(session, actor=user, org_id=self._org_id,
                                                      membership_ids=ids)
         except ServiceError as error:
@@ -173,7 +173,7 @@ class _UserPicker(rx.State, mixin=True):
     @rx.event
     def search_users(self, text: str):
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self.matches = back_office.find_users(session, actor=user, text=text)
         except ServiceError:
             self.matches = []
@@ -191,7 +191,7 @@ class AssignMemberState(_UserPicker, _TabForm, BackOfficeState):
     @rx.event
     async def assign(self, form_data: dict):
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 membership = back_office.assign_member(
                     session, actor=user, org_id=self._org_id, login=form_data.get("login"),
                     role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats"))
@@ -214,7 +214,7 @@ class AssignSeveralState(_TabForm, BackOfficeState):
     async def assign(self, form_data: dict):
         self.line_errors = []
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 done = back_office.assign_several(
                     session, actor=user, org_id=self._org_id,
                     usernames=form_data.get("usernames"), role=form_data.get("role"),
@@ -250,7 +250,7 @@ class ChangeOwnerState(_UserPicker, _TabForm, BackOfficeState):
     @rx.event
     async def change_owner(self, form_data: dict):
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 new_owner = back_office.change_owner(
                     session, actor=user, org_id=self._org_id, login=form_data.get("new_owner"),
                     raise_seats=ticked(form_data, "raise_seats"))
@@ -294,7 +294,7 @@ class BackOfficeJobsState(PagedListMixin, BackOfficeState):
     def _unassign(self, ids: list) -> None:
         self.jobs_notice, self.jobs_error = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 count = jobs.unassign_jobs(session, actor=user, org_id=self._org_id,
                                            job_ids=ids)
         except ServiceError as error:
@@ -329,14 +329,14 @@ class AssignJobsState(BackOfficeState):
         self.pick_type, self.pick_text, self.matches, self.picked = "", "", [], []
         self.searched, self.assign_error = False, ""
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self.job_types = jobs.job_types(session, actor=user)
         except ServiceError as error:
             self.assign_error = error.message
 
     def _search(self) -> None:
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self.matches = jobs.find_unassigned_jobs(session, actor=user,
                                                          job_type=self.pick_type,
                                                          text=self.pick_text)
@@ -365,7 +365,7 @@ class AssignJobsState(BackOfficeState):
     async def assign(self):
         self.assign_error = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 count = jobs.assign_jobs(session, actor=user, org_id=self._org_id,
                                          job_ids=list(self.picked))
         except ServiceError as error:
@@ -399,7 +399,7 @@ class MergeState(BackOfficeState):
     @rx.event
     def search_orgs(self, text: str):
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self.candidates = back_office.find_organizations(
                     session, actor=user, text=text, exclude_id=self._org_id)
         except ServiceError as error:
@@ -411,7 +411,7 @@ class MergeState(BackOfficeState):
     def pick(self, other_id: int):
         self.merge_error, self.merge_notice = "", ""
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 preview = merge.preview_merge(session, actor=user, org_id=self._org_id,
                                               other_org_id=other_id)
         except ServiceError as error:
@@ -429,7 +429,7 @@ class MergeState(BackOfficeState):
     async def merge(self, raise_seats: bool):
         self.merge_error, self.merge_notice = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = merge.merge_organizations(
                     session, actor=user, org_id=self._org_id, other_org_id=self._other_id,
                     signature=self.preview.signature, raise_seats=raise_seats is True)
@@ -445,7 +445,7 @@ class MergeState(BackOfficeState):
             f"{_plural(result.members, 'member')} moved, {result.in_both} in both, "
             f"{_plural(result.invitations, 'invitation')}, {_plural(result.jobs, 'job')}; "
             f"seat count {result.seat_count}. “{result.other_title}” is deleted.")
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._load_header(session, user)
         await _refresh_members(self)
         (await self.get_state(BackOfficeJobsState))._refresh()
@@ -466,7 +466,7 @@ class DeleteOrgState(_TabForm, BackOfficeState):
     @rx.event
     def delete_org(self, form_data: dict):
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = back_office.delete_organization(
                     session, actor=user, org_id=self._org_id,
                     confirm_title=form_data.get("confirm_title"))

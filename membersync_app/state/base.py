@@ -64,14 +64,14 @@ class AppState(rx.State):
         return session_token_from_cookie_header(self.router.headers.cookie)
 
     @contextmanager
-    def unit(self) -> Iterator[tuple[Session, User | None]]:
+    def _unit(self) -> Iterator[tuple[Session, User | None]]:
         """One transaction and the signed-in user (None when signed out)."""
         with unit_of_work() as session:
             yield session, auth.user_for_token(session, self._session_token())
 
     @contextmanager
-    def reading(self) -> Iterator[tuple[Session, User | None]]:
-        """Like `unit`, for what only reads (lists, page loads, searches, reports): it never
+    def _reading(self) -> Iterator[tuple[Session, User | None]]:
+        """Like `_unit`, for what only reads (lists, page loads, searches, reports): it never
         takes or waits for the write lock, so a big read never makes a change wait."""
         with read_only_unit() as session:
             yield session, auth.user_for_token(session, self._session_token())
@@ -103,7 +103,7 @@ class AppState(rx.State):
     @rx.event
     def go_home(self):
         """on_load of "/": signed-out visitors sign in, everyone else goes where they work."""
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._show_viewer(user)
             target = self._landing_path(session, user) if user else routes.LOGIN
         return rx.redirect(target)
@@ -111,7 +111,7 @@ class AppState(rx.State):
     @rx.event
     def guard_signed_in(self):
         """on_load guard: steers signed-out visitors to /login (services still re-check)."""
-        with self.reading() as (_session, user):
+        with self._reading() as (_session, user):
             self._show_viewer(user)
         if user is None:
             return rx.redirect(routes.login_with_next(self._here()))
@@ -120,7 +120,7 @@ class AppState(rx.State):
     @rx.event
     def guard_staff(self):
         """on_load guard for /admin pages: only staff stay."""
-        with self.reading() as (_session, user):
+        with self._reading() as (_session, user):
             self._show_viewer(user)
         if user is None:
             return rx.redirect(routes.login_with_next(self._here()))

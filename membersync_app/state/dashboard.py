@@ -27,7 +27,7 @@ class DashboardState(AppState):
 
     @rx.event
     def load(self):
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(routes.DASHBOARD))

@@ -46,7 +46,7 @@ class InviteState(AppState):
         self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.link_state = ""
         self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             # Opening a link with the client's address: unknown tokens count as guesses.
             self._inspect(session, user, address=self.router.session.client_ip)
@@ -55,12 +55,12 @@ class InviteState(AppState):
     def accept(self):
         self.accept_error = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 invitations.accept(session, actor=user, token=self._token,
                                    address=self.router.session.client_ip)
         except ServiceError as error:
             self.accept_error = error.message
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 self._inspect(session, user)
             return None
         return rx.redirect(routes.MY_ACCESS)
@@ -70,7 +70,7 @@ class InviteState(AppState):
         self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
         password = form_data.get("password", "")
         try:
-            with self.unit() as (session, _user):
+            with self._unit() as (session, _user):
                 user = invitations.accept_with_new_account(
                     session, token=self._token, full_name=form_data.get("full_name", ""),
                     password=password, confirm=form_data.get("confirm", ""),
@@ -83,7 +83,7 @@ class InviteState(AppState):
             return None
         except ServiceError as error:
             self.accept_error = error.message
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 self._inspect(session, user)
             return None
         self._enter_session(grant, routes.MY_ACCESS)

@@ -41,7 +41,7 @@ class MyAccessState(AppState):
 
     @rx.event
     def load(self):
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(self._here()))
@@ -97,7 +97,7 @@ class CourseState(AppState):
         self._course_id = whole_number(tail) or 0
         self.course_error = ""
         self.course_loaded = False
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(self._here()))
@@ -111,7 +111,7 @@ class CourseState(AppState):
     def complete(self, lesson: int):
         self.course_error = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 view = progress.complete_lesson(session, actor=user, course_id=self._course_id,
                                                 lesson=lesson)
         except ServiceError as error:

@@ -10,5 +10,5 @@ class NotFoundState(AppState):
     @rx.event
     def load(self):
         """on_load of the 404 page: no guard (anyone may mistype an address)."""
-        with self.reading() as (_session, user):
+        with self._reading() as (_session, user):
             self._show_viewer(user)

@@ -109,7 +109,7 @@ class OrgAddState(OrgPageState):
         """Add seats from the seats refusal, keeping the modal and its rows as they are."""
         self.seats_add_error = self.seats_notice = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 org = org_settings.add_seats(session, actor=user, org_id=self._org_id,
                                              count=self.seats_to_add)
                 seat_count = org.seat_count
@@ -120,13 +120,13 @@ class OrgAddState(OrgPageState):
         again = "Add Members" if self.add_mode == "add" else "Send invitations"
         self.seats_notice = (f"Seats added: the organization now has "
                              f"{counted(seat_count, 'seat')}. Choose {again} again.")
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
 
     async def _after_change(self, notice: str) -> None:
         members_state = await self.get_state(OrgMembersState)
         invitations_state = await self.get_state(OrgInvitationsState)
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)
             members_state._load_members(session, user)
             invitations_state._load_invitations(session, user)
@@ -178,7 +178,7 @@ class OrgAddState(OrgPageState):
                 entries.append(entry)
                 row_of.append(row.index)
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = members.add_members(session, actor=user, org_id=self._org_id,
                                              entries=entries)
         except ServiceError as error:
@@ -194,7 +194,7 @@ class OrgAddState(OrgPageState):
     async def submit_invite(self, form_data: dict):
         self._clear_errors()
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = invitations.invite(session, actor=user, org_id=self._org_id,
                                             emails=form_data.get("emails", ""),
                                             role=form_data.get("invite_role", "member"))
@@ -209,7 +209,7 @@ class OrgAddState(OrgPageState):
             f"Invited {counted(count, 'person', 'people')}. {report.summary()}".strip())
 
     async def _refresh_header_only(self) -> None:
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
 
 

@@ -69,12 +69,12 @@ class OrgImportState(OrgPageState):
         self.import_problems = []
 
     def _check(self, org_id: int, data: bytes) -> CheckedImport:
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             return csv_import.check_file(session, actor=user, org_id=org_id, data=data)
 
     def _write(self, org_id: int, checked: CheckedImport,
                progress: Callable[[int], None]) -> AddResult:
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             return csv_import.write_checked(session, actor=user, org_id=org_id,
                                             checked=checked, progress=progress)
 
@@ -92,7 +92,7 @@ class OrgImportState(OrgPageState):
             return
         org_id = self._org_id
         try:  # any client can send a file here: check who it is before reading a byte
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 csv_import.check_may_import(session, actor=user, org_id=org_id)
         except ServiceError as error:
             self.import_error = error.message
@@ -131,7 +131,7 @@ class OrgImportState(OrgPageState):
             return
         self.import_notice = f"{result.notice('Imported')} Sending the e-mails…"
         members_state = await self.get_state(OrgMembersState)
-        with self.reading() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
             members_state._load_members(session, user)
         yield

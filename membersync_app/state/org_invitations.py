@@ -56,7 +56,7 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
         return label + (f", {expired} expired" if expired else "")
 
     def _reload(self) -> None:
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)
             self._load_invitations(session, user)
 
@@ -64,7 +64,7 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
     def load_invitations(self):
         self.page, self.invitations_error, self.invitations_notice = 1, "", ""
         if self._org_id:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 self._load_invitations(session, user)
 
     def _open_page(self, page: int, page_size: int) -> None:
@@ -76,7 +76,7 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
     async def resend(self, invitation_id: int):
         self.invitations_error, self.invitations_notice = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 message_id = invitations.resend(session, actor=user, org_id=self._org_id,
                                                 invitation_id=invitation_id)
         except ServiceError as error:
@@ -91,7 +91,7 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
     def revoke(self, invitation_id: int):
         self.invitations_error, self.invitations_notice = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 invitations.revoke(session, actor=user, org_id=self._org_id,
                                    invitation_ids=[invitation_id])
         except ServiceError as error:

@@ -95,7 +95,7 @@ class OrgMembersState(PagerMixin, OrgPageState):
         self.selected = [i for i in self.selected if i in visible]
 
     def _reload(self) -> None:
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)
             self._load_members(session, user)
 
@@ -139,7 +139,7 @@ class OrgMembersState(PagerMixin, OrgPageState):
         """Run one Manage Members action; True when it was done (the table is reloaded)."""
         self.members_error, self.members_notice = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 count = action(session, user, ids)
         except ServiceError as error:
             self.members_error = error.message
@@ -182,7 +182,7 @@ class OrgMembersState(PagerMixin, OrgPageState):
                                              membership_ids=i, role=role),
             ids, notice)
         if changed and demoting_self and not self.loaded:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 return rx.redirect(self._landing_path(session, user) if user else routes.LOGIN)
         return None
 
@@ -224,7 +224,7 @@ class OrgMembersState(PagerMixin, OrgPageState):
         stops working)."""
         self.members_error, self.members_notice = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 message_id = users.resend_set_password_email(session, actor=user,
                                                              user_id=user_id)
         except ServiceError as error:

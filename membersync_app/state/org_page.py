@@ -94,7 +94,7 @@ class OrgPageState(AppState):
         # ?tab=seats: a bookmark, or a reload (set_section writes the tab it shows into the URL).
         tab = self.router.url.query_parameters.get("tab", "")
         self.section = tab if tab in SECTIONS else "members"
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             if user is None:
                 return rx.redirect(routes.login_with_next(self._here()))
@@ -118,5 +118,5 @@ class OrgPageState(AppState):
 
     @rx.event
     def refresh_overview(self):
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)

@@ -124,7 +124,7 @@ class OrgReportsState(AppState):
         """Overview and Seats over time here; then each table loads its first page."""
         try:
             filters = self._report_filters()
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self._show_viewer(user)
                 self.overview = reports.overview(session, actor=user, org_id=self._org_id,
                                                  filters=filters)
@@ -200,7 +200,7 @@ class ReportTableMixin(PagedListMixin, mixin=True):
     async def _remind(self, course_id: int | None):
         self.remind_notice, self.remind_error = "", ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 result = report_reminders.remind(session, actor=user, org_id=self._org_id,
                                                  membership_ids=list(self.selected),
                                                  course_id=course_id)

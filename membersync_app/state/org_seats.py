@@ -21,7 +21,7 @@ class OrgSeatsState(OrgPageState):
     def submit_add_seats(self, form_data: dict):
         self.add_seats_error = self.add_seats_notice = ""
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 org = org_settings.add_seats(session, actor=user, org_id=self._org_id,
                                              count=form_data.get("add_seats", ""))
                 new_total = org.seat_count
@@ -30,5 +30,5 @@ class OrgSeatsState(OrgPageState):
         else:
             self.add_seats_notice = ("Seats added: the organization now has "
                                      f"{counted(new_total, 'seat')}.")
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)

@@ -25,7 +25,7 @@ class OrgSettingsState(OrgPageState):
                   else org_settings.opened_settings(title=form_data.get("opened_title"),
                                                     seat_count=form_data.get("opened_seat_count")))
         try:
-            with self.unit() as (session, user):
+            with self._unit() as (session, user):
                 org_settings.update_settings(session, actor=user, org_id=self._org_id,
                                              title=form_data.get("title", ""),
                                              seat_count=form_data.get("seat_count", ""),
@@ -44,5 +44,5 @@ class OrgSettingsState(OrgPageState):
         else:
             self.settings_notice = "Settings saved."
             self._conflict = {}
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._refresh_overview(session, user)

@@ -92,7 +92,7 @@ class PagedListMixin(PagerMixin, mixin=True):
             **changes,
         }
         try:
-            with self.reading() as (session, user):
+            with self._reading() as (session, user):
                 self._show_viewer(user)
                 result = self._load_page(session, user, **listing)
         except ServiceError as error:

@@ -18,14 +18,14 @@ class ForgotPasswordState(AppState):
     @rx.event
     def load(self):
         self.errors, self.notice = {}, ""
-        with self.reading() as (_session, user):
+        with self._reading() as (_session, user):
             self._show_viewer(user)
 
     @rx.event
     async def request_reset(self, form_data: dict):
         self.errors, self.notice = {}, ""
         try:
-            with self.unit() as (session, _user):
+            with self._unit() as (session, _user):
                 message_ids = accounts.request_password_reset(
                     session, login=form_data.get("login", ""),
                     address=self.router.session.client_ip)
@@ -51,7 +51,7 @@ class ResetPasswordState(AppState):
     def load(self):
         self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.errors = {}
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             view = accounts.inspect_reset_link(session, self._token,
                                                address=self.router.session.client_ip)
@@ -63,7 +63,7 @@ class ResetPasswordState(AppState):
     def submit(self, form_data: dict):
         self.errors = {}
         try:
-            with self.unit() as (session, _user):
+            with self._unit() as (session, _user):
                 user = accounts.reset_password_with_link(
                     session, token=self._token, password=form_data.get("password", ""),
                     confirm=form_data.get("confirm", ""), address=self.router.session.client_ip)

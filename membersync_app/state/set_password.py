@@ -28,7 +28,7 @@ class SetPasswordState(AppState):
         self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.password_done = False
         self.sp_password_error = self.sp_confirm_error = ""
-        with self.unit() as (session, user):
+        with self._unit() as (session, user):
             self._show_viewer(user)
             view = accounts.inspect_password_link(session, self._token,
                                                   address=self.router.session.client_ip)
@@ -40,7 +40,7 @@ class SetPasswordState(AppState):
     def submit(self, form_data: dict):
         self.sp_password_error = self.sp_confirm_error = ""
         try:
-            with self.unit() as (session, _user):
+            with self._unit() as (session, _user):
                 accounts.set_password_with_link(session, token=self._token,
                                                 password=form_data.get("password", ""),
                                                 confirm=form_data.get("confirm", ""),
