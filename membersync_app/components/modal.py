@@ -101,7 +101,7 @@ def _add_seats_here() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             _label("Seats to add", "modal-add-seats"),
-            rx.input(id="modal-add-seats", type="number", min=1, width="100px",
+            rx.input(id="modal-add-seats", name="seats_to_add", type="number", min=1, width="100px",
                      value=A.seats_to_add, on_change=A.set_seats_to_add),
             rx.button("Add seats", type="button", size="1", on_click=A.add_seats_here),
             align="center", spacing="2",
@@ -133,10 +133,21 @@ def _seats_refusal() -> rx.Component:
     )
 
 
+def _domain_rule() -> rx.Component:
+    """The type's e-mail domain rule, said before it decides anything (staff add anyone)."""
+    return rx.cond(
+        (A.auto_add_domain != "") & (A.viewer_role != "staff"),
+        rx.text("Addresses at @", A.auto_add_domain, " are added at once; any other address "
+                "gets an invitation to accept instead.", size="1", color="gray",
+                id="add-domain-rule"),
+    )
+
+
 def _add_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.foreach(A.add_rows, _entry_row),
+            _domain_rule(),
             rx.button("Add another row", type="button", variant="ghost", size="1",
                       on_click=A.add_row),
             _seats_refusal(),

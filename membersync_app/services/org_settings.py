@@ -35,6 +35,8 @@ class OrgOverview:
     viewer_role: str  # owner / manager / staff
     allowed: frozenset[Action]  # what the viewer may do here, for hiding controls
     owner_name: str = ""  # who to ask for what only the owner may do; who gives way on a transfer
+    # The type's e-mail domain: Add Member adds addresses there at once and invites the rest.
+    auto_add_domain: str = ""
 
 
 def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
@@ -49,6 +51,7 @@ def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOvervie
         expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
         allowed=frozenset(a for a in Action if access.may(actor, a)),
         owner_name=_owner_name(session, org),
+        auto_add_domain=access.org_type.auto_add_domain.strip().lower().lstrip("@"),
     )
 
 

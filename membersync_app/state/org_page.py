@@ -33,6 +33,7 @@ class OrgPageState(AppState):
     expired: bool = False
     viewer_role: str = ""
     owner_name: str = ""
+    auto_add_domain: str = ""  # said next to Add Member before it matters
 
     can_add: bool = False
     can_invite: bool = False
@@ -77,6 +78,7 @@ class OrgPageState(AppState):
         self.expired = view.expired
         self.viewer_role = view.viewer_role
         self.owner_name = view.owner_name
+        self.auto_add_domain = view.auto_add_domain
         self.can_add = Action.ADD_MEMBERS in view.allowed
         self.can_invite = Action.INVITE in view.allowed
         self.can_remove = Action.REMOVE_MEMBERS in view.allowed

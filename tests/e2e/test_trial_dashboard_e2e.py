@@ -164,6 +164,19 @@ def test_owner_is_offered_both_roles(page, app_url, uow):
     expect(page.locator("#add-role-0 option")).to_have_text(["Member", "Manager"])
 
 
+def test_add_member_says_the_types_email_domain_before_it_matters(page, app_url, uow):
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD)
+        org = make_org(session, owner=owner,
+                       org_type=make_org_type(session, auto_add_domain="acme.test"))
+    sign_in(page, app_url, owner.username, PASSWORD)
+    open_org(page, app_url, org)
+    page.get_by_role("button", name="Add Member").click()
+    expect(page.locator("#add-domain-rule")).to_have_text(
+        "Addresses at @acme.test are added at once; any other address gets an invitation to "
+        "accept instead.")
+
+
 def test_a_message_goes_when_its_field_changes(page, app_url, uow):
     with uow() as session:
         owner = make_user(session, password=PASSWORD)
