@@ -47,8 +47,8 @@ def session_cookies(url: str, targets: list[tuple[int, int]]) -> list[str]:
     tokens = []
     with unit_of_work(engine) as session:
         for _org_id, owner_id in targets:
-            grant = auth.start_session(session, session.get(User, owner_id))
-            tokens.append(auth.activate_session(session, grant))
+            grant = auth.start_session(session, user=session.get(User, owner_id))
+            tokens.append(auth.activate_session(session, grant=grant))
     engine.dispose()
     return tokens
 

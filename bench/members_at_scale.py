@@ -266,16 +266,18 @@ CALLS: dict[str, Call] = {
     "list_members: sort status": _page("status"),
     "list_members: sort joined": _page("joined"),
     "list_members: last page (by name)": _page(last=True),
-    "seats.seats_used": lambda s, actor, t: seats.seats_used(s, t.org_id),
+    "seats.seats_used": lambda s, actor, t: seats.seats_used(s, org_id=t.org_id),
     "org_settings.overview (every org event)":
         lambda s, actor, t: org_settings.overview(s, actor=actor, org_id=t.org_id),
-    "organizations.list_managed (owner)": lambda s, actor, t: organizations.list_managed(s, actor),
+    "organizations.list_managed (owner)": lambda s, actor, t: organizations.list_managed(s,
+                                                                                         actor=actor),
     "access.my_access (one member)":
         lambda s, actor, t: access.my_access(s, actor=s.get(User, t.member_id)),
     "members.add_members (one more)": _add_one(),  # last: it grows the organization
     # The floor under every change: one small INSERT and its COMMIT (the disk's flush).
     "baseline: audit.record alone (write+commit)":
-        lambda s, actor, t: audit.record(s, actor, "bench.baseline", t.org_id),
+        lambda s, actor, t: audit.record(s, actor=actor, action="bench.baseline",
+                                         organization_id=t.org_id),
 }
 
 
@@ -371,7 +373,7 @@ PROPOSED_INDEXES = {
 def _sign_in_lookup(session, _actor, target):
     # The query auth.sign_in and users.find_by_login run (no password hashing: that is fixed cost).
     user = session.get(User, target.member_id)
-    return users.find_by_login(session, user.username)
+    return users.find_by_login(session, login=user.username)
 
 
 WHAT_IF_CALLS: dict[str, Call] = {

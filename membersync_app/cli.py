@@ -99,14 +99,12 @@ def _cmd_create_staff(args: argparse.Namespace) -> int:
             print("membersync: the passwords do not match.", file=sys.stderr)
             return 1
     with unit_of_work() as session:
-        user = users.create_user(
+        user = users.create_staff_from_shell(
             session,
-            None,
             username=args.username,
             email=args.email,
             full_name=args.full_name or args.username,
             password=password,
-            is_staff=True,
         )
     print(f"Created staff account “{user.username}” ({user.email}).")
     return 0
@@ -155,7 +153,7 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
 
 def _cmd_unlock_account(args: argparse.Namespace) -> int:
     with unit_of_work() as session:
-        user = users.find_by_login(session, args.username)
+        user = users.find_by_login(session, login=args.username)
         if user is None:
             print(f"membersync: no account has the username or e-mail “{args.username}”.",
                   file=sys.stderr)
@@ -371,6 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"membersync: settings: {error}", file=sys.stderr)
         return 2
+    # A command that queues e-mail sends it before it returns (the process may end right after).
+    before = mail.deliver_after_commit(mail.AfterCommit.INLINE)
     try:
         return args.handler(args)
     except FieldErrors as error:
@@ -381,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OperationalError, ProgrammingError) as error:
         print(f"membersync: database error: {error.orig or error}\n"
               "Is the database reachable, and migrated (`membersync migrate`)?", file=sys.stderr)
+    finally:
+        mail.deliver_after_commit(before)
     return 1
 
 

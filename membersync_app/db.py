@@ -2,13 +2,14 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from .services import mail
 from .services.errors import ConcurrentChange
 from .settings import database_url
 
@@ -71,6 +72,10 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     A transaction that loses a race with another (a deadlock, a lock wait that timed out) is
     rolled back and refused as ConcurrentChange, a ServiceError with a sentence a person
     understands, so nobody ever sees a raw database error.
+
+    The e-mails the transaction queued (`mail.queue`) go to `mail.deliver_soon` only after the
+    commit succeeded: never from inside the transaction (SMTP is slow, and SQLite writers would
+    wait on it), never after a rollback (the change, and so its mail, does not exist).
     """
     try:
         with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
@@ -79,6 +84,7 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
         if lost_a_race(error):
             raise ConcurrentChange() from error
         raise
+    mail.deliver_soon(partial(unit_of_work, engine), mail.queued_in(session))
 
 
 @cache

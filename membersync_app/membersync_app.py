@@ -64,3 +64,17 @@ async def _deliver_the_outbox():
 
 
 app.register_lifespan_task(_deliver_the_outbox)
+
+
+@contextlib.asynccontextmanager
+async def _deliver_after_commit():
+    """While the app serves, every committed unit of work's e-mails go out from mail's thread
+    pool at once (unit tests, benches and scripts that import the app leave it off)."""
+    mail.deliver_after_commit(mail.AfterCommit.BACKGROUND)
+    try:
+        yield
+    finally:
+        mail.deliver_after_commit(mail.AfterCommit.OFF)
+
+
+app.register_lifespan_task(_deliver_after_commit)

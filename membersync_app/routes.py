@@ -51,6 +51,11 @@ def admin_organization(org_id: int) -> str:
     return f"/admin/organizations/{org_id}"
 
 
+def audit_of_organization(org_id: int) -> str:
+    """The audit log filtered to one organization exactly (also takes a Var of an id)."""
+    return f"{ADMIN_AUDIT}?org={org_id}"
+
+
 def admin_record(route: str, record_id: int) -> str:
     """One record's page of an admin list: `admin_record(ADMIN_USER, 7)` is "/admin/users/7"."""
     return route.replace("[id]", str(record_id))

@@ -49,19 +49,19 @@ BUILT_PAGES = Path(".web/build/client")
 
 def _activate(grant: str, user_agent: str) -> str | None:
     with unit_of_work() as session:
-        return auth.activate_session(session, grant, user_agent=user_agent)
+        return auth.activate_session(session, grant=grant, user_agent=user_agent)
 
 
 def _revoke(token: str) -> None:
     with unit_of_work() as session:
-        auth.sign_out(session, token)
+        auth.sign_out(session, token=token)
 
 
 def _session_id(token: str) -> int | None:
     if not token:
         return None
     with read_only_unit() as session:
-        return auth.session_id_for_token(session, token)
+        return auth.session_id_for_token(session, token=token)
 
 
 def _see_other(path: str) -> Response:
@@ -127,7 +127,7 @@ def _report_csv_rows(token: str, params: dict[str, Any]) -> Iterator[tuple]:
     who asks (the cookie's user) and what they may see."""
     with read_only_unit() as session:
         yield from reports.export_rows(
-            session, actor=auth.user_for_token(session, token),
+            session, actor=auth.user_for_token(session, token=token),
             org_id=params.get("org", ""), report=params.get("report", ""),
             filters=ReportFilters.from_query(params), course_id=params.get("course") or None,
             membership_id=params.get("member") or None, sort=params.get("sort", ""),
@@ -139,7 +139,7 @@ def _members_csv_rows(token: str, params: dict[str, Any]) -> Iterator[tuple]:
     that the cookie's user may see this organization's members."""
     with read_only_unit() as session:
         yield from members.export_members(
-            session, actor=auth.user_for_token(session, token), org_id=params.get("org", ""),
+            session, actor=auth.user_for_token(session, token=token), org_id=params.get("org", ""),
             search=params.get("search", ""), sort=params.get("sort", ""),
             descending=params.get("desc") == "1")
 

@@ -198,7 +198,7 @@ def sign_in(session: Session, login: str, password: str) -> tuple[str, User]:
     attempt = auth.sign_in(session, login=login, password=password, address="198.51.100.7")
     if attempt.user is None:
         raise ServiceError(attempt.error, "password")
-    return auth.activate_session(session, attempt.grant), attempt.user
+    return auth.activate_session(session, grant=attempt.grant), attempt.user
 
 
 def run_sql(url: str, *statements: str) -> list:

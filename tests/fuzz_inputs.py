@@ -8,6 +8,8 @@ NUL (PostgreSQL refuses NUL in text), bidi marks, astral characters, very long s
 HTML payloads and spreadsheet formulas.
 """
 
+import csv
+import io
 import string
 from datetime import date, datetime
 
@@ -125,7 +127,10 @@ def _csv_cell(text: str, quote: str) -> str:
     return text
 
 
-_cells = st.one_of(texts, emails, roles.filter(lambda r: isinstance(r, str)),
+# Roles as a cell holds them: text (a filter on `roles` would discard most of its JSON draws).
+_role_cells = st.one_of(st.sampled_from(["member", "manager", "Member", " MANAGER ", "owner",
+                                         "admin", "staff", ""]), texts)
+_cells = st.one_of(texts, emails, _role_cells,
                    st.sampled_from(["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1+1)", "@cmd",
                                     "-1+1", "\"", "\"\"", ",", ";", "\t"]))
 
@@ -133,8 +138,11 @@ _cells = st.one_of(texts, emails, roles.filter(lambda r: isinstance(r, str)),
 @st.composite
 def csv_files(draw) -> str | bytes:
     """CSV text (or bytes) a person could upload: a header of some kind, rows of arbitrary cells,
-    any delimiter, quoting, line ending, BOM; sometimes raw text or bytes."""
-    kind = draw(st.sampled_from(["table", "table", "table", "text", "bytes"]))
+    any delimiter, quoting, line ending, BOM; sometimes raw text or bytes. Two draws in five are
+    well-formed files (`valid_csv_files`), so the import's accepted path is fuzzed too."""
+    kind = draw(st.sampled_from(["valid", "valid", "table", "text", "bytes"]))
+    if kind == "valid":
+        return draw(valid_csv_files())
     if kind == "text":
         return draw(texts)
     if kind == "bytes":
@@ -151,7 +159,7 @@ def csv_files(draw) -> str | bytes:
     rows = draw(st.lists(
         st.one_of(
             st.lists(_cells, max_size=5),
-            st.tuples(_printable, emails, roles.filter(lambda r: isinstance(r, str))).map(list),
+            st.tuples(_printable, emails, _role_cells).map(list),
         ),
         max_size=6,
     ))
@@ -188,3 +196,48 @@ valid_dates = st.one_of(st.just(""), st.dates(date(2000, 1, 1), date(2100, 1, 1)
 def mostly(valid, other):
     """`valid` three times in four (one_of draws its branches alike)."""
     return st.one_of(valid, valid, valid, other)
+
+
+# Names a CSV import accepts and that are hard on a CSV file: its delimiters and quotes, formula
+# starts (imported as typed, neutralised on the way out), unicode, the longest name allowed.
+csv_names = st.one_of(
+    names,
+    st.sampled_from(["Ann \"Q\" Example", "Smith, Jo", "Jo; Smith", "-Minus", "=1+2", "@home",
+                     "+44 Tel", "İ" * 200, "x" * 199 + "\U0001f600", " padded\tname "]),
+)
+
+
+@st.composite
+def valid_csv_files(draw, bad_row: bool | None = None) -> str | bytes:
+    """A well-formed import file: the header name,email[,role] (any order and case), 1 to 5 rows
+    of hostile but acceptable names and distinct new addresses, written by the csv module with
+    "," or ";". With `bad_row` (drawn when None: one time in four) one row holds a cell the
+    import refuses, so a file that is refused as a whole is fuzzed too (all or nothing)."""
+    columns = draw(st.sampled_from([["name", "email", "role"], ["name", "email"],
+                                    ["Email", " NAME ", "Role"], ["role", "email", "name"]]))
+    count = draw(st.integers(1, 5))
+    local_parts = draw(st.lists(st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,20}", fullmatch=True)
+                                .filter(lambda local: ".." not in local
+                                        and not local.endswith(".")),
+                                min_size=count, max_size=count, unique=True))
+    rows = [{"name": draw(csv_names), "email": f"{local}@import.example",
+             "role": draw(st.sampled_from(["member", "manager", "Member", " MANAGER ", ""]))}
+            for local in local_parts]
+    if bad_row is None:
+        bad_row = draw(st.integers(0, 3)) == 0
+    if bad_row:
+        row = rows[draw(st.integers(0, count - 1))]
+        field = draw(st.sampled_from(["name", "email", "role"]))
+        row[field] = draw({"name": st.sampled_from(["", " ", "a\x00b", "x" * 201, "\x07bell"]),
+                           "email": st.sampled_from(["ann@@example.com", "ann", "@example.com",
+                                                     "mia@example.com"]),
+                           "role": st.sampled_from(["owner", "admin", "staff"])}[field])
+    delimiter = draw(st.sampled_from([",", ";"]))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=draw(
+        st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row[column.strip().lower()] for column in columns])
+    text = draw(st.sampled_from(["", "\ufeff"])) + out.getvalue()
+    return text.encode("utf-8") if draw(st.booleans()) else text

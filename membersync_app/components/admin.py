@@ -140,9 +140,13 @@ def form_card(state, heading_new: str, heading_edit: str, *fields: rx.Component,
 
 
 def checkbox(label: Var | str, name: str, *, value: Var | str = "on",
-             checked: Var | bool = False, checkbox_id: Var | str | None = None) -> rx.Component:
-    """A native checkbox inside its label (so the label names it)."""
+             checked: Var | bool = False, checkbox_id: Var | str | None = None,
+             keep=None) -> rx.Component:
+    """A native checkbox inside its label (so the label names it). With `keep` (an admin form
+    state), each tick is kept in the form's draft (`keep_tick`) through a reload or Back."""
     props = {"id": checkbox_id} if checkbox_id is not None else {}
+    if keep is not None:
+        props["on_change"] = lambda ticked: keep.keep_tick(name, value, ticked)
     return rx.el.label(
         rx.el.input(type="checkbox", name=name, value=value, default_checked=checked,
                     style={"width": "16px", "height": "16px", "accent_color": "var(--accent-9)"},
@@ -153,15 +157,17 @@ def checkbox(label: Var | str, name: str, *, value: Var | str = "on",
 
 
 def checkbox_group(legend: str, name: str, choices: Var, selected: Var,
-                   empty_text: str) -> rx.Component:
-    """A fieldset of checkboxes, one per choice; ticked when its id is in `selected`."""
+                   empty_text: str, keep=None) -> rx.Component:
+    """A fieldset of checkboxes, one per choice; ticked when its id is in `selected` (`keep`:
+    as for `checkbox`)."""
     return rx.el.fieldset(
         rx.el.legend(legend, style={"font_weight": "500", "font_size": "14px"}),
         rx.cond(
             choices.length() > 0,
             rx.vstack(
                 rx.foreach(choices, lambda c: checkbox(c.label, name, value=c.id,
-                                                       checked=selected.contains(c.id))),
+                                                       checked=selected.contains(c.id),
+                                                       keep=keep)),
                 spacing="1",
             ),
             rx.text(empty_text, size="2", color_scheme="gray"),

@@ -4,10 +4,10 @@ The state holds one page of rows; searching, sorting and paging ask the server f
 Use it in two steps:
 
     class CoursesState(PagedListMixin, AppState):   # PagedListMixin: state/paged_list.py
-        rows: list[CourseItem] = []
+        rows: list[catalog.CourseRow] = []   # the service's frozen rows, held as they are
         def _load_page(self, session, user, **listing):  # search, sort, page, ...
-            result = catalog.list_courses(session, user, **listing)
-            self.rows = [CourseItem(...) for r in result.rows]
+            result = catalog.list_courses(session, actor=user, **listing)
+            self.rows = list(result.rows)
             return result                                   # anything with page, total, page_count
 
     data_table(CoursesState, columns=[Column("Title", "title"), Column("Lessons")],

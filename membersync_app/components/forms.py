@@ -5,8 +5,10 @@ from reflex.vars import Var
 
 
 def field_error(message: Var | str, field_id: str) -> rx.Component:
+    """The message under its field, nothing when there is none. `message` may be a lookup in
+    an `errors` dict (`State.errors["title"]`): a key not there shows nothing, like ""."""
     return rx.cond(
-        message != "",
+        message,
         rx.text(message, color="red", size="2", id=f"{field_id}-error", role="alert"),
     )
 
@@ -35,6 +37,6 @@ def form_field(
 
 def error_callout(message: Var | str, callout_id: str = "form-error") -> rx.Component:
     return rx.cond(
-        message != "",
+        message,
         rx.callout(message, icon="triangle_alert", color_scheme="red", id=callout_id, role="alert"),
     )

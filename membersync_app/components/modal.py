@@ -36,10 +36,11 @@ def _label(text, html_for) -> rx.Component:
     return rx.el.label(text, html_for=html_for, style=LABEL_STYLE)
 
 
-def _clear_when_changed(error, field):
+def _clear_when_changed(error, field, row=None):
     """on_change of a field with a message: the message described the old value. No event is
-    sent while the field has none."""
-    return rx.cond(error != "", A.clear_field_error(field), rx.noop())
+    sent while the field has none. `row`: the form row's index, for a row's field."""
+    clear = A.clear_field_error(field) if row is None else A.clear_field_error(field, row)
+    return rx.cond(error, clear, rx.noop())
 
 
 def _role_select(name, select_id, on_change) -> rx.Component:
@@ -66,22 +67,22 @@ def _entry_row(row: AddRow, position) -> rx.Component:
             _label("Name" + suffix, "add-name-" + i),
             rx.input(name="name_" + i, id="add-name-" + i, width="100%",
                      auto_focus=position == 0,
-                     on_change=_clear_when_changed(row.name_error, "name_" + i)),
-            field_error(row.name_error, "add-name-" + i),
+                     on_change=_clear_when_changed(row.errors["name"], "name", row.index)),
+            field_error(row.errors["name"], "add-name-" + i),
             spacing="1", flex="2",
         ),
         rx.vstack(
             _label("Email" + suffix, "add-email-" + i),
             rx.input(name="email_" + i, id="add-email-" + i, type="email", width="100%",
-                     on_change=_clear_when_changed(row.email_error, "email_" + i)),
-            field_error(row.email_error, "add-email-" + i),
+                     on_change=_clear_when_changed(row.errors["email"], "email", row.index)),
+            field_error(row.errors["email"], "add-email-" + i),
             spacing="1", flex="3",
         ),
         rx.vstack(
             _label("Role" + suffix, "add-role-" + i),
             _role_select("role_" + i, "add-role-" + i,
-                         _clear_when_changed(row.role_error, "role_" + i)),
-            field_error(row.role_error, "add-role-" + i),
+                         _clear_when_changed(row.errors["role"], "role", row.index)),
+            field_error(row.errors["role"], "add-role-" + i),
             spacing="1", flex="1",
         ),
         rx.cond(
@@ -106,7 +107,7 @@ def _add_seats_here() -> rx.Component:
             rx.button("Add seats", type="button", size="1", on_click=A.add_seats_here),
             align="center", spacing="2",
         ),
-        field_error(A.seats_add_error, "modal-add-seats"),
+        field_error(A.errors["seats_to_add"], "modal-add-seats"),
         spacing="1",
     )
 
@@ -115,10 +116,10 @@ def _seats_refusal() -> rx.Component:
     """Not enough seats: add them right here (the rows stay as typed), or who can."""
     return rx.fragment(
         rx.cond(
-            A.seats_error != "",
+            A.errors["seats"],
             rx.callout(
                 rx.vstack(
-                    rx.text(A.seats_error),
+                    rx.text(A.errors["seats"]),
                     rx.cond(A.can_manage_seats, _add_seats_here()),
                     spacing="2",
                 ),
@@ -151,7 +152,7 @@ def _add_form() -> rx.Component:
             rx.button("Add another row", type="button", variant="ghost", size="1",
                       on_click=A.add_row),
             _seats_refusal(),
-            error_callout(A.add_error, "add-error"),
+            error_callout(A.errors["form"], "add-error"),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
                                           color_scheme="gray")),
@@ -172,16 +173,16 @@ def _invite_form() -> rx.Component:
             _label("Email addresses", "invite-emails"),
             rx.text_area(name="emails", id="invite-emails", rows="4", width="100%",
                          placeholder="one@example.com, two@example.com",
-                         on_change=_clear_when_changed(A.emails_error, "emails")),
+                         on_change=_clear_when_changed(A.errors["emails"], "emails")),
             rx.text("Separate addresses with commas, spaces or new lines.", size="1",
                     color="gray"),
-            field_error(A.emails_error, "invite-emails"),
+            field_error(A.errors["emails"], "invite-emails"),
             _label("Role", "invite-role"),
             _role_select("invite_role", "invite-role",
-                         _clear_when_changed(A.invite_role_error, "invite_role")),
-            field_error(A.invite_role_error, "invite-role"),
+                         _clear_when_changed(A.errors["invite_role"], "invite_role")),
+            field_error(A.errors["invite_role"], "invite-role"),
             _seats_refusal(),
-            error_callout(A.add_error, "invite-error"),
+            error_callout(A.errors["form"], "invite-error"),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
                                           color_scheme="gray")),

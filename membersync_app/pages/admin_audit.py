@@ -6,18 +6,19 @@ from reflex_components_core.el.elements.base import BaseHTML
 
 from .. import routes
 from ..components.admin import admin_page
-from ..components.data_table import Column, data_table
-from ..state.admin_audit import AdminAuditState, AuditItem
+from ..components.data_table import Column, data_table, long_text
+from ..services.audit_log import AuditRow
+from ..state.admin_audit import AdminAuditState
 from ..state.base import AppState
 
 S = AdminAuditState
 
 
-def _row(event: AuditItem) -> rx.Component:
+def _row(event: AuditRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(event.when, size="1", white_space="nowrap")),
-        rx.table.cell(event.actor),
-        rx.table.cell(event.organization),
+        rx.table.cell(long_text(event.actor, "10em")),
+        rx.table.cell(long_text(event.organization, "10em")),
         rx.table.row_header_cell(rx.code(event.action)),
         rx.table.cell(
             rx.el.ul(

@@ -12,24 +12,22 @@ from ..components.admin import (
     kept,
     side_by_side,
 )
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import form_field
+from ..services.catalog import CourseRow, LicenseRow, SeatTypeRow
 from ..state.admin_catalog import (
     AdminCoursesState,
     AdminLicensesState,
     AdminSeatTypesState,
-    CourseItem,
-    LicenseItem,
-    SeatTypeItem,
 )
 from ..state.base import AppState
 
 # ---------------------------------------------------------------- courses
 
 
-def _course_row(course: CourseItem) -> rx.Component:
+def _course_row(course: CourseRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(course.title),
+        rx.table.row_header_cell(long_text(course.title)),
         rx.table.cell(course.lesson_count),
         rx.table.cell(course.used_by),
         rx.table.cell(edit_button("Edit " + course.title,
@@ -73,10 +71,10 @@ def admin_courses_page() -> rx.Component:
 # ---------------------------------------------------------------- licenses
 
 
-def _license_row(lic: LicenseItem) -> rx.Component:
+def _license_row(lic: LicenseRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(lic.name),
-        rx.table.cell(lic.product),
+        rx.table.row_header_cell(long_text(lic.name)),
+        rx.table.cell(long_text(lic.product)),
         rx.table.cell(lic.used_by),
         rx.table.cell(edit_button("Edit " + lic.name, AdminLicensesState.open_edit(lic.id))),
     )
@@ -118,9 +116,9 @@ def admin_licenses_page() -> rx.Component:
 # ---------------------------------------------------------------- seat types
 
 
-def _seat_type_row(seat_type: SeatTypeItem) -> rx.Component:
+def _seat_type_row(seat_type: SeatTypeRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(seat_type.name),
+        rx.table.row_header_cell(long_text(seat_type.name)),
         rx.table.cell(seat_type.course_count),
         rx.table.cell(seat_type.license_count),
         rx.table.cell(seat_type.organization_count),
@@ -148,9 +146,10 @@ def admin_seat_types_page() -> rx.Component:
                        error=s.errors.get("name", ""), **kept(s, "name")),
             side_by_side(
                 checkbox_group("Courses", "course_ids", s.course_choices, s.f_course_ids,
-                               "No courses yet: add some under Courses."),
+                               "No courses yet: add some under Courses.", keep=s),
                 checkbox_group("Licenses", "license_ids", s.license_choices,
-                               s.f_license_ids, "No licenses yet: add some under Licenses."),
+                               s.f_license_ids, "No licenses yet: add some under Licenses.",
+                               keep=s),
             ),
             rx.text(s.errors.get("course_ids", ""), color="red", size="2"),
             rx.text(s.errors.get("license_ids", ""), color="red", size="2"),

@@ -10,7 +10,7 @@ from ..components.admin import (
     edit_button,
     form_card,
 )
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import form_field
 from ..services.jobs import JobRow
 from ..state.admin_jobs import AdminJobsState
@@ -23,7 +23,7 @@ LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 def _row(job: JobRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(job.job_type),
-        rx.table.row_header_cell(job.title),
+        rx.table.row_header_cell(long_text(job.title)),
         rx.table.cell(rx.cond(
             job.organization_id == 0,
             rx.text("unassigned", color_scheme="gray"),

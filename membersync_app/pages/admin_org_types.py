@@ -14,10 +14,10 @@ from ..components.admin import (
     select_field,
     side_by_side,
 )
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import field_error, form_field
-from ..services.org_types import MANAGER_PERMISSIONS
-from ..state.admin_org_types import ROLES, AdminOrgTypesState, OrgTypeItem
+from ..services.org_types import MANAGER_PERMISSIONS, OrgTypeRow
+from ..state.admin_org_types import ROLES, AdminOrgTypesState
 from ..state.base import AppState
 
 S = AdminOrgTypesState
@@ -30,11 +30,11 @@ VISIBILITIES = (
 _TAB_STYLE = {"padding_top": "16px", "&[data-state='inactive']": {"display": "none"}}
 
 
-def _row(org_type: OrgTypeItem) -> rx.Component:
+def _row(org_type: OrgTypeRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(org_type.name),
+        rx.table.row_header_cell(long_text(org_type.name)),
         rx.table.cell(org_type.visibility),
-        rx.table.cell(org_type.default_seat_type),
+        rx.table.cell(long_text(org_type.default_seat_type, "10em")),
         rx.table.cell(org_type.organization_count),
         rx.table.cell(edit_button("Edit " + org_type.name, S.open_edit(org_type.id))),
     )
@@ -62,7 +62,7 @@ def _access_tab() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend("Managers may", style={"font_weight": "500", "font_size": "14px"}),
             rx.vstack(
-                *[checkbox(label, name, checked=S.f_permissions.get(name, False))
+                *[checkbox(label, name, checked=S.f_permissions.get(name, False), keep=S)
                   for name, label in MANAGER_PERMISSIONS],
                 spacing="1",
             ),
@@ -75,7 +75,7 @@ def _access_tab() -> rx.Component:
                    default_value=S.f_invitation_days, input_mode="numeric",
                    error=S.errors.get("invitation_days", ""), **kept(S, "invitation_days")),
         checkbox("Access ends when the organization expires", "access_ends_at_expiry",
-                 checked=S.f_access_ends_at_expiry),
+                 checked=S.f_access_ends_at_expiry, keep=S),
         form_field("E-mail domain added without invitation", "auto_add_domain",
                    field_id="auto-add-domain", default_value=S.f_auto_add_domain,
                    placeholder="example.com (optional)",
@@ -99,10 +99,10 @@ def _benefits_tab() -> rx.Component:
                 side_by_side(
                     checkbox_group(f"{role.capitalize()} courses", f"{role}_course_ids",
                                    S.course_choices, S.f_benefits.get(f"{role}_course_ids", []),
-                                   "No courses yet."),
+                                   "No courses yet.", keep=S),
                     checkbox_group(f"{role.capitalize()} licenses", f"{role}_license_ids",
                                    S.license_choices, S.f_benefits.get(f"{role}_license_ids", []),
-                                   "No licenses yet."),
+                                   "No licenses yet.", keep=S),
                 ),
                 spacing="2",
             )

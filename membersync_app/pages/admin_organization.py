@@ -6,7 +6,7 @@ import reflex as rx
 
 from .. import routes
 from ..components.admin import admin_page, checkbox, form_buttons, notice, select_field
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import error_callout, field_error, form_field
 from ..components.modal import confirm_dialog
 from ..services.back_office import OrgChoice, OrgMemberRow, UserChoice
@@ -159,9 +159,9 @@ def _member_row(row: OrgMemberRow) -> rx.Component:
             rx.checkbox(checked=S.selected.contains(row.membership_id),
                         on_change=lambda checked: S.toggle(row.membership_id, checked),
                         aria_label="Select " + row.username))),
-        rx.table.row_header_cell(row.name),
-        rx.table.cell(row.username),
-        rx.table.cell(row.email),
+        rx.table.row_header_cell(long_text(row.name)),
+        rx.table.cell(long_text(row.username, "10em")),
+        rx.table.cell(long_text(row.email)),
         rx.table.cell(row.role),
         rx.table.cell(rx.cond(row.org_admin | row.is_owner, "yes", "no")),
         rx.table.cell(rx.cond(row.status == "blocked",
@@ -293,7 +293,7 @@ def _job_row(job: JobRow) -> rx.Component:
         rx.table.cell(rx.checkbox(checked=S.selected.contains(job.id),
                                   on_change=lambda checked: S.toggle(job.id, checked),
                                   aria_label="Select " + job.title)),
-        rx.table.row_header_cell(job.title),
+        rx.table.row_header_cell(long_text(job.title)),
         rx.table.cell(job.job_type),
         rx.table.cell(rx.button("Unassign", size="1", variant="soft", color_scheme="red",
                                 aria_label="Unassign " + job.title,

@@ -13,12 +13,12 @@ from ..components.admin import (
     kept,
     select_field,
 )
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import field_error, form_field
+from ..services.admin_organizations import OrgRow
 from ..state.admin_organizations import (
     OWNER_INPUT_ID,
     AdminOrganizationsState,
-    OrgItem,
     OwnerMatch,
 )
 from ..state.base import AppState
@@ -26,19 +26,20 @@ from ..state.base import AppState
 S = AdminOrganizationsState
 
 
-def _row(org: OrgItem) -> rx.Component:
+def _row(org: OrgRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(org.title, href=org.back_office_href)),
-        rx.table.cell(org.type_name),
-        rx.table.cell(org.owner),
-        rx.table.cell(org.seats),
+        rx.table.row_header_cell(rx.link(long_text(org.title),
+                                         href=routes.admin_organization(org.id))),
+        rx.table.cell(long_text(org.type_name, "10em")),
+        rx.table.cell(long_text(org.owner_username)),
+        rx.table.cell(f"{org.seats_used} / {org.seat_count}"),
         rx.table.cell(org.expires),
-        rx.table.cell(rx.cond(org.expired == "yes", rx.badge("yes", color_scheme="red"),
+        rx.table.cell(rx.cond(org.expired, rx.badge("yes", color_scheme="red"),
                               rx.text("no"))),
         rx.table.cell(
             rx.hstack(
                 edit_button("Edit " + org.title, S.open_edit(org.id)),
-                rx.link("Audit log", href=org.audit_href, size="1",
+                rx.link("Audit log", href=routes.audit_of_organization(org.id), size="1",
                         aria_label="Audit log of " + org.title),
                 align="center",
                 spacing="3",
@@ -77,11 +78,15 @@ def _owner_picker() -> rx.Component:
     new = rx.vstack(
         rx.text("New owner", weight="medium", size="2"),
         form_field("Owner username", "new_owner_username", field_id="new-owner-username",
-                   error=S.errors.get("new_owner_username", "")),
+                   default_value=S.f_new_owner_username,
+                   error=S.errors.get("new_owner_username", ""), **kept(S, "new_owner_username")),
         form_field("Owner email", "new_owner_email", field_id="new-owner-email",
-                   error=S.errors.get("new_owner_email", "")),
+                   default_value=S.f_new_owner_email,
+                   error=S.errors.get("new_owner_email", ""), **kept(S, "new_owner_email")),
         form_field("Owner full name", "new_owner_full_name", field_id="new-owner-full-name",
-                   error=S.errors.get("new_owner_full_name", "")),
+                   default_value=S.f_new_owner_full_name,
+                   error=S.errors.get("new_owner_full_name", ""),
+                   **kept(S, "new_owner_full_name")),
         form_field("Owner password (optional)", "new_owner_password",
                    field_id="new-owner-password", type_="password",
                    auto_complete="new-password",

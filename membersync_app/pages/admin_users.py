@@ -15,11 +15,11 @@ from ..components.admin import (
     kept,
     notice,
 )
-from ..components.data_table import Column, data_table
+from ..components.data_table import Column, data_table, long_text
 from ..components.forms import error_callout, form_field
 from ..components.modal import confirm_dialog
-from ..services.users import UserMembership
-from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState, UserItem
+from ..services.users import UserMembership, UserRow
+from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState
 from ..state.base import AppState
 
 S = AdminUsersState
@@ -35,7 +35,7 @@ def _membership(membership: UserMembership) -> rx.Component:
     )
 
 
-def _memberships(user: UserItem) -> rx.Component:
+def _memberships(user: UserRow) -> rx.Component:
     """Each membership (organization, role, status) links to the organization's back office."""
     shown = user.memberships.length()
     return rx.cond(
@@ -52,17 +52,17 @@ def _memberships(user: UserItem) -> rx.Component:
     )
 
 
-def _who(user: UserItem):
+def _who(user: UserRow):
     """The person as a dialog names them: "Ann Lee (ann)", or the username alone."""
     return rx.cond(user.full_name != "", user.full_name + " (" + user.username + ")",
                    user.username)
 
 
-def _row(user: UserItem) -> rx.Component:
+def _row(user: UserRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(user.username),
-        rx.table.cell(user.full_name),
-        rx.table.cell(user.email),
+        rx.table.row_header_cell(long_text(user.username, "10em")),
+        rx.table.cell(long_text(user.full_name)),
+        rx.table.cell(long_text(user.email)),
         rx.table.cell(rx.cond(user.is_staff, rx.badge("staff"), "")),
         rx.table.cell(
             rx.hstack(
@@ -74,7 +74,7 @@ def _row(user: UserItem) -> rx.Component:
             )
         ),
         rx.table.cell(_memberships(user)),
-        rx.table.cell(rx.text(user.created, white_space="nowrap")),
+        rx.table.cell(rx.text(user.created_on, white_space="nowrap")),
         rx.table.cell(
             rx.hstack(
                 rx.cond(

@@ -4,10 +4,11 @@ import reflex as rx
 
 from .. import routes
 from ..components.layout import page_shell
-from ..state.dashboard import DashboardState, OrgCard
+from ..services.organizations import ManagedOrgRow
+from ..state.dashboard import DashboardState
 
 
-def _org_row(org: OrgCard) -> rx.Component:
+def _org_row(org: ManagedOrgRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(org.title),
         rx.table.cell(org.type_name),
@@ -32,7 +33,8 @@ def _org_row(org: OrgCard) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.link(rx.button("View", size="1"), href=org.href, aria_label="View " + org.title)
+            rx.link(rx.button("View", size="1"), href=routes.org_page(org.id),
+                    aria_label="View " + org.title)
         ),
     )
 

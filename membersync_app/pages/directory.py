@@ -5,13 +5,14 @@ import reflex as rx
 from .. import routes
 from ..components.data_table import Column, data_table
 from ..components.layout import page_shell
+from ..services.directory import DirectoryRow
 from ..state.base import AppState
-from ..state.directory import DirectoryItem, DirectoryState
+from ..state.directory import DirectoryState
 
 S = DirectoryState
 
 
-def _row(org: DirectoryItem) -> rx.Component:
+def _row(org: DirectoryRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(rx.text(org.title),
@@ -22,7 +23,7 @@ def _row(org: DirectoryItem) -> rx.Component:
                       spacing="2", align="center")
         ),
         rx.table.cell(org.type_name),
-        rx.table.cell(org.seats),
+        rx.table.cell(f"{org.seats_used} / {org.seat_count}"),
         rx.table.cell(rx.cond(org.visibility == "public", "",
                               rx.badge(org.visibility, color_scheme="gray"))),
     )

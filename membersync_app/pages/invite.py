@@ -15,12 +15,12 @@ def _create_account_form() -> rx.Component:
         rx.vstack(
             rx.text("Create your account with ", rx.text.strong(S.invite_email), " to join.",
                     size="2"),
-            form_field("Name", "full_name", field_id="invite-name", error=S.full_name_error,
+            form_field("Name", "full_name", field_id="invite-name", error=S.errors["full_name"],
                        auto_complete="name"),
             form_field("Password", "password", field_id="invite-password", type_="password",
-                       error=S.password_error, auto_complete="new-password"),
+                       error=S.errors["password"], auto_complete="new-password"),
             form_field("Confirm password", "confirm", field_id="invite-confirm",
-                       type_="password", error=S.confirm_error, auto_complete="new-password"),
+                       type_="password", error=S.errors["confirm"], auto_complete="new-password"),
             rx.button("Create account and join", type="submit"),
             spacing="3", width="100%",
         ),
@@ -32,7 +32,7 @@ def _valid() -> rx.Component:
     return rx.vstack(
         rx.text("You are invited to join ", rx.text.strong(S.invite_org), " as a ",
                 S.invite_role, ".", id="invite-summary"),
-        error_callout(S.accept_error, "accept-error"),
+        error_callout(S.errors["form"], "accept-error"),
         rx.cond(
             S.viewer_signed_in,
             rx.cond(

@@ -30,10 +30,10 @@ def set_password_page() -> rx.Component:
                     rx.vstack(
                         rx.text("Account: ", rx.text.strong(S.account_email), size="2"),
                         form_field("New password", "password", field_id="sp-password",
-                                   type_="password", error=S.sp_password_error,
+                                   type_="password", error=S.errors["password"],
                                    auto_complete="new-password"),
                         form_field("Confirm password", "confirm", field_id="sp-confirm",
-                                   type_="password", error=S.sp_confirm_error,
+                                   type_="password", error=S.errors["confirm"],
                                    auto_complete="new-password"),
                         rx.button("Set password", type="submit"),
                         spacing="3", width="100%",

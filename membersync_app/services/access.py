@@ -70,7 +70,7 @@ def _license_grants(user_id: int):
     return union(via_seat, via_role).subquery()
 
 
-def has_course(session: Session, user_id: int, course_id: int) -> bool:
+def has_course(session: Session, *, user_id: int, course_id: int) -> bool:
     grants = _course_grants(user_id)
     return session.exec(
         select(literal(1)).select_from(grants).where(grants.c.item_id == course_id).limit(1)

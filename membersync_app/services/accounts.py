@@ -66,8 +66,8 @@ _SPENT: dict[LinkPurpose, tuple[str, str]] = {
 
 
 def issue_link(
-    session: Session, user: User, purpose: LinkPurpose, lifetime: timedelta,
-    *, new_email: str | None = None,
+    session: Session, *, user: User, purpose: LinkPurpose, lifetime: timedelta,
+    new_email: str | None = None,
 ) -> str:
     """A new one-time token of `purpose` for `user` (only its hash is stored); returns it."""
     token, token_hash = new_token()
@@ -80,7 +80,7 @@ def issue_link(
 
 
 def retire_links(
-    session: Session, user_id: int, purpose: LinkPurpose, now: datetime | None = None
+    session: Session, *, user_id: int, purpose: LinkPurpose, now: datetime | None = None
 ) -> None:
     """Every unused link of `purpose` of the account stops working (counts as used)."""
     session.execute(
@@ -92,15 +92,16 @@ def retire_links(
     )
 
 
-def issue_password_link(session: Session, user: User) -> str:
+def issue_password_link(session: Session, *, user: User) -> str:
     """A new one-time "set your password" link for `user`: the full link for an e-mail."""
-    token = issue_link(session, user, LinkPurpose.SET_PASSWORD, PASSWORD_LINK_LIFETIME)
+    token = issue_link(session, user=user, purpose=LinkPurpose.SET_PASSWORD,
+                       lifetime=PASSWORD_LINK_LIFETIME)
     return base_url() + routes.set_password_link(token)
 
 
-def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by: User) -> int:
-    """The "you were added, set your password" e-mail, queued in the outbox; returns its id."""
-    link = issue_password_link(session, user)
+def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by: User) -> None:
+    """The "you were added, set your password" e-mail, queued in the outbox."""
+    link = issue_password_link(session, user=user)
     inviter = quoted_if_formula(added_by.full_name or added_by.username)
     body = (
         f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
@@ -109,12 +110,11 @@ def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by
         f"{PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
         f"Then sign in with your e-mail address {user.email} to see your courses and licenses.\n"
     )
-    message = mail.queue(session, recipient=user.email,
-                         subject=f"Set your MemberSync password ({org_title})", body=body)
-    return message.id
+    mail.queue(session, recipient=user.email,
+               subject=f"Set your MemberSync password ({org_title})", body=body)
 
 
-def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: User) -> int:
+def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: User) -> None:
     """The "you were added" e-mail to an account that already exists: nobody is added without
     hearing of it, and the adder sees the same e-mails go out whether the account existed or
     not. No link token: they sign in as usual."""
@@ -126,9 +126,8 @@ def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: 
         f"{base_url()}{routes.LOGIN}\n\n"
         f"If you did not expect this, ask {inviter} or the organization's owner to remove you.\n"
     )
-    message = mail.queue(session, recipient=user.email,
-                         subject=f"You were added to {org_title} on MemberSync", body=body)
-    return message.id
+    mail.queue(session, recipient=user.email,
+               subject=f"You were added to {org_title} on MemberSync", body=body)
 
 
 @dataclass(frozen=True)
@@ -173,17 +172,17 @@ def _find(
 
 
 def open_link(
-    session: Session, token: Any, purpose: LinkPurpose, *, address: str | None = None,
+    session: Session, *, token: Any, purpose: LinkPurpose, address: str | None = None,
     count_guess: bool = False, lock: bool = False,
 ) -> OpenedLink:
     """Look a link up. While the client `address` is locked out of links, no token is looked
     up at all; with `count_guess`, an unknown token counts as a guess from `address` (where
     the link is opened: a refused submit rolls back, so counting there would count nothing)."""
-    if locked := throttle.link_refusal(session, address):
+    if locked := throttle.link_refusal(session, address=address):
         return OpenedLink(locked)
     row, user = _find(session, token, purpose, lock=lock)
     if row is None and count_guess and address is not None:
-        throttle.record_failure(session, [throttle.link_key(address)])
+        throttle.record_failure(session, keys=[throttle.link_key(address)])
     if row is None or user is None or not user.is_active:
         return OpenedLink(LINK_UNKNOWN)
     used, expired = _SPENT[purpose]
@@ -196,9 +195,9 @@ def open_link(
     return OpenedLink("", row, user)
 
 
-def usable_link(session: Session, token: Any, purpose: LinkPurpose, address: str | None):
+def usable_link(session: Session, *, token: Any, purpose: LinkPurpose, address: str | None):
     """The link's row and account for a submit, locked; a refusal when it does not work."""
-    link = open_link(session, token, purpose, address=address, lock=True)
+    link = open_link(session, token=token, purpose=purpose, address=address, lock=True)
     if link.problem or link.row is None or link.user is None:
         raise ServiceError(link.problem or LINK_UNKNOWN)
     return link.row, link.user
@@ -212,11 +211,11 @@ def _new_password(password: Any, confirm: Any, user: User) -> str:
 
 
 def inspect_password_link(
-    session: Session, token: str, *, address: str | None = None
+    session: Session, *, token: str, address: str | None = None
 ) -> PasswordLinkView:
     """What the set-password link shows. With the client's `address`, an unknown token counts
     as a guess, and while the address is locked out no token is looked up at all."""
-    return open_link(session, token, LinkPurpose.SET_PASSWORD, address=address,
+    return open_link(session, token=token, purpose=LinkPurpose.SET_PASSWORD, address=address,
                      count_guess=True).view()
 
 
@@ -227,21 +226,22 @@ def set_password_with_link(
 
     Unknown tokens are counted where the link is opened; a refusal here rolls back, so this
     only honours the client address's lock."""
-    row, user = usable_link(session, token, LinkPurpose.SET_PASSWORD, address)
+    row, user = usable_link(session, token=token, purpose=LinkPurpose.SET_PASSWORD, address=address)
     user.password_hash = hash_password(_new_password(password, confirm, user))
     row.used_at = utcnow()
     session.add_all([user, row])
-    revoke_all_sessions(session, user.id)
-    audit.record(session, user, AuditAction.USER_SET_PASSWORD_FROM_LINK, user_id=user.id)
+    revoke_all_sessions(session, user_id=user.id)
+    audit.record(session, actor=user, action=AuditAction.USER_SET_PASSWORD_FROM_LINK,
+                 user_id=user.id)
     return user
 
 
 # ---------------------------------------------------------------- forgot your password?
 
 
-def request_password_reset(session: Session, *, login: Any, address: str) -> list[int]:
+def request_password_reset(session: Session, *, login: Any, address: str) -> None:
     """"Forgot your password?": e-mail a one-hour reset link to the account whose username or
-    e-mail is `login`; returns the ids of the queued messages (deliver them after commit).
+    e-mail is `login` (the e-mail is delivered after the commit).
 
     The page says RESET_REQUESTED whatever happens here, so it does not tell who has an
     account. Every request counts against the client address and the account (throttle
@@ -251,15 +251,17 @@ def request_password_reset(session: Session, *, login: Any, address: str) -> lis
     """
     if not isinstance(login, str) or not login.strip():
         raise ServiceError(LOGIN_REQUIRED, "login")
-    user = find_by_login(session, login)
+    user = find_by_login(session, login=login)
     keys = [throttle.link_key(address), *([throttle.reset_key(user)] if user else [])]
-    if throttle.locked_minutes(session, keys) is not None:
-        return []
-    throttle.record_failure(session, keys, user=user)
+    if throttle.locked_minutes(session, keys=keys) is not None:
+        return
+    throttle.record_failure(session, keys=keys, user=user)
     if user is None or not user.is_active:
-        return []
-    token = issue_link(session, user, LinkPurpose.RESET_PASSWORD, RESET_LINK_LIFETIME)
-    audit.record(session, None, AuditAction.USER_REQUEST_PASSWORD_RESET, user_id=user.id,
+        return
+    token = issue_link(session, user=user, purpose=LinkPurpose.RESET_PASSWORD,
+                       lifetime=RESET_LINK_LIFETIME)
+    audit.record(session, actor=None, action=AuditAction.USER_REQUEST_PASSWORD_RESET,
+                 user_id=user.id,
                  address=address)
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
     body = (
@@ -270,16 +272,15 @@ def request_password_reset(session: Session, *, login: Any, address: str) -> lis
         f"{base_url()}{routes.reset_password_link(token)}\n\n"
         "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
     )
-    message = mail.queue(session, recipient=user.email,
-                         subject="Reset your MemberSync password", body=body)
-    return [message.id]
+    mail.queue(session, recipient=user.email, subject="Reset your MemberSync password",
+               body=body)
 
 
 def inspect_reset_link(
-    session: Session, token: Any, *, address: str | None = None
+    session: Session, *, token: Any, address: str | None = None
 ) -> PasswordLinkView:
     """What /reset-password/[token] shows; unknown tokens count as guesses from `address`."""
-    return open_link(session, token, LinkPurpose.RESET_PASSWORD, address=address,
+    return open_link(session, token=token, purpose=LinkPurpose.RESET_PASSWORD, address=address,
                      count_guess=True).view()
 
 
@@ -289,15 +290,17 @@ def reset_password_with_link(
     """Set a new password from a reset link: the link and the account's other reset links are
     used up, every session of the account ends (the caller opens a new one for this browser),
     and the account's sign-in lock is lifted (whoever holds the link controls the mailbox)."""
-    row, user = usable_link(session, token, LinkPurpose.RESET_PASSWORD, address)
+    row, user = usable_link(session, token=token, purpose=LinkPurpose.RESET_PASSWORD,
+                            address=address)
     user.password_hash = hash_password(_new_password(password, confirm, user))
     now = utcnow()
     row.used_at = now
     session.add_all([user, row])
-    retire_links(session, user.id, LinkPurpose.RESET_PASSWORD, now)
-    ended = revoke_all_sessions(session, user.id)
+    retire_links(session, user_id=user.id, purpose=LinkPurpose.RESET_PASSWORD, now=now)
+    ended = revoke_all_sessions(session, user_id=user.id)
     for key in throttle.account_keys(user):
-        throttle.clear(session, key)
-    audit.record(session, user, AuditAction.USER_RESET_PASSWORD_FROM_LINK, user_id=user.id,
+        throttle.clear(session, key=key)
+    audit.record(session, actor=user, action=AuditAction.USER_RESET_PASSWORD_FROM_LINK,
+                 user_id=user.id,
                  sessions_ended=ended)
     return user

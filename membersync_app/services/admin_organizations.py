@@ -25,6 +25,7 @@ from ..models import (
 from . import audit, edits
 from .back_office import get_org, user_label
 from .catalog import clean_seat_type_id
+from .display import expiry_text
 from .errors import FieldErrors, ServiceError
 from .listing import (
     DEFAULT_PAGE_SIZE,
@@ -44,7 +45,7 @@ from .seats import (
     seats_used_by_org,
     seats_used_expression,
 )
-from .users import create_user, find_by_login, queue_set_password_mail
+from .users import _create_user, find_by_login, queue_set_password_mail
 from .validation import (
     clean_name,
     parse_optional_date,
@@ -62,10 +63,9 @@ class OrgRow:
     title: str
     type_name: str
     owner_username: str
-    owner_email: str
     seats_used: int
     seat_count: int
-    expires_at: datetime | None
+    expires: str  # YYYY-MM-DD or "never", as the list shows it
     expired: bool
 
 
@@ -90,8 +90,8 @@ ORG_SORTS = ("title", "type", "owner", "seats", "seat_count", "expires", "expire
 
 def list_organizations(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "title",
     descending: Any = False,
@@ -117,8 +117,8 @@ def list_organizations(
         ))
     now = utcnow()
     rows, total, page_number = paginate(
-        session, query, listing,
-        {
+        session, query=query, listing=listing,
+        sort_columns={
             "title": func.lower(Organization.title),
             "type": func.lower(OrganizationType.name),
             "owner": func.lower(User.username),
@@ -131,23 +131,23 @@ def list_organizations(
                 else_=0,
             ),
         },
-        Organization.id,
+        tiebreak=Organization.id,
     )
-    used = seats_used_by_org(session, [org.id for org, _, _ in rows])
+    used = seats_used_by_org(session, org_ids=[org.id for org, _, _ in rows])
     return Page(
         rows=[
             OrgRow(id=org.id, title=org.title, type_name=type_name, owner_username=owner.username,
-                   owner_email=owner.email, seats_used=used[org.id],
-                   seat_count=org.seat_count, expires_at=org.expires_at, expired=is_expired(org))
+                   seats_used=used[org.id], seat_count=org.seat_count,
+                   expires=expiry_text(org.expires_at), expired=is_expired(org))
             for org, type_name, owner in rows
         ],
         total=total, page=page_number, page_size=listing.page_size,
     )
 
 
-def get_organization_form(session: Session, actor: User | None, *, org_id: Any) -> OrgForm:
+def get_organization_form(session: Session, *, actor: User | None, org_id: Any) -> OrgForm:
     require_staff(actor)
-    org = get_org(session, org_id)
+    org = get_org(session, org_id=org_id)
     owner = session.get(User, org.owner_id)
     return OrgForm(
         id=org.id,
@@ -156,7 +156,7 @@ def get_organization_form(session: Session, actor: User | None, *, org_id: Any) 
         owner_label=user_label(owner),
         expires_on=org.expires_at.date().isoformat() if org.expires_at else "",
         seat_count=org.seat_count,
-        seats_used=seats_used(session, org.id),
+        seats_used=seats_used(session, org_id=org.id),
         org_type_id=org.org_type_id,
         seat_type_id=org.seat_type_id,
         opened=edits.opened(org.version, _form_values(org)).as_dict(),
@@ -179,7 +179,7 @@ def _form_values(org: Organization) -> dict[str, Any]:
     return {key: getattr(org, key) for key in _LABELS}
 
 
-def last_organization_editor(session: Session, org_id: int):
+def last_organization_editor(session: Session, *, org_id: int):
     """Who changed an organization's fields last (for a conflict's message)."""
     return edits.last_editor(session, AuditEvent.organization_id == org_id,
                              AuditEvent.action.in_(ORGANIZATION_EDITS))
@@ -187,8 +187,8 @@ def last_organization_editor(session: Session, org_id: int):
 
 def create_organization(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     title: Any,
     owner: Any = "",
     new_owner: Any = None,
@@ -196,7 +196,6 @@ def create_organization(
     seat_count: Any,
     org_type_id: Any,
     seat_type_id: Any = None,
-    mail_ids: list[int] | None = None,
     confirm_expired: Any = False,
 ) -> Organization:
     """Create an organization and its owner's membership (role owner) in one transaction.
@@ -204,8 +203,7 @@ def create_organization(
     `owner` is an existing user's username or e-mail. Or `new_owner` - a mapping with username,
     email, full_name and an optional password - creates the owner's account as part of it; a
     new owner without a password gets the "set your password" e-mail the dashboard sends the
-    people it adds (else nobody could ever sign in as them), and its outbox id is appended to
-    `mail_ids` for the caller to deliver after the commit.
+    people it adds (else nobody could ever sign in as them), delivered after the commit.
     An expiry date already past would make it read-only from the start: refused (under
     "confirm_expired") unless `confirm_expired` is True.
     Every refusal is reported at once, keyed by the form's field names (new owner fields are
@@ -246,22 +244,20 @@ def create_organization(
     session.flush()
     session.add(Membership(organization_id=org.id, user_id=owner_user.id, role=Role.OWNER))
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_CREATE, org.id, title=org.title,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_CREATE,
+                 organization_id=org.id, title=org.title,
                  owner=owner_user.username, seat_count=org.seat_count,
                  expires_at=org.expires_at, org_type_id=org.org_type_id,
                  seat_type_id=org.seat_type_id)
     if new_owner is not None and not owner_user.password_hash:
-        message_id = queue_set_password_mail(session, user=owner_user, sender=actor,
-                                             org_title=org.title)
-        if mail_ids is not None:
-            mail_ids.append(message_id)
+        queue_set_password_mail(session, user=owner_user, sender=actor, org_title=org.title)
     return org
 
 
 def update_organization(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     org_id: Any,
     title: Any,
     expires_at: Any = "",
@@ -274,13 +270,13 @@ def update_organization(
     form opened (`opened`, from `get_organization_form`; None: every field). The owner changes
     elsewhere."""
     require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     values, errors = _check_fields(session, org.id, title=title, expires_at=expires_at,
                                    seat_count=seat_count, org_type_id=org_type_id,
                                    seat_type_id=seat_type_id)
     if "seat_count" in values:
         try:
-            require_seat_count_floor(session, org.id, values["seat_count"])
+            require_seat_count_floor(session, org_id=org.id, new_count=values["seat_count"])
         except ServiceError as error:
             errors["seat_count"] = error.message
     if errors:
@@ -288,11 +284,12 @@ def update_organization(
     values = edits.changed_since(
         what="organization", version=org.version, values=values, current=_form_values(org),
         opened_form=opened, labels=_LABELS,
-        editor=last_organization_editor(session, org.id))
+        editor=last_organization_editor(session, org_id=org.id))
     changes = apply_changes(org, values)
     session.add(org)
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_UPDATE, org.id, title=org.title,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_UPDATE,
+                 organization_id=org.id, title=org.title,
                  changes=changes)
     return org
 
@@ -303,10 +300,12 @@ def _check_fields(session: Session, own_id: int | None, **raw: Any) -> tuple[dic
         "expires_at": lambda: _expiry(raw["expires_at"]),
         "seat_count": lambda: parse_seat_count(raw["seat_count"]),
         "org_type_id": lambda: _org_type_id(session, raw["org_type_id"]),
-        "seat_type_id": lambda: clean_seat_type_id(session, raw["seat_type_id"], "seat_type_id"),
+        "seat_type_id": lambda: clean_seat_type_id(session, value=raw["seat_type_id"],
+                                                   field="seat_type_id"),
     })
     # Not check_form: the caller adds the owner's and the seat count's refusals to these.
-    if "title" in values and name_taken(session, Organization.title, values["title"], own_id):
+    if "title" in values and name_taken(session, column=Organization.title, name=values["title"],
+                                        own_id=own_id):
         errors["title"] = f"An organization titled “{shorten(values['title'])}” already exists."
     return values, errors
 
@@ -336,7 +335,7 @@ def _existing_owner(session: Session, owner: Any) -> User:
         raise ServiceError("Choose the owner: search by username or e-mail, or create a user.",
                            "owner")
     refuse_control_characters(login, "owner", "Owner")
-    user = find_by_login(session, login)
+    user = find_by_login(session, login=login)
     if user is None:
         raise ServiceError(f"No user has the username or e-mail “{shorten(login)}”.", "owner")
     if not user.is_active:
@@ -352,7 +351,7 @@ def _create_owner(session: Session, actor: User, new_owner: Mapping) -> User:
     if bad:
         raise FieldErrors(bad)
     try:
-        return create_user(session, actor, username=texts["username"], email=texts["email"],
+        return _create_user(session, actor=actor, username=texts["username"], email=texts["email"],
                            full_name=texts["full_name"], password=texts["password"] or None)
     except FieldErrors as error:
         raise FieldErrors({f"new_owner_{k}": v for k, v in error.errors.items()}) from error

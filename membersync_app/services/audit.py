@@ -9,6 +9,7 @@ from ..models import AuditAction, AuditEvent, User
 
 def record(
     session: Session,
+    *,
     actor: User | None,
     action: AuditAction,
     organization_id: int | None = None,

@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_
@@ -24,7 +23,7 @@ MAX_LINE_LENGTH = 200
 @dataclass(frozen=True)
 class AuditRow:
     id: int
-    created_at: datetime
+    when: str  # "YYYY-MM-DD HH:MM:SS UTC", as the page shows it
     actor: str  # username, or "system" for changes without a signed-in user
     organization: str  # title, "#id (deleted)", or "" for none
     organization_id: int | None
@@ -38,8 +37,8 @@ AUDIT_SORTS = ("when", "action")
 
 def list_events(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     organization: Any = "",
     organization_id: Any = None,
     user: Any = "",
@@ -93,9 +92,9 @@ def list_events(
     if action_text:
         query = query.where(AuditEvent.action == action_text)
     rows, total, page_number = paginate(
-        session, query, listing,
-        {"when": AuditEvent.created_at, "action": AuditEvent.action},
-        AuditEvent.id.desc() if listing.descending else AuditEvent.id,
+        session, query=query, listing=listing,
+        sort_columns={"when": AuditEvent.created_at, "action": AuditEvent.action},
+        tiebreak=AuditEvent.id.desc() if listing.descending else AuditEvent.id,
     )
     return Page(
         rows=[_row(event, username, title, gone) for event, username, title, gone in rows],
@@ -115,7 +114,7 @@ def _row(event: AuditEvent, username: str | None, title: str | None,
     if len(details) > MAX_DETAILS_LENGTH:
         details = details[:MAX_DETAILS_LENGTH] + "…"
     return AuditRow(
-        id=event.id, created_at=event.created_at,
+        id=event.id, when=event.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         actor=username or ("system" if event.actor_id is None else f"#{event.actor_id}"),
         organization=organization, organization_id=event.organization_id,
         action=event.action, details=details, lines=readable_lines(event.details),
@@ -172,7 +171,7 @@ def _shorten_line(line: str) -> str:
     return line if len(line) <= MAX_LINE_LENGTH else line[:MAX_LINE_LENGTH] + "…"
 
 
-def audit_actions(session: Session, actor: User | None) -> list[str]:
+def audit_actions(session: Session, *, actor: User | None) -> list[str]:
     """The distinct actions recorded so far, for the action filter."""
     require_staff(actor)
     return list(session.exec(

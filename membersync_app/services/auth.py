@@ -49,21 +49,23 @@ def sign_in(session: Session, *, login: str, password: str, address: str) -> Sig
     # An account is one account whether it is typed as its username or its e-mail.
     keys = list(dict.fromkeys([throttle.account_key(login), throttle.address_key(address),
                                *(throttle.account_keys(user) if user else [])]))
-    if (minutes := throttle.locked_minutes(session, keys)) is not None:
+    if (minutes := throttle.locked_minutes(session, keys=keys)) is not None:
         return SignIn(error=throttle.too_many_attempts(minutes))
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
         reason = ("unknown account" if user is None
                   else "wrong password" if not password_ok else "account deactivated")
         # What was typed is not kept: people type passwords into the login field.
-        audit.record(session, user, AuditAction.AUTH_SIGN_IN_FAILED, address=address, reason=reason)
-        throttle.record_failure(session, keys, user=user)
+        audit.record(session, actor=user, action=AuditAction.AUTH_SIGN_IN_FAILED, address=address,
+                     reason=reason)
+        throttle.record_failure(session, keys=keys, user=user)
         return SignIn(error=WRONG_CREDENTIALS)
     for key in {throttle.account_key(login), *throttle.account_keys(user)}:
-        throttle.clear(session, key)
-    roster.forget_added_names(session, user.id)  # they show under their own name from now on
-    audit.record(session, user, AuditAction.AUTH_SIGN_IN, address=address)
-    return SignIn(user=user, grant=start_session(session, user))
+        throttle.clear(session, key=key)
+    roster.forget_added_names(session,
+                              user_id=user.id)  # they show under their own name from now on
+    audit.record(session, actor=user, action=AuditAction.AUTH_SIGN_IN, address=address)
+    return SignIn(user=user, grant=start_session(session, user=user))
 
 
 def _user_by_login(session: Session, login: str) -> User | None:
@@ -74,7 +76,7 @@ def _user_by_login(session: Session, login: str) -> User | None:
     ).first()
 
 
-def start_session(session: Session, user: User) -> str:
+def start_session(session: Session, *, user: User) -> str:
     """A pending session for `user`; returns its single-use grant (valid for one minute)."""
     grant, grant_hash = new_token()
     now = utcnow()
@@ -83,7 +85,7 @@ def start_session(session: Session, user: User) -> str:
     return grant
 
 
-def activate_session(session: Session, grant: str, *, user_agent: str = "") -> str | None:
+def activate_session(session: Session, *, grant: str, user_agent: str = "") -> str | None:
     """Swap a fresh, unused grant for the session token; None when the grant does not work.
 
     `user_agent` (the browser's own header) is kept to name the browser on "My account"."""
@@ -124,7 +126,7 @@ def _active_session(session: Session, token: str | None) -> tuple[AuthSession, U
     return auth_session, user
 
 
-def open_session_for_token(session: Session, token: str | None) -> AuthSession | None:
+def open_session_for_token(session: Session, *, token: str | None) -> AuthSession | None:
     """The open session behind a token (None: signed out)."""
     found = _active_session(session, token)
     return found[0] if found else None
@@ -136,7 +138,7 @@ def seen_long_ago(auth_session: AuthSession, now: datetime | None = None) -> boo
     return seen is None or seen <= (now or utcnow()) - SEEN_EVERY
 
 
-def note_seen(session: Session, session_id: int, now: datetime | None = None) -> None:
+def note_seen(session: Session, *, session_id: int, now: datetime | None = None) -> None:
     """Record that the session sent an event now (skipped when another worker just did)."""
     now = now or utcnow()
     session.execute(
@@ -148,19 +150,19 @@ def note_seen(session: Session, session_id: int, now: datetime | None = None) ->
     )
 
 
-def user_for_token(session: Session, token: str | None) -> User | None:
+def user_for_token(session: Session, *, token: str | None) -> User | None:
     """The active user behind a session token, or None when it is unknown, expired or revoked."""
     found = _active_session(session, token)
     return found[1] if found else None
 
 
-def session_id_for_token(session: Session, token: str | None) -> int | None:
+def session_id_for_token(session: Session, *, token: str | None) -> int | None:
     """Which open session a token belongs to (None: signed out): a tab's view belongs to it."""
     found = _active_session(session, token)
     return found[0].id if found else None
 
 
-def sign_out(session: Session, token: str | None) -> None:
+def sign_out(session: Session, *, token: str | None) -> None:
     """Revoke the session behind the token; the token never works again."""
     if not token:
         return
@@ -171,10 +173,11 @@ def sign_out(session: Session, token: str | None) -> None:
         return
     auth_session.revoked_at = utcnow()
     session.add(auth_session)
-    audit.record(session, session.get(User, auth_session.user_id), AuditAction.AUTH_SIGN_OUT)
+    audit.record(session, actor=session.get(User, auth_session.user_id),
+                 action=AuditAction.AUTH_SIGN_OUT)
 
 
-def revoke_all_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+def revoke_all_sessions(session: Session, *, user_id: int, keep: int | None = None) -> int:
     """End every open session of a user (deactivation, password reset), but the one with id
     `keep` when given (the browser that changed its own password)."""
     query = update(AuthSession).where(AuthSession.user_id == user_id,

@@ -45,7 +45,7 @@ MEMBER_SORTS = ("name", "username", "email", "role", "org_admin", "status", "joi
 # ---------------------------------------------------------------- the organization
 
 
-def get_org(session: Session, org_id: Any, *, lock: bool = False) -> Organization:
+def get_org(session: Session, *, org_id: Any, lock: bool = False) -> Organization:
     """The organization (row-locked when `lock`), or a refusal that says what became of it."""
     org_id = whole_number(org_id, allow_text=False)
     if org_id is None:
@@ -55,11 +55,11 @@ def get_org(session: Session, org_id: Any, *, lock: bool = False) -> Organizatio
         query = query.with_for_update()
     org = session.exec(query).first()
     if org is None:
-        raise ServiceError(gone_message(session, org_id))
+        raise ServiceError(gone_message(session, org_id=org_id))
     return org
 
 
-def gone_message(session: Session, org_id: int) -> str:
+def gone_message(session: Session, *, org_id: int) -> str:
     gone = session.get(DeletedOrganization, org_id)
     if gone is None:
         return "That organization does not exist."
@@ -85,13 +85,13 @@ class OrgHeader:
 
 def org_header(session: Session, *, actor: User | None, org_id: Any) -> OrgHeader:
     require_staff(actor)
-    org = get_org(session, org_id)
+    org = get_org(session, org_id=org_id)
     owner = session.get(User, org.owner_id)
     return OrgHeader(
         id=org.id, title=org.title, owner_username=owner.username,
         owner_label=user_label(owner),
         type_name=session.get(OrganizationType, org.org_type_id).name,
-        seats_used=seats_used(session, org.id), seat_count=org.seat_count,
+        seats_used=seats_used(session, org_id=org.id), seat_count=org.seat_count,
         expires_at=org.expires_at, expired=is_expired(org),
     )
 
@@ -129,7 +129,7 @@ def find_users(session: Session, *, actor: User | None, text: Any) -> list[UserC
     """Up to 10 active users whose username, e-mail or name contains `text` (a type-ahead)."""
     return [UserChoice(username=u.username,
                        label=" · ".join(p for p in (u.username, u.full_name, u.email) if p))
-            for u in search_users(session, actor, text=text if isinstance(text, str) else "")]
+            for u in search_users(session, actor=actor, text=text if isinstance(text, str) else "")]
 
 
 def user_label(user: User) -> str:
@@ -140,13 +140,13 @@ def user_label(user: User) -> str:
 # ---------------------------------------------------------------- seats
 
 
-def take_seats(session: Session, org: Organization, needed: int, raise_seats: Any,
+def take_seats(session: Session, *, org: Organization, needed: int, raise_seats: Any,
                field: str = "raise_seats") -> dict:
     """Make room for `needed` more seats (the row is locked): refuse, or raise the seat count to
     exactly what is needed when staff chose to. Returns the audit detail of a raise ({} if none).
     """
     raise_seats = clean_bool(raise_seats, field)
-    used = seats_used(session, org.id)
+    used = seats_used(session, org_id=org.id)
     if used + needed <= org.seat_count:
         return {}
     wanted = used + needed
@@ -188,7 +188,7 @@ def list_org_members(
 ) -> Page[OrgMemberRow]:
     """One page of the organization's members, searched by name, username or e-mail, in SQL."""
     require_staff(actor)
-    org = get_org(session, org_id)
+    org = get_org(session, org_id=org_id)
     listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
                             page_size=page_size, sorts=MEMBER_SORTS, default_sort="name")
     query = (select(Membership, User).join(User, User.id == Membership.user_id)
@@ -199,12 +199,12 @@ def list_org_members(
                                 User.email.icontains(text, autoescape=True),
                                 User.full_name.icontains(text, autoescape=True)))
     rows, total, page_number = paginate(
-        session, query, listing,
-        {"name": func.lower(User.full_name), "username": func.lower(User.username),
+        session, query=query, listing=listing,
+        sort_columns={"name": func.lower(User.full_name), "username": func.lower(User.username),
          "email": User.email, "role": Membership.role,
          "org_admin": Membership.role, "status": Membership.status,
          "joined": Membership.joined_at},
-        Membership.id,
+        tiebreak=Membership.id,
     )
     return Page(rows=[_member_row(m, u) for m, u in rows], total=total, page=page_number,
                 page_size=listing.page_size)
@@ -241,7 +241,7 @@ def _refuse_unassignable(session: Session, org: Organization, user: User | None,
     if existing is not None:
         raise ServiceError(f"{prefix}“{user.username}” is already a member of this organization "
                            f"(as {existing.role.value}).", field)
-    if pending_invitation_emails(session, org.id, [user.email]):
+    if pending_invitation_emails(session, org_id=org.id, emails=[user.email]):
         raise ServiceError(f"{prefix}“{user.username}” has a pending invitation to this "
                            "organization: revoke it first, or wait until they accept it.", field)
 
@@ -265,7 +265,8 @@ def _assign(session: Session, actor: User, org: Organization, users: list[User],
                                                  StaffBlock.user_id.in_([u.id for u in users])))
     session.flush()
     for user in users:
-        audit.record(session, actor, AuditAction.MEMBERSHIP_ASSIGN, org.id, user_id=user.id,
+        audit.record(session, actor=actor, action=AuditAction.MEMBERSHIP_ASSIGN,
+                     organization_id=org.id, user_id=user.id,
                      username=user.username, role=role, source=source, **raised)
         raised = {}  # the raise is told once, with the first assignment
     return memberships
@@ -277,11 +278,11 @@ def assign_member(
 ) -> Membership:
     """Assign an existing, active user (by username or e-mail) with a role; they take a seat."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     errors = {}
     try:
         login = _login(login, "login")
-        user = find_by_login(session, login)
+        user = find_by_login(session, login=login)
         _refuse_unassignable(session, org, user, login, "login")
     except ServiceError as error:
         errors["login"] = error.message
@@ -291,7 +292,7 @@ def assign_member(
         errors["role"] = error.message
     if errors:
         raise FieldErrors(errors)
-    raised = take_seats(session, org, 1, raise_seats)
+    raised = take_seats(session, org=org, needed=1, raise_seats=raise_seats)
     return _assign(session, actor, org, [user], new_role, raised, "assign")[0]
 
 
@@ -302,7 +303,7 @@ def assign_several(
     """Assign every pasted username (one per line) or none; each problem is named by its line
     (FieldErrors keyed "line_<n>", n from 1)."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     new_role = parse_role(role)
     lines = as_text(usernames).splitlines()
     if len(lines) > MAX_LINES:
@@ -317,7 +318,7 @@ def assign_several(
         prefix = f"Line {number}: "
         try:
             refuse_control_characters(login, "usernames", "Username")
-            user = find_by_login(session, login)
+            user = find_by_login(session, login=login)
             if user is not None and user.id in first_line:
                 raise ServiceError(f"{prefix}“{user.username}” is listed twice (lines "
                                    f"{first_line[user.id]} and {number}).")
@@ -330,7 +331,7 @@ def assign_several(
         users.append(user)
     if errors:
         raise FieldErrors(errors)
-    raised = take_seats(session, org, len(users), raise_seats)
+    raised = take_seats(session, org=org, needed=len(users), raise_seats=raise_seats)
     return _assign(session, actor, org, users, new_role, raised, "assign_several")
 
 
@@ -358,17 +359,18 @@ def unassign_members(
     """Unassign one member or the selection (their seats free up). Never the owner: the
     organization keeps at least its owner (invariant 3)."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     rows = _org_memberships(session, org.id, membership_ids)
     for membership, user in rows:
         if membership.role == Role.OWNER:
             raise ServiceError(
                 f"“{user.username}” is the owner and cannot be unassigned: an organization "
                 "keeps at least its owner. Change the owner on Details first.")
-    remember_blocks(session, org.id, [m for m, _ in rows])
+    remember_blocks(session, org_id=org.id, memberships=[m for m, _ in rows])
     for membership, user in rows:
         session.delete(membership)
-        audit.record(session, actor, AuditAction.MEMBERSHIP_UNASSIGN, org.id, user_id=user.id,
+        audit.record(session, actor=actor, action=AuditAction.MEMBERSHIP_UNASSIGN,
+                     organization_id=org.id, user_id=user.id,
                      username=user.username, role=membership.role, status=membership.status)
     session.flush()
     return len(rows)
@@ -391,7 +393,7 @@ def edit_membership(
     A blocked member keeps the seat and loses access; the owner's membership is not edited here.
     """
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     errors = {}
     try:
         admin = clean_bool(org_admin, "org_admin")
@@ -416,7 +418,8 @@ def edit_membership(
     membership.role, membership.status = new_role, new_status
     session.add(membership)
     session.flush()
-    audit.record(session, actor, AuditAction.MEMBERSHIP_UPDATE, org.id, user_id=user.id,
+    audit.record(session, actor=actor, action=AuditAction.MEMBERSHIP_UPDATE, organization_id=org.id,
+                 user_id=user.id,
                  username=user.username, role=[old[0], new_role], status=[old[1], new_status])
     return MembershipChange(user.username, True, new_role.value, new_status.value)
 
@@ -430,9 +433,9 @@ def change_owner(
     """Make any active user the owner (a member already or not); the old owner becomes a
     manager and takes a seat (refused when none is free, unless staff raises the seat count)."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     login = _login(login, "new_owner")
-    user = find_by_login(session, login)
+    user = find_by_login(session, login=login)
     if user is None:
         raise ServiceError(f"No user has the username or e-mail “{shorten(login)}”.", "new_owner")
     if not user.is_active:
@@ -443,11 +446,12 @@ def change_owner(
     if target is not None and target.status != MembershipStatus.ACTIVE:
         raise ServiceError(f"“{user.username}”'s membership is blocked: set it active first.",
                            "new_owner")
-    if target is None and pending_invitation_emails(session, org.id, [user.email]):
+    if target is None and pending_invitation_emails(session, org_id=org.id, emails=[user.email]):
         raise ServiceError(f"“{user.username}” has a pending invitation to this organization: "
                            "revoke it first.", "new_owner")
     # The old owner takes a seat; a new owner who was a member gives theirs back.
-    raised = take_seats(session, org, 0 if target is not None else 1, raise_seats)
+    raised = take_seats(session, org=org, needed=0 if target is not None else 1,
+                        raise_seats=raise_seats)
     was_member = target is not None
     old_owner = _membership_of(session, org.id, org.owner_id)
     old_owner_id = org.owner_id
@@ -463,7 +467,8 @@ def change_owner(
     session.execute(delete(StaffBlock).where(StaffBlock.organization_id == org.id,
                                              StaffBlock.user_id == user.id))
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_CHANGE_OWNER, org.id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_CHANGE_OWNER,
+                 organization_id=org.id,
                  old_owner_id=old_owner_id, new_owner_id=user.id, new_owner=user.username,
                  was_member=was_member, **raised)
     return user
@@ -486,19 +491,20 @@ def delete_organization(
     """Delete after the title was typed: memberships and invitations go, jobs become unassigned;
     the audit trail stays (no foreign key) and keeps the title (deleted_organizations)."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     if as_text(confirm_title).strip() != org.title:
         raise ServiceError(f"Type the organization's title, “{org.title}”, exactly to delete it.",
                            "confirm_title")
     deleted_id = org.id
-    result = remove_organization(session, actor, org)
-    audit.record(session, actor, AuditAction.ORGANIZATION_DELETE, deleted_id,
+    result = remove_organization(session, actor=actor, org=org)
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_DELETE,
+                 organization_id=deleted_id,
                  title=result.title, memberships=result.memberships,
                  invitations=result.invitations, jobs_unassigned=result.jobs)
     return result
 
 
-def remove_organization(session: Session, actor: User, org: Organization,
+def remove_organization(session: Session, *, actor: User, org: Organization,
                         merged_into: int | None = None) -> Deleted:
     """Take the organization and what hangs on it out (the caller holds its lock and audits)."""
     counted = {

@@ -114,8 +114,10 @@ def _usage_counts(session: Session, kind: _ItemKind, ids: list[int]) -> dict[int
 def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
     item = kind.model(**values)
     session.add(item)
-    flush_or_refuse(session, kind.taken.format(shorten(values[kind.name_field])), kind.name_field)
-    audit.record(session, actor, kind.audit_action("create"), **{kind.id_key: item.id}, **values)
+    flush_or_refuse(session, message=kind.taken.format(shorten(values[kind.name_field])),
+                    field=kind.name_field)
+    audit.record(session, actor=actor, action=kind.audit_action("create"), **{kind.id_key: item.id},
+                 **values)
     return item
 
 
@@ -131,16 +133,16 @@ def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: d
             AuditEvent.details[kind.id_key].as_integer() == item.id))
     changes = apply_changes(item, values)
     session.add(item)
-    flush_or_refuse(session, kind.taken.format(shorten(getattr(item, kind.name_field))),
-                    kind.name_field)
-    audit.record(session, actor, kind.audit_action("update"), **{kind.id_key: item.id},
+    flush_or_refuse(session, message=kind.taken.format(shorten(getattr(item, kind.name_field))),
+                    field=kind.name_field)
+    audit.record(session, actor=actor, action=kind.audit_action("update"), **{kind.id_key: item.id},
                  changes=changes)
     return item
 
 
 def _delete_item(session: Session, actor: User, kind: _ItemKind, item_id: Any) -> None:
     """Delete an item no seat type and no Seat Benefit uses; otherwise say which ones do."""
-    item = get_or_refuse(session, kind.model, item_id, kind.missing)
+    item = get_or_refuse(session, model=kind.model, item_id=item_id, message=kind.missing)
     name = getattr(item, kind.name_field)
     seat_link, benefit_link = kind.seat_type_link, kind.benefit_link
     seat_types = session.exec(
@@ -164,7 +166,7 @@ def _delete_item(session: Session, actor: User, kind: _ItemKind, item_id: Any) -
         )
     session.delete(item)
     session.flush()
-    audit.record(session, actor, kind.audit_action("delete"),
+    audit.record(session, actor=actor, action=kind.audit_action("delete"),
                  **{kind.id_key: item.id, kind.name_field: name})
 
 
@@ -184,8 +186,8 @@ COURSE_SORTS = ("title", "lesson_count")
 
 def list_courses(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "title",
     descending: Any = False,
@@ -199,8 +201,9 @@ def list_courses(
     if listing.search:
         query = query.where(Course.title.icontains(listing.search, autoescape=True))
     courses, total, page_number = paginate(
-        session, query, listing,
-        {"title": func.lower(Course.title), "lesson_count": Course.lesson_count}, Course.id,
+        session, query=query, listing=listing,
+        sort_columns={"title": func.lower(Course.title),
+                      "lesson_count": Course.lesson_count}, tiebreak=Course.id,
     )
     usage = _usage_counts(session, _COURSE, [c.id for c in courses])
     rows = [CourseRow(id=c.id, title=c.title, lesson_count=c.lesson_count, used_by=usage[c.id])
@@ -208,34 +211,34 @@ def list_courses(
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def get_course(session: Session, actor: User | None, *, course_id: Any) -> Course:
+def get_course(session: Session, *, actor: User | None, course_id: Any) -> Course:
     require_staff(actor)
-    return get_or_refuse(session, Course, course_id, _COURSE.missing)
+    return get_or_refuse(session, model=Course, item_id=course_id, message=_COURSE.missing)
 
 
 def create_course(
-    session: Session, actor: User | None, *, title: Any, lesson_count: Any
+    session: Session, *, actor: User | None, title: Any, lesson_count: Any
 ) -> Course:
     actor = require_staff(actor)
     return _create_item(session, actor, _COURSE, _check_course(session, title, lesson_count, None))
 
 
 def update_course(
-    session: Session, actor: User | None, *, course_id: Any, title: Any, lesson_count: Any,
+    session: Session, *, actor: User | None, course_id: Any, title: Any, lesson_count: Any,
     opened: Any = None,
 ) -> Course:
     actor = require_staff(actor)
-    course = get_or_refuse(session, Course, course_id, _COURSE.missing)
+    course = get_or_refuse(session, model=Course, item_id=course_id, message=_COURSE.missing)
     values = _check_course(session, title, lesson_count, course.id)
     return _update_item(session, actor, _COURSE, course, values, opened)
 
 
-def delete_course(session: Session, actor: User | None, *, course_id: Any) -> None:
+def delete_course(session: Session, *, actor: User | None, course_id: Any) -> None:
     _delete_item(session, require_staff(actor), _COURSE, course_id)
 
 
 def _check_course(session: Session, title: Any, lesson_count: Any, own_id: int | None) -> dict:
-    return check_form(session, {
+    return check_form(session, checks={
         "title": lambda: clean_name(as_text(title), "title", "Title"),
         "lesson_count": lambda: parse_whole_number(
             lesson_count, "lesson_count", "Number of lessons", 1, MAX_LESSONS),
@@ -258,8 +261,8 @@ LICENSE_SORTS = ("name", "product")
 
 def list_licenses(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "name",
     descending: Any = False,
@@ -276,8 +279,9 @@ def list_licenses(
             | License.product.icontains(listing.search, autoescape=True)
         )
     licenses, total, page_number = paginate(
-        session, query, listing,
-        {"name": func.lower(License.name), "product": func.lower(License.product)}, License.id,
+        session, query=query, listing=listing,
+        sort_columns={"name": func.lower(License.name),
+                      "product": func.lower(License.product)}, tiebreak=License.id,
     )
     usage = _usage_counts(session, _LICENSE, [lic.id for lic in licenses])
     rows = [LicenseRow(id=lic.id, name=lic.name, product=lic.product, used_by=usage[lic.id])
@@ -285,32 +289,32 @@ def list_licenses(
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def get_license(session: Session, actor: User | None, *, license_id: Any) -> License:
+def get_license(session: Session, *, actor: User | None, license_id: Any) -> License:
     require_staff(actor)
-    return get_or_refuse(session, License, license_id, _LICENSE.missing)
+    return get_or_refuse(session, model=License, item_id=license_id, message=_LICENSE.missing)
 
 
-def create_license(session: Session, actor: User | None, *, name: Any, product: Any) -> License:
+def create_license(session: Session, *, actor: User | None, name: Any, product: Any) -> License:
     actor = require_staff(actor)
     return _create_item(session, actor, _LICENSE, _check_license(session, name, product, None))
 
 
 def update_license(
-    session: Session, actor: User | None, *, license_id: Any, name: Any, product: Any,
+    session: Session, *, actor: User | None, license_id: Any, name: Any, product: Any,
     opened: Any = None,
 ) -> License:
     actor = require_staff(actor)
-    license_ = get_or_refuse(session, License, license_id, _LICENSE.missing)
+    license_ = get_or_refuse(session, model=License, item_id=license_id, message=_LICENSE.missing)
     values = _check_license(session, name, product, license_.id)
     return _update_item(session, actor, _LICENSE, license_, values, opened)
 
 
-def delete_license(session: Session, actor: User | None, *, license_id: Any) -> None:
+def delete_license(session: Session, *, actor: User | None, license_id: Any) -> None:
     _delete_item(session, require_staff(actor), _LICENSE, license_id)
 
 
 def _check_license(session: Session, name: Any, product: Any, own_id: int | None) -> dict:
-    return check_form(session, {
+    return check_form(session, checks={
         "name": lambda: clean_name(as_text(name), "name", "Name"),
         "product": lambda: optional_text(product, "product", "Product"),
     }, name_column=License.name, taken=_LICENSE.taken, own_id=own_id)
@@ -351,8 +355,8 @@ _SEAT_TYPE_TAKEN = "A seat type named “{}” already exists."
 
 def list_seat_types(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "name",
     descending: Any = False,
@@ -366,12 +370,13 @@ def list_seat_types(
     if listing.search:
         query = query.where(SeatType.name.icontains(listing.search, autoescape=True))
     seat_types, total, page_number = paginate(
-        session, query, listing, {"name": func.lower(SeatType.name)}, SeatType.id
+        session, query=query, listing=listing, sort_columns={"name": func.lower(SeatType.name)},
+        tiebreak=SeatType.id,
     )
     ids = [st.id for st in seat_types]
-    courses = grouped_count(session, SeatTypeCourse.seat_type_id, ids)
-    licenses = grouped_count(session, SeatTypeLicense.seat_type_id, ids)
-    orgs = grouped_count(session, Organization.seat_type_id, ids)
+    courses = grouped_count(session, column=SeatTypeCourse.seat_type_id, ids=ids)
+    licenses = grouped_count(session, column=SeatTypeLicense.seat_type_id, ids=ids)
+    orgs = grouped_count(session, column=Organization.seat_type_id, ids=ids)
     rows = [
         SeatTypeRow(id=st.id, name=st.name, course_count=courses[st.id],
                     license_count=licenses[st.id], organization_count=orgs[st.id])
@@ -380,9 +385,10 @@ def list_seat_types(
     return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
-def get_seat_type_form(session: Session, actor: User | None, *, seat_type_id: Any) -> SeatTypeForm:
+def get_seat_type_form(session: Session, *, actor: User | None, seat_type_id: Any) -> SeatTypeForm:
     require_staff(actor)
-    seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
+    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
+                              message="That seat type does not exist.")
     values = _seat_type_values(session, seat_type)
     return SeatTypeForm(id=seat_type.id, **values,
                         opened=edits.opened(seat_type.version, values).as_dict())
@@ -402,23 +408,23 @@ def _seat_type_values(session: Session, seat_type: SeatType) -> dict:
             "license_ids": sorted(license_ids)}
 
 
-def course_choices(session: Session, actor: User | None) -> list[Choice]:
+def course_choices(session: Session, *, actor: User | None) -> list[Choice]:
     """Every course, by title, for checkbox pickers (there are few; capped all the same)."""
     require_staff(actor)
-    return picker_choices(session, Course.id, Course.title)
+    return picker_choices(session, id_column=Course.id, label_column=Course.title)
 
 
-def license_choices(session: Session, actor: User | None) -> list[Choice]:
+def license_choices(session: Session, *, actor: User | None) -> list[Choice]:
     require_staff(actor)
-    return picker_choices(session, License.id, License.name)
+    return picker_choices(session, id_column=License.id, label_column=License.name)
 
 
-def seat_type_choices(session: Session, actor: User | None) -> list[Choice]:
+def seat_type_choices(session: Session, *, actor: User | None) -> list[Choice]:
     require_staff(actor)
-    return picker_choices(session, SeatType.id, SeatType.name)
+    return picker_choices(session, id_column=SeatType.id, label_column=SeatType.name)
 
 
-def picker_choices(session: Session, id_column, label_column) -> list[Choice]:
+def picker_choices(session: Session, *, id_column, label_column) -> list[Choice]:
     """The options (id, label) of a select or checkbox picker, sorted by label, capped."""
     rows = session.exec(
         select(id_column, label_column).order_by(func.lower(label_column))
@@ -427,7 +433,7 @@ def picker_choices(session: Session, id_column, label_column) -> list[Choice]:
     return [Choice(id=row[0], label=row[1]) for row in rows]
 
 
-def clean_seat_type_id(session: Session, value: Any, field: str) -> int | None:
+def clean_seat_type_id(session: Session, *, value: Any, field: str) -> int | None:
     """An optional seat type picked in a form (organization, organization type): it must exist."""
     seat_type_id = clean_optional_id(value, field, "a seat type")
     if seat_type_id is not None and session.get(SeatType, seat_type_id) is None:
@@ -436,7 +442,7 @@ def clean_seat_type_id(session: Session, value: Any, field: str) -> int | None:
 
 
 def create_seat_type(
-    session: Session, actor: User | None, *, name: Any, course_ids: Any = (),
+    session: Session, *, actor: User | None, name: Any, course_ids: Any = (),
     license_ids: Any = (),
 ) -> SeatType:
     require_staff(actor)
@@ -446,12 +452,13 @@ def create_seat_type(
 
 
 def update_seat_type(
-    session: Session, actor: User | None, *, seat_type_id: Any, name: Any, course_ids: Any = (),
+    session: Session, *, actor: User | None, seat_type_id: Any, name: Any, course_ids: Any = (),
     license_ids: Any = (), opened: Any = None,
 ) -> SeatType:
     """Save what the person changed since the form opened (`opened`; None: everything)."""
     require_staff(actor)
-    seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
+    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
+                              message="That seat type does not exist.")
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
     current = _seat_type_values(session, seat_type)
     mine = edits.changed_since(
@@ -476,15 +483,17 @@ def _save_seat_type(
     and for an update what changed (`changes={field: [old, new]}`)."""
     seat_type.name = values["name"]
     session.add(seat_type)
-    flush_or_refuse(session, _SEAT_TYPE_TAKEN.format(shorten(values["name"])), "name")
+    flush_or_refuse(session, message=_SEAT_TYPE_TAKEN.format(shorten(values["name"])), field="name")
     _set_seat_type_contents(session, seat_type.id, values["course_ids"], values["license_ids"])
-    audit.record(session, actor, action, seat_type_id=seat_type.id, **values, **changes)
+    audit.record(session, actor=actor, action=action, seat_type_id=seat_type.id, **values,
+                 **changes)
     return seat_type
 
 
-def delete_seat_type(session: Session, actor: User | None, *, seat_type_id: Any) -> None:
+def delete_seat_type(session: Session, *, actor: User | None, seat_type_id: Any) -> None:
     require_staff(actor)
-    seat_type = get_or_refuse(session, SeatType, seat_type_id, "That seat type does not exist.")
+    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
+                              message="That seat type does not exist.")
     orgs = session.exec(
         select(Organization.title).where(Organization.seat_type_id == seat_type.id)
     ).all()
@@ -504,18 +513,21 @@ def delete_seat_type(session: Session, actor: User | None, *, seat_type_id: Any)
         )
     session.delete(seat_type)
     session.flush()
-    audit.record(session, actor, AuditAction.SEAT_TYPE_DELETE, seat_type_id=seat_type.id,
+    audit.record(session, actor=actor, action=AuditAction.SEAT_TYPE_DELETE,
+                 seat_type_id=seat_type.id,
                  name=seat_type.name)
 
 
 def _check_seat_type(
     session: Session, name: Any, course_ids: Any, license_ids: Any, own_id: int | None
 ) -> dict:
-    return check_form(session, {
+    return check_form(session, checks={
         "name": lambda: clean_name(as_text(name), "name", "Name"),
-        "course_ids": lambda: existing_ids(session, Course, course_ids, "course_ids", "courses"),
-        "license_ids": lambda: existing_ids(session, License, license_ids, "license_ids",
-                                            "licenses"),
+        "course_ids": lambda: existing_ids(session, model=Course, values=course_ids,
+                                           field="course_ids", what="courses"),
+        "license_ids": lambda: existing_ids(session, model=License, values=license_ids,
+                                            field="license_ids",
+                                            what="licenses"),
     }, name_column=SeatType.name, taken=_SEAT_TYPE_TAKEN, own_id=own_id)
 
 

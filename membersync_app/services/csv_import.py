@@ -93,11 +93,7 @@ def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
     if len(data) > MAX_BYTES:
         raise CsvErrors([(0, f"The file is larger than {MAX_BYTES // 1_000_000} MB.")])
     data = data.removeprefix("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(data[:4096], delimiters=",;\t") if data.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(data), dialect)
+    reader = csv.reader(io.StringIO(data), _dialect(data))
     try:
         lines = list(reader)
     except csv.Error:
@@ -132,14 +128,36 @@ def parse_csv(data: Any) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _dialect(data: str) -> type[csv.Dialect]:
+    """The file's CSV dialect, as sniffed, quotes doubled inside quotes as every spreadsheet
+    writes them (the sniffer sometimes guesses not, and '"=F(""x"")"' would come in as '=F("x"")"');
+    else, as the sniffer gives up on some well-formed files (";" with an apostrophe in a name:
+    "O'Brien;ob@example.com"), the delimiter that makes the first line name the columns."""
+    if not data.strip():
+        return csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(data[:4096], delimiters=",;\t")
+    except csv.Error:
+        pass
+    else:
+        dialect.doublequote = True
+        return dialect
+    first = next((line for line in data[:4096].splitlines() if line.strip()), "")
+    for delimiter in ",;\t":
+        header = {cell.strip().lower() for cell in next(csv.reader([first], delimiter=delimiter))}
+        if {"name", "email"} <= header:
+            return type("HeaderDialect", (csv.excel,), {"delimiter": delimiter})
+    return csv.excel
+
+
 def check_may_import(session: Session, *, actor: User | None, org_id: int) -> None:
     """Refuse before an upload is even read when the actor may not import into this org."""
-    access_org(session, actor, org_id, Action.ADD_MEMBERS)
+    access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS)
 
 
 def check_file(session: Session, *, actor: User | None, org_id: int, data: Any) -> CheckedImport:
     """Parse and validate the whole file; raises CsvErrors listing every problem by row."""
-    access = access_org(session, actor, org_id, Action.ADD_MEMBERS)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS)
     rows = parse_csv(data)
     cleaned = _validated(session, actor, access, rows)
     formula_rows = tuple(number for (number, _), entry in zip(rows, cleaned, strict=True)
@@ -154,7 +172,7 @@ def write_checked(
     """Add every row of a checked file, or none (checked again under the organization's lock).
     `progress(rows written so far)` is called every WRITE_CHUNK rows, inside the transaction:
     nothing is committed before the last row is written."""
-    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS, lock=True)
     rows = [(number, dict(values)) for number, values in checked.rows]
     cleaned = _validated(session, actor, access, rows)
     result = AddResult()
@@ -164,7 +182,6 @@ def write_checked(
         result.memberships += part.memberships
         result.invitations += part.invitations
         result.created_accounts += part.created_accounts
-        result.message_ids += part.message_ids
         written += len(chunk)
         if progress is not None:
             progress(written)
@@ -196,7 +213,8 @@ def _validated(session: Session, actor: User | None, access: Any,
     except ServiceError as error:
         raise CsvErrors([(0, error.message)]) from None
     try:
-        require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "csv")
+        require_free_seats(session, org_id=access.org.id, seat_count=access.org.seat_count,
+                           needed=len(cleaned), field="csv")
     except ServiceError as error:
         raise CsvErrors([(0, error.message)]) from None
     return cleaned

@@ -37,7 +37,7 @@ from . import audit
 from .demo_large import MAX_LARGE_COURSES, load_large_org
 from .errors import ServiceError
 from .passwords import new_token
-from .users import create_user
+from .users import _create_user
 from .validation import whole_number
 
 
@@ -132,6 +132,7 @@ ORGANIZATIONS = (
 
 def load_demo_data(
     session: Session,
+    *,
     members_per_org: int = DEFAULT_MEMBERS_PER_ORG,
     progress: Progress | None = None,
     courses: int = 0,
@@ -161,9 +162,9 @@ def load_demo_data(
 
     now = utcnow()
     people = {
-        account.username: create_user(
+        account.username: _create_user(
             session,
-            None,
+            actor=None,
             username=account.username,
             email=account.email,
             full_name=account.full_name,
@@ -252,7 +253,7 @@ def load_demo_data(
     if large_members:
         load_large_org(session, owner=people["owner1"], members=large_members,
                        courses=large_courses, progress=progress)
-    audit.record(session, None, AuditAction.DEMO_LOAD, organizations=list(orgs),
+    audit.record(session, actor=None, action=AuditAction.DEMO_LOAD, organizations=list(orgs),
                  members_per_org=members_per_org, accounts=[a.username for a in DEMO_ACCOUNTS])
     session.flush()
     return [(account.username, account.password, account.description) for account in DEMO_ACCOUNTS]
@@ -353,9 +354,9 @@ def _generated_member(session: Session, slug: str, number: int) -> User:
     first = FIRST_NAMES[(number - 1) % len(FIRST_NAMES)]
     last = LAST_NAMES[((number - 1) // len(FIRST_NAMES)) % len(LAST_NAMES)]
     username = f"{slug}.member{number}"
-    return create_user(
+    return _create_user(
         session,
-        None,
+        actor=None,
         username=username,
         email=f"{username}@{slug}.example",
         full_name=f"{first} {last}",

@@ -48,8 +48,8 @@ def visible_condition(actor: User):
 
 def list_directory(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "title",
     descending: Any = False,
@@ -67,13 +67,14 @@ def list_directory(
     if listing.search:
         query = query.where(Organization.title.icontains(listing.search, autoescape=True))
     rows, total, page_number = paginate(
-        session, query, listing,
-        {"title": func.lower(Organization.title), "type": func.lower(OrganizationType.name),
+        session, query=query, listing=listing,
+        sort_columns={"title": func.lower(Organization.title),
+                      "type": func.lower(OrganizationType.name),
          "seat_count": Organization.seat_count},
-        Organization.id,
+        tiebreak=Organization.id,
     )
     ids = [org.id for org, _, _ in rows]
-    used = seats_used_by_org(session, ids)
+    used = seats_used_by_org(session, org_ids=ids)
     mine = set(session.exec(
         select(Membership.organization_id).where(Membership.user_id == actor.id,
                                                  Membership.organization_id.in_(ids))

@@ -76,7 +76,6 @@ def status_of(invitation: Invitation, now: datetime | None = None) -> Invitation
 @dataclass
 class InviteResult:
     invitations: list[Invitation] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
 
 
 def split_emails(text: Any) -> list[str]:
@@ -90,7 +89,7 @@ def split_emails(text: Any) -> list[str]:
 
 def _queue_invitation_mail(
     session: Session, *, invitation: Invitation, token: str, org: Organization, inviter: User
-) -> int:
+) -> None:
     link = base_url() + routes.invite_link(token)
     who = quoted_if_formula(inviter.full_name or inviter.username)
     body = (
@@ -99,11 +98,11 @@ def _queue_invitation_mail(
         f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n\n{link}\n\n"
         f"Sign in or create your account with this e-mail address ({invitation.email}).\n"
     )
-    return mail.queue(session, recipient=invitation.email,
-                      subject=f"You are invited to {org.title} on MemberSync", body=body).id
+    mail.queue(session, recipient=invitation.email,
+               subject=f"You are invited to {org.title} on MemberSync", body=body)
 
 
-def deactivated_emails(session: Session, emails: list[str]) -> set[str]:
+def deactivated_emails(session: Session, *, emails: list[str]) -> set[str]:
     if not emails:
         return set()
     return set(session.exec(
@@ -115,7 +114,7 @@ def invite(
     session: Session, *, actor: User | None, org_id: int, emails: Any, role: Any
 ) -> InviteResult:
     """Invite every address (or none): each invitation takes a seat and sends an e-mail."""
-    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.INVITE, lock=True)
     new_role = parse_role(role)
     addresses = split_emails(emails)
     if not addresses:
@@ -140,26 +139,28 @@ def invite(
             cleaned.append(email)
     # Addresses are shortened like typed text: a valid one may have 254 characters.
     problems.extend(f"{shorten(email)} is already a member of this organization."
-                    for email in sorted(member_emails(session, access.org.id, cleaned)))
+                    for email in sorted(member_emails(session, org_id=access.org.id,
+                                                      emails=cleaned)))
     problems.extend(f"{shorten(email)} already has a pending invitation (resend it instead)."
-                    for email in sorted(pending_invitation_emails(session, access.org.id, cleaned)))
+                    for email in sorted(pending_invitation_emails(session, org_id=access.org.id,
+                                                                  emails=cleaned)))
     # An invitation to a deactivated account could never be accepted, yet would hold a seat.
     problems.extend(f"The account of {shorten(email)} is deactivated; ask staff to reactivate it."
-                    for email in sorted(deactivated_emails(session, cleaned)))
+                    for email in sorted(deactivated_emails(session, emails=cleaned)))
     problems.extend(staff_blocked_refusal(shorten(email))
-                    for email in sorted(staff_blocked_emails(session, access.org.id, cleaned)))
+                    for email in sorted(staff_blocked_emails(session, org_id=access.org.id,
+                                                             emails=cleaned)))
     if problems:
         raise ServiceError(_summary(problems), "emails")
     if new_role == Role.MANAGER and not access.may(actor, Action.CHANGE_ROLES):
         raise ServiceError("You may not make managers here: choose Member.", "invite_role")
-    require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
+    require_free_seats(session, org_id=access.org.id, seat_count=access.org.seat_count,
+                       needed=len(cleaned), field="seats")
     now = utcnow()
     result = InviteResult()
     for email in cleaned:
-        invitation, message_id = issue(session, actor=actor, access=access, email=email,
-                                       role=new_role, now=now)
-        result.invitations.append(invitation)
-        result.message_ids.append(message_id)
+        result.invitations.append(issue(session, actor=actor, access=access, email=email,
+                                        role=new_role, now=now))
     return result
 
 
@@ -179,8 +180,8 @@ def _summary(problems: list[str], limit: int = 240) -> str:
 def issue(
     session: Session, *, actor: User, access: OrgAccess, email: str, role: Role,
     now: datetime, **audit_details: Any,
-) -> tuple[Invitation, int]:
-    """Write one invitation and queue its e-mail; returns it and the outbox id.
+) -> Invitation:
+    """Write one invitation and queue its e-mail (delivered after the commit).
 
     The caller checked the address, the role and the seats with the organization row locked:
     `invite`, and Add Member for addresses outside the type's e-mail domain.
@@ -191,11 +192,12 @@ def issue(
                             expires_at=now + timedelta(days=access.org_type.invitation_days))
     session.add(invitation)
     session.flush()
-    message_id = _queue_invitation_mail(session, invitation=invitation, token=token,
-                                        org=access.org, inviter=actor)
-    audit.record(session, actor, AuditAction.INVITATION_CREATE, access.org.id,
+    _queue_invitation_mail(session, invitation=invitation, token=token, org=access.org,
+                           inviter=actor)
+    audit.record(session, actor=actor, action=AuditAction.INVITATION_CREATE,
+                 organization_id=access.org.id,
                  invitation_id=invitation.id, email=email, role=role, **audit_details)
-    return invitation, message_id
+    return invitation
 
 
 # ---------------------------------------------------------------- listing
@@ -223,7 +225,7 @@ def list_open_invitations(
     session: Session, *, actor: User | None, org_id: int, page: int = 1, page_size: int = PAGE_SIZE
 ) -> InvitationPage:
     """Invitations not accepted or revoked: pending ones first, then expired ones (newest first)."""
-    access_org(session, actor, org_id, Action.VIEW_ORG)
+    access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     page = whole_number(page, allow_text=False) or 1
     page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
     page_size = page_size if page_size <= 100 else PAGE_SIZE
@@ -273,7 +275,7 @@ def list_invitation_history(
 ) -> Page[InvitationHistoryRow]:
     """Accepted, revoked and expired invitations, newest first, one page counted and sliced in
     SQL; who accepted or revoked each comes from its audit event (one query for the page)."""
-    access = access_org(session, actor, org_id, Action.VIEW_ORG)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
                             page_size=page_size, sorts=HISTORY_SORTS, default_sort="when")
     now = utcnow()
@@ -290,8 +292,9 @@ def list_invitation_history(
     if listing.search:
         query = query.where(Invitation.email.contains(listing.search.lower(), autoescape=True))
     rows, total, page_number = paginate(
-        session, query, listing, {"when": happened_at, "email": Invitation.email},
-        Invitation.id.desc() if listing.descending else Invitation.id.asc())
+        session, query=query, listing=listing, sort_columns={"when": happened_at,
+                                                             "email": Invitation.email},
+        tiebreak=Invitation.id.desc() if listing.descending else Invitation.id.asc())
     done_by = _who_did_it(session, [invitation for invitation, _, _ in rows])
     return Page(
         rows=[
@@ -347,38 +350,39 @@ def _invitation(session: Session, org_id: int, invitation_id: Any) -> Invitation
     return invitation
 
 
-def resend(session: Session, *, actor: User | None, org_id: int, invitation_id: Any) -> int:
+def resend(session: Session, *, actor: User | None, org_id: int, invitation_id: Any) -> None:
     """A new link and a new expiry; an expired invitation takes its seat again (if one is free).
-
-    Returns the outbox id of the new e-mail (deliver it after the commit).
-    """
-    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    The new e-mail is delivered after the commit."""
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.INVITE, lock=True)
     invitation = _invitation(session, access.org.id, invitation_id)
     status = status_of(invitation)
     if status in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
         raise ServiceError(f"This invitation was {status.value}; it cannot be resent.")
     if status == InvitationStatus.EXPIRED:
-        if invitation.email in member_emails(session, access.org.id, [invitation.email]):
+        if invitation.email in member_emails(session, org_id=access.org.id,
+                                             emails=[invitation.email]):
             raise ServiceError(f"{invitation.email} is already a member of this organization.")
-        if invitation.email in pending_invitation_emails(session, access.org.id,
-                                                         [invitation.email]):
+        if invitation.email in pending_invitation_emails(session, org_id=access.org.id,
+                                                         emails=[invitation.email]):
             raise ServiceError(f"{invitation.email} already has a newer pending invitation.")
-        require_free_seats(session, access.org.id, access.org.seat_count, 1, "seats")
+        require_free_seats(session, org_id=access.org.id, seat_count=access.org.seat_count,
+                           needed=1, field="seats")
     token, token_hash = new_token()
     now = utcnow()
     invitation.token_hash = token_hash
     invitation.expires_at = now + timedelta(days=access.org_type.invitation_days)
     session.add(invitation)
     session.flush()
-    audit.record(session, actor, AuditAction.INVITATION_RESEND, access.org.id,
+    audit.record(session, actor=actor, action=AuditAction.INVITATION_RESEND,
+                 organization_id=access.org.id,
                  invitation_id=invitation.id, email=invitation.email)
-    return _queue_invitation_mail(session, invitation=invitation, token=token, org=access.org,
-                                  inviter=actor)
+    _queue_invitation_mail(session, invitation=invitation, token=token, org=access.org,
+                           inviter=actor)
 
 
 def revoke(session: Session, *, actor: User | None, org_id: int, invitation_ids: Any) -> int:
     """Revoke pending (or expired) invitations; their links stop working and seats free up."""
-    access = access_org(session, actor, org_id, Action.INVITE, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.INVITE, lock=True)
     ids = invitation_ids if isinstance(invitation_ids, list | tuple) else [invitation_ids]
     if not ids or len(ids) > 500:
         raise ServiceError("Select at least one invitation.")
@@ -396,7 +400,8 @@ def revoke(session: Session, *, actor: User | None, org_id: int, invitation_ids:
         invitation.revoked_at = now
         session.add(invitation)
         count += 1
-        audit.record(session, actor, AuditAction.INVITATION_REVOKE, access.org.id,
+        audit.record(session, actor=actor, action=AuditAction.INVITATION_REVOKE,
+                     organization_id=access.org.id,
                      invitation_id=invitation.id, email=invitation.email)
     session.flush()
     return count
@@ -468,18 +473,18 @@ def _link_state(
     return LinkState.VALID, org
 
 
-def inspect(session: Session, token: Any, *, address: str | None = None) -> InvitationView:
+def inspect(session: Session, *, token: Any, address: str | None = None) -> InvitationView:
     """What the link shows. With the client's `address`, an unknown token counts as a guess,
     and while the address is locked out no token is looked up at all."""
-    if locked := throttle.link_refusal(session, address):
+    if locked := throttle.link_refusal(session, address=address):
         return InvitationView(LinkState.LOCKED, locked)
     invitation = _by_token(session, token)
     if invitation is None and address is not None:
-        throttle.record_failure(session, [throttle.link_key(address)])
+        throttle.record_failure(session, keys=[throttle.link_key(address)])
     state, org = _link_state(session, invitation)
     if state == LinkState.UNKNOWN:
         return InvitationView(state, LINK_MESSAGES[state])
-    user = find_by_email(session, invitation.email)
+    user = find_by_email(session, email=invitation.email)
     return InvitationView(
         state=state,
         message=LINK_MESSAGES.get(state, ""),
@@ -510,7 +515,8 @@ def _accept(session: Session, invitation: Invitation, user: User) -> Membership:
                                 joined_at=now)
         session.add(membership)
     session.flush()
-    audit.record(session, user, AuditAction.INVITATION_ACCEPT, org.id, invitation_id=invitation.id,
+    audit.record(session, actor=user, action=AuditAction.INVITATION_ACCEPT, organization_id=org.id,
+                 invitation_id=invitation.id,
                  user_id=user.id, role=invitation.role, already_member=existing is not None)
     return membership
 
@@ -518,7 +524,7 @@ def _accept(session: Session, invitation: Invitation, user: User) -> Membership:
 def _valid_invitation(session: Session, token: Any, address: str | None) -> Invitation:
     # Unknown tokens are counted where the link is opened (`inspect`); a refusal here rolls
     # back, so accepting only honours the lock.
-    if locked := throttle.link_refusal(session, address):
+    if locked := throttle.link_refusal(session, address=address):
         raise ServiceError(locked)
     invitation = _by_token(session, token, lock=True)
     state, _org = _link_state(session, invitation)
@@ -558,7 +564,7 @@ def accept_with_new_account(
     except ServiceError as error:
         errors["full_name"] = error.message
     password = password if isinstance(password, str) else ""
-    user = find_by_email(session, invitation.email)
+    user = find_by_email(session, email=invitation.email)
     # A new account's username is made from the e-mail's local part, checked here too.
     errors.update(new_password_errors(password, confirm, username=user.username if user else "",
                                       email=invitation.email))
@@ -571,17 +577,19 @@ def accept_with_new_account(
     if errors:
         raise FieldErrors(errors)
     if user is None:
-        user = User(username=unique_username_from_email(session, invitation.email),
+        user = User(username=unique_username_from_email(session, email=invitation.email),
                     email=invitation.email, full_name=name, password_hash=hash_password(password))
         session.add(user)
         session.flush()
-        audit.record(session, user, AuditAction.USER_CREATE, invitation.organization_id,
+        audit.record(session, actor=user, action=AuditAction.USER_CREATE,
+                     organization_id=invitation.organization_id,
                      user_id=user.id,
                      username=user.username, via="invitation")
     else:
         user.full_name = name
         user.password_hash = hash_password(password)
         session.add(user)
-        audit.record(session, user, AuditAction.USER_SET_PASSWORD_FROM_INVITATION, user_id=user.id)
+        audit.record(session, actor=user, action=AuditAction.USER_SET_PASSWORD_FROM_INVITATION,
+                     user_id=user.id)
     _accept(session, invitation, user)
     return user

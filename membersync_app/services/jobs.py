@@ -56,10 +56,10 @@ def _page(session: Session, query, **listing_args: Any) -> Page[JobRow]:
     if listing.search:
         query = query.where(Job.title.icontains(listing.search, autoescape=True))
     rows, total, page_number = paginate(
-        session, query, listing,
-        {"title": func.lower(Job.title), "job_type": func.lower(Job.job_type),
+        session, query=query, listing=listing,
+        sort_columns={"title": func.lower(Job.title), "job_type": func.lower(Job.job_type),
          "organization": func.lower(func.coalesce(Organization.title, ""))},
-        Job.id,
+        tiebreak=Job.id,
     )
     return Page(rows=_rows(rows), total=total, page=page_number, page_size=listing.page_size)
 
@@ -92,7 +92,7 @@ def job_types(session: Session, *, actor: User | None) -> list[str]:
 
 def get_job(session: Session, *, actor: User | None, job_id: Any) -> JobRow:
     require_staff(actor)
-    job = get_or_refuse(session, Job, job_id, GONE)
+    job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
     return _rows(session.exec(_query().where(Job.id == job.id)).all())[0]
 
 
@@ -128,7 +128,8 @@ def create_job(
     job = Job(**values)
     session.add(job)
     session.flush()
-    audit.record(session, actor, AuditAction.JOB_CREATE, job.organization_id, job_id=job.id,
+    audit.record(session, actor=actor, action=AuditAction.JOB_CREATE,
+                 organization_id=job.organization_id, job_id=job.id,
                  job_type=job.job_type, title=job.title)
     return job
 
@@ -138,22 +139,24 @@ def update_job(
     organization: Any = "",
 ) -> Job:
     actor = require_staff(actor)
-    job = get_or_refuse(session, Job, job_id, GONE)
+    job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
     values = _check(session, job_type, title, organization)
     changes = apply_changes(job, values)
     session.add(job)
     session.flush()
-    audit.record(session, actor, AuditAction.JOB_UPDATE, job.organization_id, job_id=job.id,
+    audit.record(session, actor=actor, action=AuditAction.JOB_UPDATE,
+                 organization_id=job.organization_id, job_id=job.id,
                  title=job.title, changes=changes)
     return job
 
 
 def delete_job(session: Session, *, actor: User | None, job_id: Any) -> Job:
     actor = require_staff(actor)
-    job = get_or_refuse(session, Job, job_id, GONE)
+    job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
     session.delete(job)
     session.flush()
-    audit.record(session, actor, AuditAction.JOB_DELETE, job.organization_id, job_id=job.id,
+    audit.record(session, actor=actor, action=AuditAction.JOB_DELETE,
+                 organization_id=job.organization_id, job_id=job.id,
                  job_type=job.job_type, title=job.title)
     return job
 
@@ -166,7 +169,7 @@ def list_org_jobs(
     descending: Any = False, page: Any = 1, page_size: Any = 20,
 ) -> Page[JobRow]:
     require_staff(actor)
-    org = get_org(session, org_id)
+    org = get_org(session, org_id=org_id)
     return _page(session, _query().where(Job.organization_id == org.id), search=search,
                  sort=sort, descending=descending, page=page, page_size=page_size)
 
@@ -202,7 +205,7 @@ def _jobs(session: Session, job_ids: Any) -> list[Job]:
 def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
     """Assign unassigned jobs to the organization (one or several at once)."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     jobs = _jobs(session, job_ids)
     for job in jobs:
         if job.organization_id is not None:
@@ -212,7 +215,8 @@ def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: A
     for job in jobs:
         job.organization_id = org.id
         session.add(job)
-        audit.record(session, actor, AuditAction.JOB_ASSIGN, org.id, job_id=job.id,
+        audit.record(session, actor=actor, action=AuditAction.JOB_ASSIGN, organization_id=org.id,
+                     job_id=job.id,
                      job_type=job.job_type, title=job.title)
     session.flush()
     return len(jobs)
@@ -221,7 +225,7 @@ def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: A
 def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
     """The jobs stay, unassigned."""
     actor = require_staff(actor)
-    org = get_org(session, org_id, lock=True)
+    org = get_org(session, org_id=org_id, lock=True)
     jobs = _jobs(session, job_ids)
     for job in jobs:
         if job.organization_id != org.id:
@@ -230,7 +234,8 @@ def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids:
     for job in jobs:
         job.organization_id = None
         session.add(job)
-        audit.record(session, actor, AuditAction.JOB_UNASSIGN, org.id, job_id=job.id,
+        audit.record(session, actor=actor, action=AuditAction.JOB_UNASSIGN, organization_id=org.id,
+                     job_id=job.id,
                      job_type=job.job_type, title=job.title)
     session.flush()
     return len(jobs)

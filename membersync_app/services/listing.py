@@ -107,6 +107,7 @@ def page_to_open(value: Any, page_count: int) -> int:
 
 def paginate(
     session: Session,
+    *,
     query,
     listing: Listing,
     sort_columns: Mapping[str, ColumnElement],
@@ -129,7 +130,7 @@ def paginate(
     return list(rows), total, page
 
 
-def grouped_count(session: Session, column, ids: list[int]) -> dict[int, int]:
+def grouped_count(session: Session, *, column, ids: list[int]) -> dict[int, int]:
     """How many rows have each of `ids` in `column` (0 for none): one query for a whole page."""
     counts = dict.fromkeys(ids, 0)
     if ids:
@@ -205,8 +206,8 @@ def collect(checks: Mapping[str, Callable[[], Any]]) -> tuple[dict[str, Any], di
 
 def check_form(
     session: Session,
-    checks: Mapping[str, Callable[[], Any]],
     *,
+    checks: Mapping[str, Callable[[], Any]],
     name_column,
     taken: str,
     own_id: int | None,
@@ -218,14 +219,15 @@ def check_form(
     """
     values, errors = collect(checks)
     field = name_column.key
-    if field in values and name_taken(session, name_column, values[field], own_id):
+    if field in values and name_taken(session, column=name_column, name=values[field],
+                                      own_id=own_id):
         errors[field] = taken.format(shorten(values[field]))
     if errors:
         raise FieldErrors(errors)
     return values
 
 
-def name_taken(session: Session, column, name: str, own_id: int | None) -> bool:
+def name_taken(session: Session, *, column, name: str, own_id: int | None) -> bool:
     """Whether another row of `column`'s table already has `name`, ignoring case."""
     id_column = column.class_.id
     query = select(id_column).where(func.lower(column) == name.lower())
@@ -234,7 +236,7 @@ def name_taken(session: Session, column, name: str, own_id: int | None) -> bool:
     return session.exec(query).first() is not None
 
 
-def flush_or_refuse(session: Session, message: str, field: str) -> None:
+def flush_or_refuse(session: Session, *, message: str, field: str) -> None:
     """Flush; a unique key another transaction took in the meantime becomes a refusal."""
     try:
         session.flush()
@@ -242,7 +244,7 @@ def flush_or_refuse(session: Session, message: str, field: str) -> None:
         raise ServiceError(message, field) from error
 
 
-def get_or_refuse(session: Session, model, item_id: Any, message: str):
+def get_or_refuse(session: Session, *, model, item_id: Any, message: str):
     item_id = whole_number(item_id, allow_text=False)
     row = session.get(model, item_id) if item_id is not None else None
     if row is None:
@@ -250,7 +252,7 @@ def get_or_refuse(session: Session, model, item_id: Any, message: str):
     return row
 
 
-def existing_ids(session: Session, model, values: Any, field: str, what: str) -> list[int]:
+def existing_ids(session: Session, *, model, values: Any, field: str, what: str) -> list[int]:
     """Ids that all name existing rows of `model`; an unknown one is refused."""
     ids = clean_id_list(values, field, what)
     if ids:

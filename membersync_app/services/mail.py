@@ -1,31 +1,38 @@
 """Outgoing e-mail: queued in the outbox with the change that causes it, delivered after commit.
 
 A service that sends mail calls `queue(...)` inside its own transaction, so the message exists
-exactly when the change does (a rolled-back change sends nothing). After the commit the caller
-calls `deliver(...)`: with SMTP settings (MEMBERSYNC_SMTP_HOST) each message is first claimed
-(`sending`, in its own short transaction: no other process sends it then), goes to the SMTP
-server, and is marked `delivered`; without them the outbox row is the delivery (`outbox_only`;
-`membersync outbox` shows it), so the demo works offline. A failed SMTP send never undoes the
-change: the row goes back to `pending`, and every worker's delivery loop (and `membersync
-deliver-outbox`) tries it again, up to MAX_ATTEMPTS. A crash between the claim and the answer
-leaves the message `sending`: it may have gone out, so it is never sent again unless an
-operator says so (`membersync deliver-outbox --resend-uncertain`) — an e-mail is never sent
-twice.
+exactly when the change does (a rolled-back change sends nothing). The session remembers what it
+queued (`queued_in`), and `db.unit_of_work`, once its commit succeeded, hands those ids to
+`deliver_soon`: no caller delivers mail itself. Where that runs is switched once per process
+(`deliver_after_commit`): the running app sends from a small thread pool, off the event loop;
+the CLI sends in line; unit tests, benches and scripts start with it off, so nothing spawns a
+thread behind their back and a message stays `pending` until they deliver it (or the delivery
+loop does). `deliver(...)` sends given messages: with SMTP settings (MEMBERSYNC_SMTP_HOST) each
+message is first claimed (`sending`, in its own short transaction: no other process sends it
+then), goes to the SMTP server, and is marked `delivered`; without them the outbox row is the
+delivery (`outbox_only`; `membersync outbox` shows it), so the demo works offline. A failed SMTP
+send never undoes the change: the row goes back to `pending`, and every worker's delivery loop
+(and `membersync deliver-outbox`) tries it again, up to MAX_ATTEMPTS. A crash between the claim
+and the answer leaves the message `sending`: it may have gone out, so it is never sent again
+unless an operator says so (`membersync deliver-outbox --resend-uncertain`) — an e-mail is never
+sent twice.
 
 Links that carry a token (invitation, "set your password") work like a password until used, and
 only their hashes should rest in the database: once SMTP took a message, its stored body keeps
 the text but not the token. The log never holds a body, only recipient and subject.
 """
 
-import asyncio
 import logging
 import re
 import smtplib
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
+from enum import StrEnum
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -63,7 +70,17 @@ def queue(session: Session, *, recipient: str, subject: str, body: str) -> Outbo
                             status=DeliveryStatus.PENDING)
     session.add(message)
     session.flush()
+    session.info.setdefault(_QUEUED_KEY, []).append(message.id)
     return message
+
+
+_QUEUED_KEY = "membersync_outbox_ids"
+
+
+def queued_in(session: Session) -> list[int]:
+    """The ids of the outbox messages queued through `session` (its unit of work's transaction):
+    what `db.unit_of_work` hands to `deliver_soon` once the commit succeeded."""
+    return list(session.info.get(_QUEUED_KEY, ()))
 
 
 def backlog(session: Session) -> int | None:
@@ -84,22 +101,6 @@ class DeliveryReport:
     delivered: list[str] = field(default_factory=list)  # recipients
     failed: list[str] = field(default_factory=list)  # recipients whose SMTP send failed
     outbox_only: list[str] = field(default_factory=list)  # no SMTP configured
-
-    def summary(self) -> str:
-        """One sentence for the person who caused the mail."""
-        if self.failed:
-            return (
-                "The e-mail to " + ", ".join(self.failed) + " could not be sent; it is kept in the "
-                "outbox, and the change itself was saved."
-            )
-        if self.outbox_only:
-            count = len(self.outbox_only)
-            return (f"{count} e-mail{'s' if count != 1 else ''} written to the outbox "
-                    "(no mail server is set up).")
-        if self.delivered:
-            count = len(self.delivered)
-            return f"{count} e-mail{'s' if count != 1 else ''} sent."
-        return ""
 
 
 def deliver(
@@ -206,12 +207,60 @@ def deliver_pending(
     return OutboxRun(report=deliver(uow, pending, settings), uncertain=list(uncertain))
 
 
-async def deliver_async(
+class AfterCommit(StrEnum):
+    """What `deliver_soon` does with the messages of a committed unit of work."""
+
+    OFF = "off"  # leave them pending: the delivery loop or `membersync deliver-outbox` sends them
+    BACKGROUND = "background"  # the running app: a worker thread, never the event loop
+    INLINE = "inline"  # the CLI: in the committing thread, before the command returns
+
+
+DELIVERY_THREADS = 4  # SMTP sends at once per process; more wait their turn in the pool's queue
+_after_commit = AfterCommit.OFF
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def deliver_after_commit(mode: AfterCommit) -> AfterCommit:
+    """Switch after-commit delivery for this process (the app's lifespan, the CLI's main);
+    returns the mode it had. Leaving BACKGROUND waits for the sends already handed to the pool."""
+    global _after_commit, _pool
+    previous, _after_commit = _after_commit, AfterCommit(mode)
+    if _after_commit != AfterCommit.BACKGROUND:
+        with _pool_lock:
+            pool, _pool = _pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return previous
+
+
+def deliver_soon(
     uow: Callable[[], AbstractContextManager[Session]], message_ids: Iterable[int]
-) -> DeliveryReport:
-    """`deliver` in a worker thread: an SMTP server that is slow to answer must not stall every
-    other browser served by the same event loop."""
-    return await asyncio.to_thread(deliver, uow, list(message_ids))
+) -> Future | None:
+    """Deliver `message_ids`, just committed, as `deliver_after_commit` says: a slow SMTP server
+    must not hold the person who caused the mail, nor every other browser on the event loop.
+    Returns the pool's Future in BACKGROUND mode (tests wait on it), else None."""
+    ids = list(message_ids)
+    if not ids or _after_commit == AfterCommit.OFF:
+        return None
+    if _after_commit == AfterCommit.INLINE:
+        _deliver_logging_errors(uow, ids)
+        return None
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(DELIVERY_THREADS, thread_name_prefix="membersync-mail")
+        return _pool.submit(_deliver_logging_errors, uow, ids)
+
+
+def _deliver_logging_errors(uow, ids: list[int]) -> DeliveryReport | None:
+    """`deliver`, with nobody waiting for the answer: an error (the database unreachable for the
+    claim) is logged; the message stays pending for the delivery loop's next run."""
+    try:
+        return deliver(uow, ids)
+    except Exception:
+        logger.exception("delivering outbox messages %s after commit failed", ids)
+        return None
 
 
 def _send_smtp(settings: SmtpSettings, message: OutboxMessage) -> None:

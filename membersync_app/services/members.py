@@ -40,7 +40,7 @@ from .roster import (
     staff_blocked_refusal,
 )
 from .seats import require_free_seats
-from .users import create_user, unique_username_from_email
+from .users import _create_user, unique_username_from_email
 from .validation import (
     clean_email,
     clean_search,
@@ -133,7 +133,7 @@ def list_members(
     page_size: int = PAGE_SIZE,
 ) -> MemberPage:
     """One page of the organization's members, searched and sorted by the database."""
-    access_org(session, actor, org_id, Action.VIEW_ORG)
+    access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     search = clean_search(search)
     page = whole_number(page, allow_text=False) or 1
     page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
@@ -180,7 +180,7 @@ def export_members(
     """Export members to CSV: the members table as searched and sorted, every page of it, the
     header first; read in batches, never all in memory. The columns start like the import's
     (name, email, role), so an export can be edited and imported elsewhere."""
-    access_org(session, actor, org_id, Action.VIEW_ORG)
+    access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     query = _table_query(_table_conditions(org_id, clean_search(search)), sort, descending)
     yield EXPORT_HEADER
     for membership, user, shown_name in session.execute(
@@ -208,7 +208,11 @@ class AddResult:
     memberships: list[Membership] = field(default_factory=list)
     invitations: list[Invitation] = field(default_factory=list)  # outside the e-mail domain
     created_accounts: list[str] = field(default_factory=list)  # e-mails of new accounts
-    message_ids: list[int] = field(default_factory=list)  # outbox rows to deliver after commit
+
+    @property
+    def email_count(self) -> int:
+        """E-mails queued: one to each added member and to each invitation."""
+        return len(self.memberships) + len(self.invitations)
 
     def notice(self, verb: str = "Added") -> str:
         """What the adder is told. It never depends on which addresses had an account."""
@@ -283,9 +287,9 @@ def validate_entries(
         else:
             first_row[email] = index
     org_id = access.org.id
-    already = member_emails(session, org_id, emails)
-    invited = pending_invitation_emails(session, org_id, emails)
-    blocked = staff_blocked_emails(session, org_id, emails)
+    already = member_emails(session, org_id=org_id, emails=emails)
+    invited = pending_invitation_emails(session, org_id=org_id, emails=emails)
+    blocked = staff_blocked_emails(session, org_id=org_id, emails=emails)
     users = {
         user.email: user
         for user in session.exec(select(User).where(User.email.in_(emails))).all()
@@ -346,18 +350,16 @@ def apply_entries(
     now = utcnow()
     for entry in entries:
         if entry.invite:
-            invitation, message_id = invitations.issue(
+            result.invitations.append(invitations.issue(
                 session, actor=actor, access=access, email=entry.email, role=entry.role,
-                now=now, source=source)
-            result.invitations.append(invitation)
-            result.message_ids.append(message_id)
+                now=now, source=source))
             continue
         user = entry.user
         created = user is None
         if user is None:
-            user = create_user(
-                session, actor,
-                username=unique_username_from_email(session, entry.email),
+            user = _create_user(
+                session, actor=actor,
+                username=unique_username_from_email(session, email=entry.email),
                 email=entry.email, full_name=entry.name, password=None,
             )
             result.created_accounts.append(user.email)
@@ -367,9 +369,9 @@ def apply_entries(
         session.flush()
         result.memberships.append(membership)
         queue_mail = accounts.queue_welcome_mail if created else accounts.queue_added_mail
-        result.message_ids.append(
-            queue_mail(session, user=user, org_title=org.title, added_by=actor))
-        audit.record(session, actor, AuditAction.MEMBER_ADD, org.id, user_id=user.id,
+        queue_mail(session, user=user, org_title=org.title, added_by=actor)
+        audit.record(session, actor=actor, action=AuditAction.MEMBER_ADD, organization_id=org.id,
+                     user_id=user.id,
                      email=user.email,
                      role=entry.role, created_account=created, source=source)
     return result
@@ -380,12 +382,13 @@ def add_members(session: Session, *, actor: User | None, org_id: int, entries: A
 
     An unknown e-mail gets a new account without a password and a "set your password" e-mail;
     a known one is added as is and told by e-mail; an address outside the type's e-mail domain
-    is invited instead (the mails are queued in the outbox: deliver `result.message_ids` after
-    the commit). Each added member and each invitation takes one seat.
+    is invited instead (the mails are queued in the outbox, delivered after the commit). Each
+    added member and each invitation takes one seat.
     """
-    access = access_org(session, actor, org_id, Action.ADD_MEMBERS, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS, lock=True)
     cleaned = validate_entries(session, actor=actor, access=access, entries=entries)
-    require_free_seats(session, access.org.id, access.org.seat_count, len(cleaned), "seats")
+    require_free_seats(session, org_id=access.org.id, seat_count=access.org.seat_count,
+                       needed=len(cleaned), field="seats")
     return apply_entries(session, actor=actor, access=access, entries=cleaned)
 
 
@@ -428,7 +431,8 @@ def remove_members(
     session: Session, *, actor: User | None, org_id: int, membership_ids: Any
 ) -> int:
     """Remove the selected members (each frees a seat). The owner is never removed."""
-    access = access_org(session, actor, org_id, Action.REMOVE_MEMBERS, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.REMOVE_MEMBERS,
+                        lock=True)
     ids = _ids(membership_ids)
     rows = _memberships(session, access.org.id, ids)
     for membership, user in rows:
@@ -437,10 +441,12 @@ def remove_members(
                 f"{user.full_name or user.email} is the owner and cannot be removed; "
                 "hand ownership to a manager first."
             )
-    remember_blocks(session, access.org.id, [membership for membership, _ in rows])
+    remember_blocks(session, org_id=access.org.id, memberships=[membership for membership,
+                                                                _ in rows])
     for membership, user in rows:
         session.delete(membership)
-        audit.record(session, actor, AuditAction.MEMBER_REMOVE, access.org.id, user_id=user.id,
+        audit.record(session, actor=actor, action=AuditAction.MEMBER_REMOVE,
+                     organization_id=access.org.id, user_id=user.id,
                      email=user.email, role=membership.role)
     session.flush()
     return len(rows)
@@ -450,7 +456,7 @@ def set_role(
     session: Session, *, actor: User | None, org_id: int, membership_ids: Any, role: Any
 ) -> int:
     """Promote to manager or demote to member; returns how many changed (others had it already)."""
-    access = access_org(session, actor, org_id, Action.CHANGE_ROLES, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.CHANGE_ROLES, lock=True)
     new_role = parse_role(role)
     ids = _ids(membership_ids)
     rows = _memberships(session, access.org.id, ids)
@@ -468,7 +474,8 @@ def set_role(
         membership.role = new_role
         session.add(membership)
         changed += 1
-        audit.record(session, actor, AuditAction.MEMBER_SET_ROLE, access.org.id, user_id=user.id,
+        audit.record(session, actor=actor, action=AuditAction.MEMBER_SET_ROLE,
+                     organization_id=access.org.id, user_id=user.id,
                      email=user.email, old_role=old_role, role=new_role)
     session.flush()
     return changed
@@ -478,7 +485,8 @@ def transfer_ownership(
     session: Session, *, actor: User | None, org_id: int, membership_id: Any
 ) -> Membership:
     """Hand the organization to one of its active managers; the old owner becomes a manager."""
-    access = access_org(session, actor, org_id, Action.TRANSFER_OWNERSHIP, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.TRANSFER_OWNERSHIP,
+                        lock=True)
     org: Organization = access.org
     ((target, target_user),) = _memberships(session, org.id, _ids(membership_id)[:1])
     if target.role == Role.OWNER:
@@ -499,7 +507,8 @@ def transfer_ownership(
     org.owner_id = target.user_id
     session.add_all([target, org])
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_TRANSFER_OWNERSHIP, org.id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_TRANSFER_OWNERSHIP,
+                 organization_id=org.id,
                  old_owner_id=old_owner.user_id if old_owner else None,
                  new_owner_id=target.user_id)
     return target

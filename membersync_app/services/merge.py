@@ -140,7 +140,7 @@ def _plan(session: Session, target: Organization, source: Organization) -> _Plan
     dropped = [i for i in pending if i not in invitations]
     jobs = list(session.exec(select(Job).where(Job.organization_id == source.id)
                              .order_by(Job.id)).all())
-    used = seats_used(session, target.id)
+    used = seats_used(session, org_id=target.id)
     # Moving people all take a seat (nobody moving becomes the owner); people in both keep
     # theirs here; the moving invitations hold one each.
     after = used + len(moving) + len(invitations)
@@ -193,7 +193,8 @@ def _both(session: Session, org_id: Any, other_id: Any, *, lock: bool
         query = select(Organization).where(Organization.id == oid)
         org = session.exec(query.with_for_update() if lock else query).first()
         if org is None:
-            raise ServiceError(gone_message(session, oid), "other" if oid == other_id else "")
+            raise ServiceError(gone_message(session, org_id=oid),
+                               "other" if oid == other_id else "")
         locked[oid] = org
     return locked[org_id], locked[other_id]
 
@@ -228,7 +229,7 @@ def merge_organizations(
     plan = _plan(session, target, source)
     if not isinstance(signature, str) or signature != plan.signature():
         raise PlanChanged(_preview(plan))
-    raised = take_seats(session, target, plan.after - plan.used, raise_seats)
+    raised = take_seats(session, org=target, needed=plan.after - plan.used, raise_seats=raise_seats)
     _move_people(session, plan)
     _move_invitations(session, plan)
     _move_jobs(session, plan)
@@ -240,15 +241,17 @@ def merge_organizations(
                          in_both=len(plan.in_both), invitations=len(plan.invitations),
                          jobs=len(plan.jobs), seat_count=target.seat_count)
     source_id, source_title = source.id, source.title
-    remove_organization(session, actor, source, merged_into=target.id)
-    audit.record(session, actor, AuditAction.ORGANIZATION_MERGE, target.id,
+    remove_organization(session, actor=actor, org=source, merged_into=target.id)
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_MERGE,
+                 organization_id=target.id,
                  merged_id=source_id, merged_title=source_title,
                  members_moved=[u.username for _, u, _ in plan.moving],
                  in_both=[u.username for _, _, u, _, _ in plan.in_both],
                  invitations_moved=[i.email for i in plan.invitations],
                  invitations_dropped=[i.email for i in plan.dropped],
                  jobs_moved=[j.id for j in plan.jobs], **raised)
-    audit.record(session, actor, AuditAction.ORGANIZATION_MERGE_AWAY, source_id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_MERGE_AWAY,
+                 organization_id=source_id,
                  title=source_title, merged_into_id=target.id, merged_into_title=target.title)
     return result
 

@@ -42,21 +42,19 @@ SAME_EMAIL = "That is already your e-mail address."
 
 @dataclass(frozen=True)
 class Outcome:
-    """A change that needs the current password: `errors` by field ({} when it was done), and
-    the e-mails to deliver after the commit."""
+    """A change that needs the current password: `errors` by field ({} when it was done)."""
 
     errors: dict[str, str] = field(default_factory=dict)
-    message_ids: list[int] = field(default_factory=list)
 
 
 def _current_password_error(session: Session, user: User, current: Any) -> str:
     """"" when `current` is the account's password; else the refusal (a wrong one counts)."""
     keys = throttle.account_keys(user)
-    if (minutes := throttle.locked_minutes(session, keys)) is not None:
+    if (minutes := throttle.locked_minutes(session, keys=keys)) is not None:
         return throttle.too_many_attempts(minutes)  # not even checked while locked
     if verify_password(user.password_hash, current if isinstance(current, str) else ""):
         return ""
-    throttle.record_failure(session, keys, user=user)
+    throttle.record_failure(session, keys=keys, user=user)
     return WRONG_CURRENT
 
 
@@ -79,10 +77,10 @@ def change_password(
         return Outcome(errors)
     user.password_hash = hash_password(password)
     session.add(user)
-    retire_links(session, user.id, LinkPurpose.RESET_PASSWORD)
-    ended = revoke_all_sessions(session, user.id,
-                                keep=session_id_for_token(session, session_token))
-    audit.record(session, user, AuditAction.USER_CHANGE_PASSWORD, user_id=user.id,
+    retire_links(session, user_id=user.id, purpose=LinkPurpose.RESET_PASSWORD)
+    ended = revoke_all_sessions(session, user_id=user.id,
+                                keep=session_id_for_token(session, token=session_token))
+    audit.record(session, actor=user, action=AuditAction.USER_CHANGE_PASSWORD, user_id=user.id,
                  other_sessions_ended=ended)
     return Outcome()
 
@@ -92,7 +90,7 @@ def change_name(session: Session, *, actor: User | None, full_name: Any) -> User
     user = require_signed_in(actor)
     name = clean_name(full_name if isinstance(full_name, str) else "", "full_name", "Full name")
     if name != user.full_name:
-        audit.record(session, user, AuditAction.USER_CHANGE_NAME, user_id=user.id,
+        audit.record(session, actor=user, action=AuditAction.USER_CHANGE_NAME, user_id=user.id,
                      old_name=user.full_name, new_name=name)
         user.full_name = name
         session.add(user)
@@ -103,7 +101,7 @@ def change_name(session: Session, *, actor: User | None, full_name: Any) -> User
 
 
 def _taken(session: Session, email: str, user: User) -> bool:
-    other = find_by_email(session, email)
+    other = find_by_email(session, email=email)
     return other is not None and other.id != user.id
 
 
@@ -129,10 +127,11 @@ def request_email_change(
         errors["new_email"] = EMAIL_UNAVAILABLE
     if errors:
         return Outcome(errors)
-    retire_links(session, user.id, LinkPurpose.CHANGE_EMAIL)
-    token = issue_link(session, user, LinkPurpose.CHANGE_EMAIL, EMAIL_LINK_LIFETIME,
+    retire_links(session, user_id=user.id, purpose=LinkPurpose.CHANGE_EMAIL)
+    token = issue_link(session, user=user, purpose=LinkPurpose.CHANGE_EMAIL,
+                       lifetime=EMAIL_LINK_LIFETIME,
                        new_email=email)
-    audit.record(session, user, AuditAction.USER_REQUEST_EMAIL_CHANGE, user_id=user.id,
+    audit.record(session, actor=user, action=AuditAction.USER_REQUEST_EMAIL_CHANGE, user_id=user.id,
                  new_email=email)
     hours = int(EMAIL_LINK_LIFETIME.total_seconds() // 3600)
     body = (
@@ -143,9 +142,9 @@ def request_email_change(
         f"Until then your e-mail address stays {user.email}. "
         "If you did not ask for this, ignore this e-mail.\n"
     )
-    message = mail.queue(session, recipient=email,
-                         subject="Confirm your new MemberSync e-mail address", body=body)
-    return Outcome(message_ids=[message.id])
+    mail.queue(session, recipient=email, subject="Confirm your new MemberSync e-mail address",
+               body=body)
+    return Outcome()
 
 
 @dataclass(frozen=True)
@@ -158,10 +157,11 @@ class EmailLinkView:
 
 
 def inspect_email_link(
-    session: Session, token: Any, *, address: str | None = None
+    session: Session, *, token: Any, address: str | None = None
 ) -> EmailLinkView:
     """What the link shows; unknown tokens count as guesses from `address`."""
-    link = open_link(session, token, LinkPurpose.CHANGE_EMAIL, address=address, count_guess=True)
+    link = open_link(session, token=token, purpose=LinkPurpose.CHANGE_EMAIL, address=address,
+                     count_guess=True)
     if link.problem:
         return EmailLinkView(False, link.problem)
     return EmailLinkView(True, "", link.row.new_email or "")
@@ -171,14 +171,13 @@ def inspect_email_link(
 class EmailChanged:
     user: User
     old_email: str
-    message_ids: list[int]
 
 
 def confirm_email_change(session: Session, *, token: Any, address: str | None = None
                          ) -> EmailChanged:
     """The new address confirmed: it becomes the account's e-mail (also its sign-in), the
     link and any other pending one stop working, and the old address is told."""
-    row, user = usable_link(session, token, LinkPurpose.CHANGE_EMAIL, address)
+    row, user = usable_link(session, token=token, purpose=LinkPurpose.CHANGE_EMAIL, address=address)
     new_email = row.new_email or ""
     if not new_email or _taken(session, new_email, user):
         raise ServiceError(EMAIL_UNAVAILABLE)
@@ -191,8 +190,8 @@ def confirm_email_change(session: Session, *, token: Any, address: str | None = 
         session.flush()
     except IntegrityError:  # another account took it a moment ago (the caller rolls back)
         raise ServiceError(EMAIL_UNAVAILABLE) from None
-    retire_links(session, user.id, LinkPurpose.CHANGE_EMAIL, now)
-    audit.record(session, user, AuditAction.USER_CHANGE_EMAIL, user_id=user.id,
+    retire_links(session, user_id=user.id, purpose=LinkPurpose.CHANGE_EMAIL, now=now)
+    audit.record(session, actor=user, action=AuditAction.USER_CHANGE_EMAIL, user_id=user.id,
                  old_email=old_email, new_email=new_email)
     body = (
         f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
@@ -203,12 +202,12 @@ def confirm_email_change(session: Session, *, token: Any, address: str | None = 
         "sign-in page at once, and tell your organization's staff:\n\n"
         f"{base_url()}{routes.FORGOT_PASSWORD}\n"
     )
-    message = mail.queue(session, recipient=old_email,
-                         subject="Your MemberSync e-mail address was changed", body=body)
-    return EmailChanged(user, old_email, [message.id])
+    mail.queue(session, recipient=old_email,
+               subject="Your MemberSync e-mail address was changed", body=body)
+    return EmailChanged(user, old_email)
 
 
-def pending_email(session: Session, user: User) -> str:
+def pending_email(session: Session, *, user: User) -> str:
     """The address waiting for its confirmation link to be opened ("" when none)."""
     return session.exec(
         select(PasswordSetToken.new_email)
@@ -253,7 +252,7 @@ def list_sessions(session: Session, *, actor: User | None, session_token: str
                   ) -> list[SessionRow]:
     """The account's open sessions, the most recently seen first."""
     user = require_signed_in(actor)
-    current = session_id_for_token(session, session_token)
+    current = session_id_for_token(session, token=session_token)
     seen = func.coalesce(AuthSession.last_seen_at, AuthSession.activated_at)
     rows = session.exec(
         select(AuthSession)
@@ -273,10 +272,10 @@ def list_sessions(session: Session, *, actor: User | None, session_token: str
 def sign_out_other_sessions(session: Session, *, actor: User | None, session_token: str) -> int:
     """End every session of the account but this browser's; returns how many ended."""
     user = require_signed_in(actor)
-    current = session_id_for_token(session, session_token)
+    current = session_id_for_token(session, token=session_token)
     if current is None:
         raise ServiceError("Please sign in first.")
-    ended = revoke_all_sessions(session, user.id, keep=current)
-    audit.record(session, user, AuditAction.AUTH_SIGN_OUT_OTHERS, user_id=user.id,
+    ended = revoke_all_sessions(session, user_id=user.id, keep=current)
+    audit.record(session, actor=user, action=AuditAction.AUTH_SIGN_OUT_OTHERS, user_id=user.id,
                  sessions_ended=ended)
     return ended

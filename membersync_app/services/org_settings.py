@@ -40,14 +40,14 @@ class OrgOverview:
 
 
 def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
-    access = access_org(session, actor, org_id, Action.VIEW_ORG)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     org = access.org
     role = access.membership.role.value if access.membership else ""
     if actor.is_staff and access.membership is None:
         role = "staff"
     return OrgOverview(
         id=org.id, title=org.title, type_name=access.org_type.name,
-        seats_used=seats_used(session, org.id), seat_count=org.seat_count,
+        seats_used=seats_used(session, org_id=org.id), seat_count=org.seat_count,
         expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
         allowed=frozenset(a for a in Action if access.may(actor, a)),
         owner_name=_owner_name(session, org),
@@ -89,7 +89,7 @@ def update_settings(
     field someone else changed meanwhile is a conflict (services/edits.py): a rename in one
     tab is not undone by a seat count saved from a tab opened earlier.
     """
-    access = access_org(session, actor, org_id, Action.EDIT_SETTINGS, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.EDIT_SETTINGS, lock=True)
     org = access.org
     values, errors = collect({
         "title": lambda: clean_name(title if isinstance(title, str) else "", "title",
@@ -101,7 +101,7 @@ def update_settings(
     mine = edits.changed_since(
         what="organization", version=org.version, values=values,
         current={"title": org.title, "seat_count": org.seat_count}, opened_form=opened,
-        labels=SETTINGS_LABELS, editor=last_organization_editor(session, org.id))
+        labels=SETTINGS_LABELS, editor=last_organization_editor(session, org_id=org.id))
     new_title = mine.get("title", org.title)
     new_count = mine.get("seat_count", org.seat_count)
     if new_title.lower() != org.title.lower() and _title_taken(session, new_title, org.id):
@@ -112,7 +112,8 @@ def update_settings(
         if new_count != org.seat_count:
             if not access.may(actor, Action.MANAGE_SEATS):
                 raise ServiceError("You may not change the seat count here.", "seat_count")
-            require_seat_count_floor(session, org.id, new_count, "seat_count")
+            require_seat_count_floor(session, org_id=org.id, new_count=new_count,
+                                     field="seat_count")
     except ServiceError as error:
         errors["seat_count"] = error.message
     if errors:
@@ -128,13 +129,14 @@ def update_settings(
     org.seat_count = new_count
     session.add(org)
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_UPDATE_SETTINGS, org.id, **changes)
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_UPDATE_SETTINGS,
+                 organization_id=org.id, **changes)
     return org
 
 
 def add_seats(session: Session, *, actor: User | None, org_id: int, count: Any) -> Organization:
     """Manage Seats: raise the seat count by `count`."""
-    access = access_org(session, actor, org_id, Action.MANAGE_SEATS, lock=True)
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.MANAGE_SEATS, lock=True)
     org = access.org
     room = MAX_SEAT_COUNT - org.seat_count
     if room < 1:
@@ -145,7 +147,8 @@ def add_seats(session: Session, *, actor: User | None, org_id: int, count: Any) 
     org.seat_count = old + added
     session.add(org)
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_ADD_SEATS, org.id, added=added,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_ADD_SEATS,
+                 organization_id=org.id, added=added,
                  seat_count=[old, org.seat_count])
     return org
 

@@ -101,8 +101,8 @@ ORG_TYPE_SORTS = ("name", "visibility", "default_seat_type", "organizations")
 
 def list_org_types(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "name",
     descending: Any = False,
@@ -123,16 +123,16 @@ def list_org_types(
     if listing.search:
         query = query.where(OrganizationType.name.icontains(listing.search, autoescape=True))
     rows, total, page_number = paginate(
-        session, query, listing,
-        {
+        session, query=query, listing=listing,
+        sort_columns={
             "name": func.lower(OrganizationType.name),
             "visibility": OrganizationType.visibility,
             "default_seat_type": func.lower(func.coalesce(SeatType.name, "")),
             "organizations": org_count,
         },
-        OrganizationType.id,
+        tiebreak=OrganizationType.id,
     )
-    counts = grouped_count(session, Organization.org_type_id, [t.id for t, _ in rows])
+    counts = grouped_count(session, column=Organization.org_type_id, ids=[t.id for t, _ in rows])
     return Page(
         rows=[
             OrgTypeRow(id=t.id, name=t.name, visibility=str(t.visibility),
@@ -143,10 +143,11 @@ def list_org_types(
     )
 
 
-def org_type_choices(session: Session, actor: User | None) -> list[Choice]:
+def org_type_choices(session: Session, *, actor: User | None) -> list[Choice]:
     """Every organization type, by name, for the organization form's select."""
     require_staff(actor)
-    return picker_choices(session, OrganizationType.id, OrganizationType.name)
+    return picker_choices(session, id_column=OrganizationType.id,
+                          label_column=OrganizationType.name)
 
 
 def new_org_type_form() -> OrgTypeForm:
@@ -160,10 +161,10 @@ def new_org_type_form() -> OrgTypeForm:
     )
 
 
-def get_org_type_form(session: Session, actor: User | None, *, org_type_id: Any) -> OrgTypeForm:
+def get_org_type_form(session: Session, *, actor: User | None, org_type_id: Any) -> OrgTypeForm:
     require_staff(actor)
-    org_type = get_or_refuse(session, OrganizationType, org_type_id,
-                    "That organization type does not exist.")
+    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
+                    message="That organization type does not exist.")
     benefits = _benefits_of(session, org_type.id)
     return OrgTypeForm(
         opened=edits.opened(org_type.version, _comparable(org_type, benefits)).as_dict(),
@@ -220,8 +221,8 @@ def _benefits_of(session: Session, org_type_id: int) -> dict[str, Benefits]:
 
 def create_org_type(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     name: Any,
     visibility: Any = Visibility.PRIVATE.value,
     default_seat_type_id: Any = None,
@@ -242,9 +243,10 @@ def create_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     org_type = OrganizationType(**values)
     session.add(org_type)
-    flush_or_refuse(session, _TAKEN.format(shorten(values["name"])), "name")
+    flush_or_refuse(session, message=_TAKEN.format(shorten(values["name"])), field="name")
     _set_benefits(session, org_type.id, benefits_)
-    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_CREATE, org_type_id=org_type.id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_TYPE_CREATE,
+                 org_type_id=org_type.id,
                  **values,
                  benefits=_benefits_audit(benefits_))
     return org_type
@@ -252,8 +254,8 @@ def create_org_type(
 
 def update_org_type(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     org_type_id: Any,
     name: Any,
     visibility: Any,
@@ -269,8 +271,8 @@ def update_org_type(
     `get_org_type_form`; None: every field). Members' access is computed on read, so it
     changes at once."""
     require_staff(actor)
-    org_type = get_or_refuse(session, OrganizationType, org_type_id,
-                    "That organization type does not exist.")
+    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
+                    message="That organization type does not exist.")
     values, benefits_ = _check(session, org_type.id, name=name, visibility=visibility,
                                default_seat_type_id=default_seat_type_id,
                                permissions=permissions, invitation_days=invitation_days,
@@ -298,20 +300,21 @@ def update_org_type(
     if before != after and not changes:
         org_type.version += 1  # only Seat Benefits change: the row itself would not move on
     session.add(org_type)
-    flush_or_refuse(session, _TAKEN.format(shorten(org_type.name)), "name")
+    flush_or_refuse(session, message=_TAKEN.format(shorten(org_type.name)), field="name")
     _set_benefits(session, org_type.id, benefits_)
     if before != after:
         changes["benefits"] = [before, after]
-    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_UPDATE, org_type_id=org_type.id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_TYPE_UPDATE,
+                 org_type_id=org_type.id,
                  name=org_type.name,
                  changes=changes)
     return org_type
 
 
-def delete_org_type(session: Session, actor: User | None, *, org_type_id: Any) -> None:
+def delete_org_type(session: Session, *, actor: User | None, org_type_id: Any) -> None:
     require_staff(actor)
-    org_type = get_or_refuse(session, OrganizationType, org_type_id,
-                    "That organization type does not exist.")
+    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
+                    message="That organization type does not exist.")
     orgs = session.exec(
         select(Organization.title).where(Organization.org_type_id == org_type.id)
     ).all()
@@ -322,7 +325,8 @@ def delete_org_type(session: Session, actor: User | None, *, org_type_id: Any) -
         )
     session.delete(org_type)
     session.flush()
-    audit.record(session, actor, AuditAction.ORGANIZATION_TYPE_DELETE, org_type_id=org_type.id,
+    audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_TYPE_DELETE,
+                 org_type_id=org_type.id,
                  name=org_type.name)
 
 
@@ -331,11 +335,12 @@ _TAKEN = "An organization type named “{}” already exists."
 
 def _check(session: Session, own_id: int | None, **raw: Any) -> tuple[dict, dict[str, Benefits]]:
     """Check the three tabs; every refusal is reported at once, keyed by form field."""
-    values = check_form(session, {
+    values = check_form(session, checks={
         "name": lambda: clean_name(as_text(raw["name"]), "name", "Name"),
         "visibility": lambda: _visibility(raw["visibility"]),
-        "default_seat_type_id": lambda: clean_seat_type_id(session, raw["default_seat_type_id"],
-                                                           "default_seat_type_id"),
+        "default_seat_type_id": lambda: clean_seat_type_id(session,
+                                                           value=raw["default_seat_type_id"],
+                                                           field="default_seat_type_id"),
         "permissions": lambda: _permissions(raw["permissions"]),
         "invitation_days": lambda: _invitation_days(raw["invitation_days"]),
         "access_ends_at_expiry": lambda: clean_bool(raw["access_ends_at_expiry"],
@@ -390,10 +395,12 @@ def _benefits(session: Session, value: Any) -> dict[str, Benefits]:
         if not isinstance(entry, Mapping):
             raise ServiceError("Seat Benefits are lists of courses and licenses.", "benefits")
         result[str(role)] = Benefits(
-            course_ids=existing_ids(session, Course, entry.get("course_ids"), "benefits",
-                                    "courses"),
-            license_ids=existing_ids(session, License, entry.get("license_ids"), "benefits",
-                                     "licenses"),
+            course_ids=existing_ids(session, model=Course, values=entry.get("course_ids"),
+                                    field="benefits",
+                                    what="courses"),
+            license_ids=existing_ids(session, model=License, values=entry.get("license_ids"),
+                                     field="benefits",
+                                     what="licenses"),
         )
     return result
 

@@ -1,28 +1,31 @@
 """Reading organizations for the Group Dashboard."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User
+from .display import expiry_text, percent
 from .permissions import is_expired, require_signed_in
 from .seats import seats_used_by_org
 
 
 @dataclass(frozen=True)
 class ManagedOrgRow:
+    """A row of the Group Dashboard, ready to show."""
+
     id: int
     title: str
     type_name: str
-    role: str
+    role: str  # "Owner" / "Manager"
     seats_used: int
     seat_count: int
-    expires_at: datetime | None
+    seats_percent: int  # the fill of the seats bar
+    expires: str  # YYYY-MM-DD or "never"
     expired: bool
 
 
-def manages_any(session: Session, user: User) -> bool:
+def manages_any(session: Session, *, user: User) -> bool:
     """Whether a person owns or manages an organization (an active membership): where they land
     after signing in. A fact about them, not something done on anyone's behalf."""
     return session.exec(
@@ -34,7 +37,7 @@ def manages_any(session: Session, user: User) -> bool:
     ).first() is not None
 
 
-def list_managed(session: Session, actor: User | None) -> list[ManagedOrgRow]:
+def list_managed(session: Session, *, actor: User | None) -> list[ManagedOrgRow]:
     """The organizations the actor owns or manages (active membership), with seats used."""
     actor = require_signed_in(actor)
     rows = session.exec(
@@ -48,16 +51,17 @@ def list_managed(session: Session, actor: User | None) -> list[ManagedOrgRow]:
         )
         .order_by(Organization.title)
     ).all()
-    used = seats_used_by_org(session, [org.id for org, _, _ in rows])
+    used = seats_used_by_org(session, org_ids=[org.id for org, _, _ in rows])
     return [
         ManagedOrgRow(
             id=org.id,
             title=org.title,
             type_name=type_name,
-            role=str(role),
+            role=str(role).capitalize(),
             seats_used=used[org.id],
             seat_count=org.seat_count,
-            expires_at=org.expires_at,
+            seats_percent=percent(used[org.id], org.seat_count),
+            expires=expiry_text(org.expires_at),
             expired=is_expired(org),
         )
         for org, type_name, role in rows

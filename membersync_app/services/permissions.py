@@ -115,7 +115,7 @@ class OrgAccess:
         return _decide_for(actor, self, action).allowed
 
 
-def load_access(session: Session, actor: User, org_id: int, *, lock: bool = False) -> OrgAccess:
+def load_access(session: Session, *, actor: User, org_id: int, lock: bool = False) -> OrgAccess:
     """Load the organization (row-locked when `lock`) with the actor's membership and its type."""
     query = select(Organization).where(Organization.id == org_id)
     if lock:
@@ -133,7 +133,7 @@ def load_access(session: Session, actor: User, org_id: int, *, lock: bool = Fals
 
 
 def access_org(
-    session: Session, actor: User | None, org_id: int, action: Action, *, lock: bool = False
+    session: Session, *, actor: User | None, org_id: int, action: Action, lock: bool = False
 ) -> OrgAccess:
     """Fetch and check in one call: the organization, or a ServiceError saying why not.
 
@@ -145,7 +145,7 @@ def access_org(
     org_id = whole_number(org_id, allow_text=False)
     if org_id is None:
         raise ServiceError("That organization does not exist.")
-    access = load_access(session, actor, org_id, lock=lock)
+    access = load_access(session, actor=actor, org_id=org_id, lock=lock)
     decision = _decide_for(actor, access, action)
     if not decision.allowed:
         raise ServiceError(decision.reason)

@@ -32,7 +32,7 @@ def _course_for(session: Session, actor: User | None, course_id: Any) -> tuple[U
     if course_id is None:
         raise ServiceError(NO_ACCESS)
     course = session.get(Course, course_id)
-    if course is None or not has_course(session, actor.id, course.id):
+    if course is None or not has_course(session, user_id=actor.id, course_id=course.id):
         raise ServiceError(NO_ACCESS)
     return actor, course
 
@@ -80,6 +80,7 @@ def complete_lesson(
         progress.completed_at = now
     session.add(progress)
     session.flush()
-    audit.record(session, actor, AuditAction.PROGRESS_COMPLETE_LESSON, None, course_id=course.id,
+    audit.record(session, actor=actor, action=AuditAction.PROGRESS_COMPLETE_LESSON,
+                 organization_id=None, course_id=course.id,
                  lesson=lesson, completed=progress.completed_at is not None)
     return _view(course, progress)

@@ -2,7 +2,7 @@
 courses, through the outbox like invitations, audited, at most one reminder per member per
 course per day (the unique key of `report_reminders`)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -34,7 +34,6 @@ MAX_MEMBERS_PER_REMINDER = 500
 class RemindResult:
     sent: int = 0  # members e-mailed
     skipped: int = 0  # members with nothing to remind of today (done, blocked, reminded already)
-    message_ids: list[int] = field(default_factory=list)  # outbox rows to deliver after commit
 
     def notice(self) -> str:
         return (f"{self.sent} reminder{'s' if self.sent != 1 else ''} sent, "
@@ -89,11 +88,12 @@ def remind(session: Session, *, actor: User | None, org_id: Any, membership_ids:
         if membership.status != MembershipStatus.ACTIVE or not user.is_active or not courses:
             result.skipped += 1
             continue
-        result.message_ids.append(_queue(session, user=user, org_title=org.title, actor=actor,
-                                         titles=[titles[c] for c in courses]))
+        _queue(session, user=user, org_title=org.title, actor=actor,
+               titles=[titles[c] for c in courses])
         session.add_all(ReportReminder(organization_id=org.id, user_id=user.id, course_id=c,
                                        day=today, sent_by_id=actor.id) for c in courses)
-        audit.record(session, actor, AuditAction.REPORT_REMIND, org.id, user_id=user.id,
+        audit.record(session, actor=actor, action=AuditAction.REPORT_REMIND, organization_id=org.id,
+                     user_id=user.id,
                      email=user.email, course_ids=courses)
         result.sent += 1
     session.flush()
@@ -101,7 +101,7 @@ def remind(session: Session, *, actor: User | None, org_id: Any, membership_ids:
 
 
 def _queue(session: Session, *, user: User, org_title: str, actor: User, titles: list[str]
-           ) -> int:
+           ) -> None:
     who = quoted_if_formula(actor.full_name or actor.username)
     listed = "\n".join(f"  - {title}" for title in titles)
     body = (
@@ -110,6 +110,5 @@ def _queue(session: Session, *, user: User, org_title: str, actor: User, titles:
         f"finished yet:\n\n{listed}\n\n"
         f"Sign in to continue where you left off:\n\n{base_url()}{routes.MY_ACCESS}\n"
     )
-    return mail.queue(session, recipient=user.email,
-                      subject=f"A reminder from {org_title}: your courses on MemberSync",
-                      body=body).id
+    mail.queue(session, recipient=user.email,
+               subject=f"A reminder from {org_title}: your courses on MemberSync", body=body)

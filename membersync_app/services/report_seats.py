@@ -34,7 +34,8 @@ def seats_over_time(session: Session, *, actor: User | None, org_id: Any,
     days, or since the organization was created. Derived from what is recorded: memberships'
     joined_at (the owner takes no seat), invitations' lifetimes, and the audit trail for
     members who left and for seat count changes. Counted with grouped SQL per day."""
-    org, now = access_org(session, actor, org_id, Action.VIEW_REPORTS).org, utcnow()
+    org, now = access_org(session, actor=actor, org_id=org_id,
+                          action=Action.VIEW_REPORTS).org, utcnow()
     today = now.date()
     first = max(today - timedelta(days=days - 1), _day(org.created_at) or today)
     window_start = datetime.combine(first, datetime.min.time(), now.tzinfo)

@@ -77,7 +77,7 @@ class Scope:
         return [role for role, ids in self.granted.items() if course_id in ids]
 
 
-def granted_courses(session: Session, access: OrgAccess) -> dict[Role, frozenset[int]]:
+def granted_courses(session: Session, *, access: OrgAccess) -> dict[Role, frozenset[int]]:
     """Course ids per role: the seat type's (or the type's default) plus the role's benefits."""
     org, org_type = access.org, access.org_type
     seat_type_id = org.seat_type_id or org_type.default_seat_type_id
@@ -94,8 +94,8 @@ def granted_courses(session: Session, access: OrgAccess) -> dict[Role, frozenset
 
 def _scope(session: Session, actor: User | None, org_id: Any,
            action: Action = Action.VIEW_REPORTS, *, lock: bool = False) -> Scope:
-    access = access_org(session, actor, org_id, action, lock=lock)
-    return Scope(access=access, granted=granted_courses(session, access), now=utcnow())
+    access = access_org(session, actor=actor, org_id=org_id, action=action, lock=lock)
+    return Scope(access=access, granted=granted_courses(session, access=access), now=utcnow())
 
 
 # ---------------------------------------------------------------- SQL building blocks
@@ -311,7 +311,7 @@ def overview(session: Session, *, actor: User | None, org_id: Any,
     expired = is_expired(org)
     pairs, completed = int(pairs), int(completed)  # PostgreSQL sums are Decimal
     return Overview(
-        title=org.title, seats_used=seats_used(session, org.id), seat_count=org.seat_count,
+        title=org.title, seats_used=seats_used(session, org_id=org.id), seat_count=org.seat_count,
         members=count, active_7_days=int(active_7), active_30_days=int(active_30),
         completion_pct=round(100.0 * completed / pairs, 1) if pairs else 0.0,
         expired=expired, access_ended=expired and scope.access.org_type.access_ends_at_expiry,
@@ -347,7 +347,8 @@ def _page(session: Session, table: Table, listing: Mapping[str, Any]) -> Page:
         rows, total, page = _paginate_counted(session, table, checked)
     else:
         pager = page_rows if table.one_pass else paginate
-        rows, total, page = pager(session, table.query, checked, table.sorts, table.tiebreak)
+        rows, total, page = pager(session, query=table.query, listing=checked,
+                                  sort_columns=table.sorts, tiebreak=table.tiebreak)
     return Page(rows=[table.to_row(row) for row in rows], total=total, page=page,
                 page_size=checked.page_size)
 
@@ -364,19 +365,21 @@ def _paginate_counted(session: Session, table: Table, listing: Listing
     return list(rows), total, page
 
 
-def page_rows(session: Session, query, listing: Listing, sorts: Mapping[str, ColumnElement],
+def page_rows(session: Session, *, query, listing: Listing,
+              sort_columns: Mapping[str, ColumnElement],
               tiebreak: ColumnElement) -> tuple[list, int, int]:
     """listing.paginate in one pass: the total rides on every row (count(*) OVER ()), so a
     report's aggregate runs once, not once for the count and once for the page. A page past
     the end falls back to listing.paginate (which shows the last page)."""
-    column = sorts[listing.sort]
+    column = sort_columns[listing.sort]
     order = column.desc() if listing.descending else column.asc()
     rows = session.execute(
         query.add_columns(func.count().over().label("total_rows"))
         .order_by(order, tiebreak).offset(listing.offset).limit(listing.page_size)
     ).all()
     if not rows:
-        return paginate(session, query, listing, sorts, tiebreak)
+        return paginate(session, query=query, listing=listing, sort_columns=sort_columns,
+                        tiebreak=tiebreak)
     return [row[:-1] for row in rows], rows[0][-1], listing.page
 
 
@@ -570,9 +573,9 @@ def _user_page_members_first(session: Session, scope: Scope, filters: ReportFilt
     m = _Members(scope, filters)
     checked = _listing(table, listing)
     rows, total, page = paginate(
-        session, m.plain(Membership.id, SHOWN_NAME, User.email, Membership.role,
+        session, query=m.plain(Membership.id, SHOWN_NAME, User.email, Membership.role,
                          Membership.status, m.total, Membership.user_id),
-        checked, table.sorts, table.tiebreak)
+        listing=checked, sort_columns=table.sorts, tiebreak=table.tiebreak)
     progress = _progress_by_user(scope, [row[6] for row in rows])
     figures = {row.user_id: row for row in session.execute(select(progress))}
     result = []

@@ -24,7 +24,7 @@ def parse_role(value: Any, field_name: str = "role") -> Role:
     return role
 
 
-def pending_invitation_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+def pending_invitation_emails(session: Session, *, org_id: int, emails: Sequence[str]) -> set[str]:
     if not emails:
         return set()
     return set(session.exec(
@@ -38,7 +38,7 @@ def pending_invitation_emails(session: Session, org_id: int, emails: Sequence[st
     ).all())
 
 
-def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+def member_emails(session: Session, *, org_id: int, emails: Sequence[str]) -> set[str]:
     if not emails:
         return set()
     return set(session.exec(
@@ -48,7 +48,7 @@ def member_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[s
     ).all())
 
 
-def staff_blocked_emails(session: Session, org_id: int, emails: Sequence[str]) -> set[str]:
+def staff_blocked_emails(session: Session, *, org_id: int, emails: Sequence[str]) -> set[str]:
     """Addresses of people staff blocked here whose membership was then removed: only staff
     may add them back."""
     if not emails:
@@ -65,7 +65,7 @@ def staff_blocked_refusal(email: str) -> str:
             "here; ask staff.")
 
 
-def remember_blocks(session: Session, org_id: int, memberships: Sequence[Membership]) -> None:
+def remember_blocks(session: Session, *, org_id: int, memberships: Sequence[Membership]) -> None:
     """Removing a blocked membership keeps the block (staff_blocks): removing and re-adding
     someone must not undo what staff decided."""
     for membership in memberships:
@@ -73,7 +73,7 @@ def remember_blocks(session: Session, org_id: int, memberships: Sequence[Members
             session.add(StaffBlock(organization_id=org_id, user_id=membership.user_id))
 
 
-def forget_added_names(session: Session, user_id: int) -> int:
+def forget_added_names(session: Session, *, user_id: int) -> int:
     """When a person signs in, every organization's table shows their own name from then on
     (one UPDATE). Returns how many memberships showed a typed name. Not audited: nothing the
     person or the organization chose changes."""

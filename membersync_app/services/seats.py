@@ -56,7 +56,7 @@ def seats_used_expression():
     return members + invitations
 
 
-def seats_used_by_org(session: Session, org_ids: list[int]) -> dict[int, int]:
+def seats_used_by_org(session: Session, *, org_ids: list[int]) -> dict[int, int]:
     """Seats used for many organizations in two grouped queries (no query per row)."""
     if not org_ids:
         return {}
@@ -67,15 +67,15 @@ def seats_used_by_org(session: Session, org_ids: list[int]) -> dict[int, int]:
     return used
 
 
-def seats_used(session: Session, org_id: int) -> int:
-    return seats_used_by_org(session, [org_id])[org_id]
+def seats_used(session: Session, *, org_id: int) -> int:
+    return seats_used_by_org(session, org_ids=[org_id])[org_id]
 
 
 def require_seat_count_floor(
-    session: Session, org_id: int, new_count: int, field: str = "seat_count"
+    session: Session, *, org_id: int, new_count: int, field: str = "seat_count"
 ) -> None:
     """Refuse a seat count below the seats in use (invariant 4). Call with the row locked."""
-    used = seats_used(session, org_id)
+    used = seats_used(session, org_id=org_id)
     if new_count < used:
         raise ServiceError(
             f"{used} seats are in use, so the seat count cannot go below {used}. "
@@ -111,9 +111,9 @@ class NotEnoughSeats(ServiceError):
 
 
 def require_free_seats(
-    session: Session, org_id: int, seat_count: int, needed: int, field: str = ""
+    session: Session, *, org_id: int, seat_count: int, needed: int, field: str = ""
 ) -> None:
     """Refuse unless `needed` more seats fit. Call with the organization row locked."""
-    free = seat_count - seats_used(session, org_id)
+    free = seat_count - seats_used(session, org_id=org_id)
     if needed > free:
         raise NotEnoughSeats(seat_count=seat_count, free=free, needed=needed, field=field)

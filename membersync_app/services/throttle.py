@@ -114,7 +114,7 @@ def _minutes(delta: timedelta) -> int:
 
 
 def locked_minutes(
-    session: Session, keys: Sequence[str], *, now: datetime | None = None
+    session: Session, *, keys: Sequence[str], now: datetime | None = None
 ) -> int | None:
     """None when no key is locked; else the whole minutes left (rounded up) of the longest lock."""
     keys = sorted(set(keys))
@@ -129,12 +129,12 @@ def locked_minutes(
     return _minutes(max(until) - now) if until else None
 
 
-def link_refusal(session: Session, address: str | None) -> str:
+def link_refusal(session: Session, *, address: str | None) -> str:
     """For link pages: the "too many attempts" message while `address` is locked out of links,
     else "" (also when no address is given)."""
     if address is None:
         return ""
-    minutes = locked_minutes(session, [link_key(address)])
+    minutes = locked_minutes(session, keys=[link_key(address)])
     return too_many_attempts(minutes) if minutes is not None else ""
 
 
@@ -171,8 +171,8 @@ def _row_for_update(session: Session, key: str, now: datetime) -> ThrottleCounte
 
 def record_failure(
     session: Session,
-    keys: Sequence[str],
     *,
+    keys: Sequence[str],
     user: User | None = None,
     now: datetime | None = None,
 ) -> None:
@@ -211,7 +211,7 @@ def _audit_lock(
     if user is not None:
         where.update(user_id=user.id, username=user.username)
     # The login as typed is not recorded: it may be a password typed into the wrong field.
-    audit.record(session, user, AuditAction.AUTH_LOCKED, kind=kind, minutes=minutes,
+    audit.record(session, actor=user, action=AuditAction.AUTH_LOCKED, kind=kind, minutes=minutes,
                  failures=failures,
                  **where)
 
@@ -231,7 +231,7 @@ def _forget_stale(session: Session, now: datetime) -> None:
     )
 
 
-def clear(session: Session, key: str) -> None:
+def clear(session: Session, *, key: str) -> None:
     """Forget a key's failures and lock (a successful sign-in clears the account key)."""
     session.execute(
         delete(ThrottleCounter).where(ThrottleCounter.key == key),
@@ -242,7 +242,7 @@ def clear(session: Session, key: str) -> None:
 # ---------------------------------------------------------------- staff and operators
 
 def locked_user_ids(
-    session: Session, people: Iterable[User], *, now: datetime | None = None
+    session: Session, *, people: Iterable[User], now: datetime | None = None
 ) -> set[int]:
     """Which of these accounts are locked now (under their username or their e-mail)."""
     owner_of = {key: person.id for person in people for key in account_keys(person)}
@@ -295,6 +295,7 @@ def _unlock(
     for row in rows:
         session.delete(row)
     session.flush()
-    audit.record(session, actor, AuditAction.AUTH_UNLOCKED, user_id=user.id, username=user.username,
+    audit.record(session, actor=actor, action=AuditAction.AUTH_UNLOCKED, user_id=user.id,
+                 username=user.username,
                  was_locked=was_locked, via=via)
     return Unlocked(user, was_locked=was_locked)

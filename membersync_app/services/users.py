@@ -50,30 +50,30 @@ def clean_username(value: str, field: str = "username") -> str:
     return username
 
 
-def find_by_email(session: Session, email: str) -> User | None:
+def find_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.lower())).first()
 
 
-def find_by_username(session: Session, username: str) -> User | None:
+def find_by_username(session: Session, *, username: str) -> User | None:
     return session.exec(
         select(User).where(func.lower(User.username) == username.strip().lower())
     ).first()
 
 
-def unique_username_from_email(session: Session, email: str) -> str:
+def unique_username_from_email(session: Session, *, email: str) -> str:
     """A free username derived from the e-mail's local part (for people added by e-mail)."""
     base = re.sub(r"[^A-Za-z0-9_.+-]", "", email.split("@")[0])[:40] or "user"
     base = base if len(base) >= 3 else f"{base}_user"
     candidate = base
-    while find_by_username(session, candidate) is not None:
+    while find_by_username(session, username=candidate) is not None:
         candidate = f"{base}{secrets.randbelow(100_000)}"
     return candidate
 
 
-def create_user(
+def _create_user(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     username: str,
     email: str,
     full_name: str,
@@ -83,7 +83,8 @@ def create_user(
     """Create an account after checking every field; all problems are reported together.
 
     `password=None` creates an account with no password yet (it is set from an e-mailed link).
-    Callers check the actor's permission; this only validates and writes.
+    Private because it checks no permission: each caller (a staff service, adding members,
+    the demo data, the server shell) has already decided who may create the account.
     """
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
@@ -102,9 +103,9 @@ def create_user(
                            email=values.get("email", email))
         except ServiceError as error:
             errors["password"] = error.message
-    if "username" in values and find_by_username(session, values["username"]):
+    if "username" in values and find_by_username(session, username=values["username"]):
         errors["username"] = f"The username “{shorten(values['username'])}” is taken."
-    if "email" in values and find_by_email(session, values["email"]):
+    if "email" in values and find_by_email(session, email=values["email"]):
         errors["email"] = f"An account with the e-mail {values['email']} already exists."
     if errors:
         raise FieldErrors(errors)
@@ -117,12 +118,24 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, AuditAction.USER_CREATE, user_id=user.id,
+    audit.record(session, actor=actor, action=AuditAction.USER_CREATE, user_id=user.id,
                  username=user.username, is_staff=is_staff)
     return user
 
 
-def set_password(session: Session, actor: User, user_id: int, password: str) -> User:
+def create_staff_from_shell(
+    session: Session, *, username: str, email: str, full_name: str, password: str
+) -> User:
+    """`membersync create-staff`: a staff account made by whoever runs the server's shell.
+
+    No acting user: only someone who already controls the server can run the command (it is
+    how the first staff account comes to exist), so the audit event names no actor.
+    """
+    return _create_user(session, actor=None, username=username, email=email,
+                        full_name=full_name, password=password, is_staff=True)
+
+
+def set_password(session: Session, *, actor: User, user_id: int, password: str) -> User:
     """Staff reset a user's password; the user's open sessions end."""
     require_staff(actor)
     user = _get_user(session, user_id)
@@ -131,12 +144,12 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     user.password_hash = hash_password(
         check_password(password, username=user.username, email=user.email))
     session.add(user)
-    revoke_all_sessions(session, user.id)
-    audit.record(session, actor, AuditAction.USER_RESET_PASSWORD, user_id=user.id)
+    revoke_all_sessions(session, user_id=user.id)
+    audit.record(session, actor=actor, action=AuditAction.USER_RESET_PASSWORD, user_id=user.id)
     return user
 
 
-def set_staff(session: Session, actor: User, user_id: int, is_staff: bool) -> User:
+def set_staff(session: Session, *, actor: User, user_id: int, is_staff: bool) -> User:
     require_staff(actor)
     user = _get_user(session, user_id)
     if not isinstance(is_staff, bool):
@@ -145,12 +158,12 @@ def set_staff(session: Session, actor: User, user_id: int, is_staff: bool) -> Us
         raise ServiceError("You cannot remove your own staff rights.")
     user.is_staff = bool(is_staff)
     session.add(user)
-    audit.record(session, actor, AuditAction.USER_SET_STAFF, user_id=user.id,
+    audit.record(session, actor=actor, action=AuditAction.USER_SET_STAFF, user_id=user.id,
                  is_staff=user.is_staff)
     return user
 
 
-def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> User:
+def set_active(session: Session, *, actor: User, user_id: int, is_active: bool) -> User:
     """Deactivate (or reactivate) an account: a deactivated user cannot sign in.
 
     Memberships stay."""
@@ -163,8 +176,8 @@ def set_active(session: Session, actor: User, user_id: int, is_active: bool) -> 
     user.is_active = bool(is_active)
     session.add(user)
     if not user.is_active:
-        revoke_all_sessions(session, user.id)
-    audit.record(session, actor, AuditAction.USER_SET_ACTIVE, user_id=user.id,
+        revoke_all_sessions(session, user_id=user.id)
+    audit.record(session, actor=actor, action=AuditAction.USER_SET_ACTIVE, user_id=user.id,
                  is_active=user.is_active)
     return user
 
@@ -201,7 +214,7 @@ def update_user(
         "email": lambda: clean_email(email if isinstance(email, str) else ""),
     })
     if "email" in values and values["email"] != user.email:
-        other = find_by_email(session, values["email"])
+        other = find_by_email(session, email=values["email"])
         if other is not None and other.id != user.id:
             errors["email"] = f"An account with the e-mail {values['email']} already exists."
     if errors:
@@ -221,13 +234,14 @@ def update_user(
     for key, (_old, new) in changes.items():
         setattr(user, key, new)
     session.add(user)
-    flush_or_refuse(session, f"An account with the e-mail {user.email} already exists.", "email")
+    flush_or_refuse(session, message=f"An account with the e-mail {user.email} already exists.",
+                    field="email")
     if "email" in changes:
         from .accounts import retire_links  # accounts imports this module
 
         for purpose in LinkPurpose:
-            retire_links(session, user.id, purpose)
-    audit.record(session, actor, AuditAction.USER_UPDATE, user_id=user.id,
+            retire_links(session, user_id=user.id, purpose=purpose)
+    audit.record(session, actor=actor, action=AuditAction.USER_UPDATE, user_id=user.id,
                  username=user.username, changes=changes)
     return user
 
@@ -259,11 +273,10 @@ def resend_set_password_email(session: Session, *, actor: User | None, user_id: 
             .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
             .order_by(Organization.id).limit(1)
         ).first()
-    message_id = queue_set_password_mail(session, user=user, sender=actor,
-                                         org_title=org.title if org else None)
-    audit.record(session, actor, AuditAction.USER_RESEND_SET_PASSWORD,
-                 org.id if org else None, user_id=user.id, username=user.username)
-    return message_id
+    queue_set_password_mail(session, user=user, sender=actor,
+                            org_title=org.title if org else None)
+    audit.record(session, actor=actor, action=AuditAction.USER_RESEND_SET_PASSWORD,
+                 organization_id=org.id if org else None, user_id=user.id, username=user.username)
 
 
 def _org_allowing_resend(session: Session, actor: User, user: User) -> Organization:
@@ -278,7 +291,7 @@ def _org_allowing_resend(session: Session, actor: User, user: User) -> Organizat
     reason = RESEND_REFUSED
     for org_id in org_ids:
         try:
-            return access_org(session, actor, org_id, Action.ADD_MEMBERS).org
+            return access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS).org
         except ServiceError as refusal:
             # The actor's own organization may say why (expired, blocked, not allowed).
             if reason is RESEND_REFUSED and session.exec(
@@ -290,17 +303,17 @@ def _org_allowing_resend(session: Session, actor: User, user: User) -> Organizat
 
 
 def queue_set_password_mail(session: Session, *, user: User, sender: User,
-                            org_title: str | None) -> int:
+                            org_title: str | None) -> None:
     """Queue the "set your password" e-mail the dashboard sends people it adds, from `sender`
-    (whose permission the caller checked); returns the outbox message's id. Without an
+    (whose permission the caller checked). Without an
     organization, the same link in a plainer message."""
     # accounts imports this module (find_by_login): imported here to keep the import one-way.
     from . import accounts, mail
 
     if org_title is not None:
-        return accounts.queue_welcome_mail(session, user=user, org_title=org_title,
-                                           added_by=sender)
-    link = accounts.issue_password_link(session, user)
+        accounts.queue_welcome_mail(session, user=user, org_title=org_title, added_by=sender)
+        return
+    link = accounts.issue_password_link(session, user=user)
     body = (
         f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
         f"{quoted_if_formula(sender.full_name or sender.username)} created your MemberSync "
@@ -309,8 +322,7 @@ def queue_set_password_mail(session: Session, *, user: User, sender: User,
         f"{accounts.PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
         f"Then sign in with your e-mail address {user.email}.\n"
     )
-    return mail.queue(session, recipient=user.email, subject="Set your MemberSync password",
-                      body=body).id
+    mail.queue(session, recipient=user.email, subject="Set your MemberSync password", body=body)
 
 
 def _get_user(session: Session, user_id: int) -> User:
@@ -343,7 +355,7 @@ class UserRow:
     is_staff: bool
     is_active: bool
     has_password: bool
-    created_at: Any
+    created_on: str  # the day the account was made, YYYY-MM-DD, as the page shows it
     organization_count: int
     is_locked: bool = False  # too many failed sign-ins: staff may unlock it
     memberships: tuple[UserMembership, ...] = ()  # the first MEMBERSHIPS_SHOWN, by title
@@ -363,8 +375,8 @@ def _matches(text: str):
 
 def list_users(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     search: Any = "",
     sort: Any = "username",
     descending: Any = False,
@@ -387,9 +399,9 @@ def list_users(
         query = query.where(_matches(listing.search))
     users, total, page_number = paginate(
         session,
-        query,
-        listing,
-        {
+        query=query,
+        listing=listing,
+        sort_columns={
             "username": func.lower(User.username),
             "email": User.email,
             "full_name": func.lower(User.full_name),
@@ -397,11 +409,11 @@ def list_users(
             "is_staff": User.is_staff,
             "is_active": User.is_active,
         },
-        User.id,
+        tiebreak=User.id,
     )
-    orgs = grouped_count(session, Membership.user_id, [u.id for u in users])
+    orgs = grouped_count(session, column=Membership.user_id, ids=[u.id for u in users])
     memberships = _memberships_of(session, [u.id for u in users])
-    locked = throttle.locked_user_ids(session, users)
+    locked = throttle.locked_user_ids(session, people=users)
     rows = [
         UserRow(
             id=u.id,
@@ -411,7 +423,7 @@ def list_users(
             is_staff=u.is_staff,
             is_active=u.is_active,
             has_password=bool(u.password_hash),
-            created_at=u.created_at,
+            created_on=u.created_at.date().isoformat(),
             organization_count=orgs[u.id],
             is_locked=u.id in locked,
             memberships=tuple(memberships.get(u.id, [])[:MEMBERSHIPS_SHOWN]),
@@ -443,7 +455,7 @@ def _memberships_of(session: Session, user_ids: list[int]) -> dict[int, list[Use
 
 
 def search_users(
-    session: Session, actor: User | None, *, text: Any, limit: int = OWNER_SEARCH_LIMIT
+    session: Session, *, actor: User | None, text: Any, limit: int = OWNER_SEARCH_LIMIT
 ) -> list[User]:
     """Up to `limit` active users whose username, e-mail or name contains `text` (owner picker)."""
     require_staff(actor)
@@ -462,7 +474,7 @@ def search_users(
     )
 
 
-def find_by_login(session: Session, login: str) -> User | None:
+def find_by_login(session: Session, *, login: str) -> User | None:
     """The user whose username or e-mail is exactly `login` (case-insensitive)."""
     login = (login or "").strip().lower()
     if not login or has_control_characters(login):  # no account has one; PostgreSQL refuses NUL
@@ -474,8 +486,8 @@ def find_by_login(session: Session, login: str) -> User | None:
 
 def create_user_by_staff(
     session: Session,
-    actor: User | None,
     *,
+    actor: User | None,
     username: Any,
     email: Any,
     full_name: Any,
@@ -494,9 +506,9 @@ def create_user_by_staff(
         errors["is_staff"] = "Choose yes or no."
     if errors:
         raise FieldErrors(errors)
-    return create_user(
+    return _create_user(
         session,
-        actor,
+        actor=actor,
         username=username or "",
         email=email or "",
         full_name=full_name or "",

@@ -4,12 +4,10 @@ where a new address is confirmed. One state per form, each with its `errors` and
 import reflex as rx
 from pydantic import BaseModel
 
-from .. import routes
-from ..db import unit_of_work
-from ..services import mail, my_account
+from ..services import my_account
+from ..services.display import moment_text
 from ..services.errors import ServiceError, errors_by_field
 from .base import AppState
-from .display import moment_text
 
 PASSWORD_FIELD_IDS = ("acc-current", "acc-password", "acc-confirm")
 EMAIL_PASSWORD_ID = "acc-email-current"
@@ -38,7 +36,7 @@ class AccountState(AppState):
         self.account_username = user.username
         self.account_email = user.email
         self.account_full_name = user.full_name
-        self.pending_email = my_account.pending_email(session, user)
+        self.pending_email = my_account.pending_email(session, user=user)
         self.sessions = [
             SessionItem(id=row.id, browser=row.browser, started=moment_text(row.started_at),
                         last_seen=moment_text(row.last_seen_at), current=row.current)
@@ -58,9 +56,8 @@ class AccountState(AppState):
         for form in (PasswordFormState, NameFormState, EmailFormState):
             (await self.get_state(form))._clear()
         with self._reading() as (session, user):
-            self._show_viewer(user)
-            if user is None:
-                return rx.redirect(routes.login_with_next(routes.ACCOUNT))
+            if away := self._away_unless_signed_in(user):
+                return away
             self._refresh(session, user)
         return None
 
@@ -139,9 +136,8 @@ class EmailFormState(_FormMixin, AccountState):
         yield rx.set_value(EMAIL_PASSWORD_ID, "")
         if outcome.errors:
             return
-        report = await mail.deliver_async(unit_of_work, outcome.message_ids)
-        self.notice = ("We sent a link to the new address: your e-mail changes when you open it. "
-                       + (report.summary() if report.failed or report.outbox_only else ""))
+        self.notice = ("We sent a link to the new address: your e-mail changes when you open "
+                       "it.")
         self._reload()
 
 
@@ -159,7 +155,7 @@ class ConfirmEmailState(AppState):
         self.confirmed = False
         with self._unit() as (session, user):
             self._show_viewer(user)
-            view = my_account.inspect_email_link(session, self._token,
+            view = my_account.inspect_email_link(session, token=self._token,
                                                  address=self.router.session.client_ip)
         self.link_valid, self.link_message, self.new_email = (view.valid, view.message,
                                                               view.new_email)
@@ -176,5 +172,3 @@ class ConfirmEmailState(AppState):
             self.link_valid, self.link_message = False, error.message
             return
         self.confirmed = True
-        yield
-        await mail.deliver_async(unit_of_work, changed.message_ids)

@@ -6,12 +6,8 @@ plain GET form that loads that address as a page, and `load` reads it, so reload
 shared link show the same events.
 """
 
-from urllib.parse import urlencode
-
 import reflex as rx
-from pydantic import BaseModel
 
-from .. import routes
 from ..services import audit_log
 from ..services.errors import ServiceError
 from .base import AppState
@@ -20,26 +16,10 @@ from .paged_list import PagedListMixin
 URL_FILTERS = ("organization", "org", "user", "action")
 
 
-class AuditItem(BaseModel):
-    id: int
-    when: str
-    actor: str
-    organization: str
-    action: str
-    details: str
-    lines: list[str] = []
-
-
-def audit_url(**filters: str) -> str:
-    """The audit log with these filters (empty ones left out)."""
-    query = {key: value for key, value in filters.items() if value}
-    return f"{routes.ADMIN_AUDIT}?{urlencode(query)}" if query else routes.ADMIN_AUDIT
-
-
 class AdminAuditState(PagedListMixin, AppState):
     sort_by: str = "when"
     sort_desc: bool = True
-    rows: list[AuditItem] = []  # noqa: RUF012
+    rows: list[audit_log.AuditRow] = []  # noqa: RUF012
     actions: list[str] = []  # noqa: RUF012
     filter_organization: str = ""
     filter_org_id: str = ""  # one organization exactly (?org=<id>)
@@ -51,15 +31,10 @@ class AdminAuditState(PagedListMixin, AppState):
     def _load_page(self, session, user, **listing):
         listing.pop("search", None)
         result = audit_log.list_events(
-            session, user, organization=self.filter_organization,
+            session, actor=user, organization=self.filter_organization,
             organization_id=self.filter_org_id or None, user=self.filter_user,
             action=self.filter_action, **listing)
-        self.rows = [
-            AuditItem(id=r.id, when=r.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-                      actor=r.actor, organization=r.organization, action=r.action,
-                      details=r.details, lines=list(r.lines))
-            for r in result.rows
-        ]
+        self.rows = list(result.rows)
         if self.filter_org_id and result.rows:
             self.filter_org_title = result.rows[0].organization
         return result
@@ -68,7 +43,7 @@ class AdminAuditState(PagedListMixin, AppState):
     def load(self):
         try:
             with self._reading() as (session, user):
-                self.actions = audit_log.audit_actions(session, user)
+                self.actions = audit_log.audit_actions(session, actor=user)
         except ServiceError as error:
             self.list_error = error.message
             return

@@ -1,7 +1,6 @@
 """Admin states for the catalog: Courses, Licenses and Seat Types (list + add / edit form)."""
 
 import reflex as rx
-from pydantic import BaseModel
 
 from .. import routes
 from ..services import catalog
@@ -12,24 +11,17 @@ from .paged_list import PagedListMixin
 # ---------------------------------------------------------------- courses
 
 
-class CourseItem(BaseModel):
-    id: int
-    title: str
-    lesson_count: int
-    used_by: int
-
-
 class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_COURSES, routes.ADMIN_COURSE
     _draft_fields, _noun, _label_field = ("title", "lesson_count"), "course", "title"
     sort_by: str = "title"
-    rows: list[CourseItem] = []  # noqa: RUF012
+    rows: list[catalog.CourseRow] = []  # noqa: RUF012
     f_title: str = ""
     f_lesson_count: str = ""
 
     def _load_page(self, session, user, **listing):
-        result = catalog.list_courses(session, user, **listing)
-        self.rows = [CourseItem(**vars(r)) for r in result.rows]
+        result = catalog.list_courses(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     @rx.event
@@ -39,7 +31,7 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
 
     def _open_record(self, course_id: int) -> None:
         def read(session, user):
-            course = catalog.get_course(session, user, course_id=course_id)
+            course = catalog.get_course(session, actor=user, course_id=course_id)
             self.f_title, self.f_lesson_count = course.title, str(course.lesson_count)
             self._opened = catalog.opened_course(course)
             return course.id
@@ -52,9 +44,9 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             if self.editing_id:
-                return catalog.update_course(session, user, course_id=self.editing_id,
+                return catalog.update_course(session, actor=user, course_id=self.editing_id,
                                              opened=self._opened, **fields)
-            return catalog.create_course(session, user, **fields)
+            return catalog.create_course(session, actor=user, **fields)
 
         if self._submit(write, lambda course: f"Saved the course “{course.title}”."):
             return self._back_to_list()
@@ -63,7 +55,8 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def delete(self):
         if self._submit(
-            lambda session, user: catalog.delete_course(session, user, course_id=self.editing_id),
+            lambda session, user: catalog.delete_course(session, actor=user,
+                                                        course_id=self.editing_id),
             lambda _: "Deleted the course."):
             return self._back_to_list()
         return None
@@ -72,24 +65,17 @@ class AdminCoursesState(PagedListMixin, AdminFormMixin, AppState):
 # ---------------------------------------------------------------- licenses
 
 
-class LicenseItem(BaseModel):
-    id: int
-    name: str
-    product: str
-    used_by: int
-
-
 class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_LICENSES, routes.ADMIN_LICENSE
     _draft_fields, _noun = ("name", "product"), "license"
     sort_by: str = "name"
-    rows: list[LicenseItem] = []  # noqa: RUF012
+    rows: list[catalog.LicenseRow] = []  # noqa: RUF012
     f_name: str = ""
     f_product: str = ""
 
     def _load_page(self, session, user, **listing):
-        result = catalog.list_licenses(session, user, **listing)
-        self.rows = [LicenseItem(**vars(r)) for r in result.rows]
+        result = catalog.list_licenses(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     @rx.event
@@ -99,7 +85,7 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
 
     def _open_record(self, license_id: int) -> None:
         def read(session, user):
-            lic = catalog.get_license(session, user, license_id=license_id)
+            lic = catalog.get_license(session, actor=user, license_id=license_id)
             self.f_name, self.f_product = lic.name, lic.product
             self._opened = catalog.opened_license(lic)
             return lic.id
@@ -112,9 +98,9 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             if self.editing_id:
-                return catalog.update_license(session, user, license_id=self.editing_id,
+                return catalog.update_license(session, actor=user, license_id=self.editing_id,
                                               opened=self._opened, **fields)
-            return catalog.create_license(session, user, **fields)
+            return catalog.create_license(session, actor=user, **fields)
 
         if self._submit(write, lambda lic: f"Saved the license “{lic.name}”."):
             return self._back_to_list()
@@ -123,7 +109,7 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def delete(self):
         if self._submit(
-            lambda session, user: catalog.delete_license(session, user,
+            lambda session, user: catalog.delete_license(session, actor=user,
                                                          license_id=self.editing_id),
             lambda _: "Deleted the license."):
             return self._back_to_list()
@@ -133,19 +119,12 @@ class AdminLicensesState(PagedListMixin, AdminFormMixin, AppState):
 # ---------------------------------------------------------------- seat types
 
 
-class SeatTypeItem(BaseModel):
-    id: int
-    name: str
-    course_count: int
-    license_count: int
-    organization_count: int
-
-
 class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_SEAT_TYPES, routes.ADMIN_SEAT_TYPE
     _draft_fields, _noun = ("name",), "seat type"
+    _draft_ticks = ("course_ids", "license_ids")
     sort_by: str = "name"
-    rows: list[SeatTypeItem] = []  # noqa: RUF012
+    rows: list[catalog.SeatTypeRow] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
     license_choices: list[ChoiceItem] = []  # noqa: RUF012
     f_name: str = ""
@@ -153,13 +132,13 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
     f_license_ids: list[str] = []  # noqa: RUF012
 
     def _load_page(self, session, user, **listing):
-        result = catalog.list_seat_types(session, user, **listing)
-        self.rows = [SeatTypeItem(**vars(r)) for r in result.rows]
+        result = catalog.list_seat_types(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     def _load_choices(self, session, user) -> None:
-        self.course_choices = choice_items(catalog.course_choices(session, user))
-        self.license_choices = choice_items(catalog.license_choices(session, user))
+        self.course_choices = choice_items(catalog.course_choices(session, actor=user))
+        self.license_choices = choice_items(catalog.license_choices(session, actor=user))
 
     @rx.event
     def open_new(self):
@@ -171,7 +150,7 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
 
     def _open_record(self, seat_type_id: int) -> None:
         def read(session, user):
-            form = catalog.get_seat_type_form(session, user, seat_type_id=seat_type_id)
+            form = catalog.get_seat_type_form(session, actor=user, seat_type_id=seat_type_id)
             self._load_choices(session, user)
             self.f_name = form.name
             self.f_course_ids = [str(i) for i in form.course_ids]
@@ -191,9 +170,9 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             if self.editing_id:
-                return catalog.update_seat_type(session, user, seat_type_id=self.editing_id,
+                return catalog.update_seat_type(session, actor=user, seat_type_id=self.editing_id,
                                                 opened=self._opened, **fields)
-            return catalog.create_seat_type(session, user, **fields)
+            return catalog.create_seat_type(session, actor=user, **fields)
 
         if self._submit(write, lambda seat_type: f"Saved the seat type “{seat_type.name}”."):
             return self._back_to_list()
@@ -202,7 +181,7 @@ class AdminSeatTypesState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def delete(self):
         if self._submit(
-            lambda session, user: catalog.delete_seat_type(session, user,
+            lambda session, user: catalog.delete_seat_type(session, actor=user,
                                                            seat_type_id=self.editing_id),
             lambda _: "Deleted the seat type."):
             return self._back_to_list()

@@ -3,11 +3,13 @@ each record's own URL, and the draft kept through a reload or Back.
 
 Each record has its own address (`/admin/courses/3`): Edit goes there and its `on_load` opens
 the form, so reload and Back land where the person was. What is typed into the form's text
-fields is kept on the server as it is typed (`keep_draft`): reloading, or leaving with Back and
-coming back, shows the form again with the unsaved input and says so; the list names a record
-left with unsaved changes. Save, Cancel and "Discard changes" drop the draft. (Kept rather than
-warned about: a warning before leaving needs the browser's beforeunload, which Reflex does not
-offer without hand-written JavaScript, and a reload would still lose the input.)
+fields is kept on the server as it is typed (`keep_draft`), and so is each tick of its
+checkboxes (`keep_tick`: permissions, Seat Benefits, a seat type's contents): reloading, or
+leaving with Back and coming back, shows the form again with the unsaved input and says so; the
+list names a record left with unsaved changes. A password field is never kept. Save, Cancel
+and "Discard changes" drop the draft. (Kept rather than warned about: a warning before leaving
+needs the browser's beforeunload, which Reflex does not offer without hand-written JavaScript,
+and a reload would still lose the input.)
 """
 
 from collections.abc import Callable
@@ -66,6 +68,7 @@ class AdminFormMixin(rx.State, mixin=True):
     _list_route: ClassVar[str] = ""
     _record_route: ClassVar[str] = ""
     _draft_fields: ClassVar[tuple[str, ...]] = ()  # text fields kept as typed (f_<name> vars)
+    _draft_ticks: ClassVar[tuple[str, ...]] = ()  # checkbox names whose ticks are kept
     _noun: ClassVar[str] = "record"
     _label_field: ClassVar[str] = "name"  # the f_<field> that names the record
 
@@ -91,23 +94,64 @@ class AdminFormMixin(rx.State, mixin=True):
         self.notice = ""
         self.confirm_delete = False
         self.draft_restored = False
-        if self._draft.get("record") == editing_id and self._draft.get("values"):
-            for name, value in self._draft["values"].items():
+        if self._draft.get("record") == editing_id and (
+                self._draft.get("values") or self._draft.get("ticks")):
+            for name, value in self._draft.get("values", {}).items():
                 setattr(self, f"f_{name}", value)
+            for name, ticks in self._draft.get("ticks", {}).items():
+                for value, ticked in ticks.items():
+                    self._apply_tick(name, value, ticked)
             self.draft_restored = True
 
     @rx.event
     def keep_draft(self, name: str, value: str):
         """A text field of the open form changed: keep its value (never sent back: a backend
         var), so a reload or Back does not lose it."""
+        self._keep_text(name, value)
+
+    def _keep_text(self, name: str, value: str) -> None:
         if (not self.form_open or name not in self._draft_fields
                 or not isinstance(value, str) or len(value) > 10_000):
             return
-        values = (self._draft.get("values", {})
-                  if self._draft.get("record") == self.editing_id else {})
-        self._draft = {"record": self.editing_id, "label": self._draft_label(),
-                       "values": {**values, name: value}}
+        self._keep("values", name, value)
+
+    @rx.event
+    def keep_tick(self, name: str, value: str, ticked: bool):
+        """A checkbox of the open form was ticked or cleared (`value`: which choice of the group
+        `name`, "on" for a lone checkbox): keep that, as keep_draft keeps typing."""
+        self._keep_tick(name, value, ticked)
+
+    def _keep_tick(self, name: str, value: str, ticked: bool) -> None:
+        if (not self.form_open or name not in self._draft_ticks or not isinstance(value, str)
+                or len(value) > 100 or not isinstance(ticked, bool)):
+            return
+        ticks = (self._draft.get("ticks", {}) if self._same_record() else {}).get(name, {})
+        if value not in ticks and len(ticks) >= 1_000:  # more than any form offers
+            return
+        self._keep("ticks", name, {**ticks, value: ticked})
+
+    def _same_record(self) -> bool:
+        return self._draft.get("record") == self.editing_id
+
+    def _keep(self, kind: str, key: str, value) -> None:
+        """Record one change of the open form in the draft ("values": typed text by field,
+        "ticks": {value: ticked} by checkbox name); a draft of another record goes."""
+        kept = {kind_: dict(self._draft.get(kind_, {})) if self._same_record() else {}
+                for kind_ in ("values", "ticks")}
+        kept[kind][key] = value
+        self._draft = {"record": self.editing_id, "label": self._draft_label(), **kept}
         self.draft_label, self.draft_record = self._draft["label"], self.editing_id
+
+    def _apply_tick(self, name: str, value: str, ticked: bool) -> None:
+        """Put a kept tick back into the form's field: the f_<name> var, a bool for a lone
+        checkbox or the list of ticked ids for a group. A state whose checkboxes live elsewhere
+        (a dict of them) says how."""
+        current = getattr(self, f"f_{name}")
+        if isinstance(current, bool):
+            setattr(self, f"f_{name}", ticked)
+        else:
+            others = [item for item in current if item != value]
+            setattr(self, f"f_{name}", [*others, value] if ticked else others)
 
     def _draft_label(self) -> str:
         """How the list names the record of a kept draft."""

@@ -1,7 +1,6 @@
 """Admin state for Organization Types: the list, and the form with its three tabs."""
 
 import reflex as rx
-from pydantic import BaseModel
 
 from .. import routes
 from ..services import catalog, org_types
@@ -19,21 +18,15 @@ TAB_OF_FIELD = {
 TAB_ORDER = ("General", "Access", "Seat Benefits")
 
 
-class OrgTypeItem(BaseModel):
-    id: int
-    name: str
-    visibility: str
-    default_seat_type: str
-    organization_count: int
-
-
 class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_ORG_TYPES, routes.ADMIN_ORG_TYPE
     _draft_fields = ("name", "visibility", "default_seat_type_id", "invitation_days",
                      "auto_add_domain")
+    _draft_ticks = (*org_types.PERMISSION_FIELDS, "access_ends_at_expiry",
+                    *(f"{role}_{kind}" for role in ROLES for kind in ("course_ids", "license_ids")))
     _noun = "organization type"
     sort_by: str = "name"
-    rows: list[OrgTypeItem] = []  # noqa: RUF012
+    rows: list[org_types.OrgTypeRow] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
     license_choices: list[ChoiceItem] = []  # noqa: RUF012
     seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -50,14 +43,14 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     f_benefits: dict[str, list[str]] = {}  # noqa: RUF012
 
     def _load_page(self, session, user, **listing):
-        result = org_types.list_org_types(session, user, **listing)
-        self.rows = [OrgTypeItem(**vars(r)) for r in result.rows]
+        result = org_types.list_org_types(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     def _load_choices(self, session, user) -> None:
-        self.course_choices = choice_items(catalog.course_choices(session, user))
-        self.license_choices = choice_items(catalog.license_choices(session, user))
-        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
+        self.course_choices = choice_items(catalog.course_choices(session, actor=user))
+        self.license_choices = choice_items(catalog.license_choices(session, actor=user))
+        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, actor=user))
 
     @rx.event
     def open_new(self):
@@ -69,13 +62,23 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
 
     def _open_record(self, org_type_id: int) -> None:
         def read(session, user):
-            form = org_types.get_org_type_form(session, user, org_type_id=org_type_id)
+            form = org_types.get_org_type_form(session, actor=user, org_type_id=org_type_id)
             self._load_choices(session, user)
             self._fill_form(form)
             self._opened = form.opened
             return form.id
 
         self._open_edit_with(read)
+
+    def _apply_tick(self, name: str, value: str, ticked: bool) -> None:
+        """Permissions and Seat Benefits are held in dicts (the rest as AdminFormMixin says)."""
+        if name in org_types.PERMISSION_FIELDS:
+            self.f_permissions = {**self.f_permissions, name: ticked}
+        elif name in self.f_benefits:
+            others = [item for item in self.f_benefits[name] if item != value]
+            self.f_benefits = {**self.f_benefits, name: [*others, value] if ticked else others}
+        else:
+            super()._apply_tick(name, value, ticked)
 
     def _fill_form(self, form: org_types.OrgTypeForm) -> None:
         self.f_name, self.f_visibility = form.name, form.visibility
@@ -108,9 +111,9 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             if self.editing_id:
-                return org_types.update_org_type(session, user, org_type_id=self.editing_id,
+                return org_types.update_org_type(session, actor=user, org_type_id=self.editing_id,
                                                  opened=self._opened, **fields)
-            return org_types.create_org_type(session, user, **fields)
+            return org_types.create_org_type(session, actor=user, **fields)
 
         def saved(org_type) -> str:
             return f"Saved the organization type “{org_type.name}”."
@@ -126,7 +129,7 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def delete(self):
         if self._submit(
-            lambda session, user: org_types.delete_org_type(session, user,
+            lambda session, user: org_types.delete_org_type(session, actor=user,
                                                             org_type_id=self.editing_id),
             lambda _: "Deleted the organization type."):
             return self._back_to_list()

@@ -4,30 +4,16 @@ import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..db import unit_of_work
-from ..services import admin_organizations, catalog, mail, org_types, users
+from ..services import admin_organizations, catalog, org_types, users
+from ..services.display import on_the_way
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
-from .admin_audit import audit_url
 from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
 from .back_office import BackOfficeState
 from .base import AppState
-from .display import expiry_text
 from .paged_list import PagedListMixin
 
 OWNER_INPUT_ID = "org-owner"
-
-
-class OrgItem(BaseModel):
-    id: int
-    title: str
-    type_name: str
-    owner: str
-    seats: str  # "3 / 10"
-    expires: str  # YYYY-MM-DD or "never"
-    expired: str  # "yes" / "no"
-    audit_href: str
-    back_office_href: str
 
 
 class OwnerMatch(BaseModel):
@@ -38,10 +24,13 @@ class OwnerMatch(BaseModel):
 class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     # An organization's own address is its back-office page, whose Details tab is this form.
     _list_route, _record_route = routes.ADMIN_ORGANIZATIONS, routes.ADMIN_ORGANIZATION
-    _draft_fields = ("title", "expires_at", "seat_count", "org_type_id", "seat_type_id")
+    # The owner fields too; the new owner's password is never kept (it would sit on the server).
+    _draft_fields = ("title", "expires_at", "seat_count", "org_type_id", "seat_type_id", "owner",
+                     "new_owner_username", "new_owner_email", "new_owner_full_name")
+    _draft_ticks = ("new_owner",)
     _noun, _label_field = "organization", "title"
     sort_by: str = "title"
-    rows: list[OrgItem] = []  # noqa: RUF012
+    rows: list[admin_organizations.OrgRow] = []  # noqa: RUF012
     org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
     seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
     owner_matches: list[OwnerMatch] = []  # noqa: RUF012
@@ -55,27 +44,20 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     f_seats_used: int = 0
     f_org_type_id: str = ""
     f_seat_type_id: str = ""
+    f_new_owner_username: str = ""
+    f_new_owner_email: str = ""
+    f_new_owner_full_name: str = ""
     _details: bool = False  # the form is the Details tab of /admin/organizations/[id]
     _details_id: int = 0
 
     def _load_page(self, session, user, **listing):
-        result = admin_organizations.list_organizations(session, user, **listing)
-        self.rows = [
-            OrgItem(
-                id=r.id, title=r.title, type_name=r.type_name, owner=r.owner_username,
-                seats=f"{r.seats_used} / {r.seat_count}",
-                expires=expiry_text(r.expires_at),
-                expired="yes" if r.expired else "no",
-                audit_href=audit_url(org=str(r.id)),
-                back_office_href=routes.admin_organization(r.id),
-            )
-            for r in result.rows
-        ]
+        result = admin_organizations.list_organizations(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     def _load_choices(self, session, user) -> None:
-        self.org_type_choices = choice_items(org_types.org_type_choices(session, user))
-        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, user))
+        self.org_type_choices = choice_items(org_types.org_type_choices(session, actor=user))
+        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, actor=user))
 
     @rx.event
     def open_new(self):
@@ -85,6 +67,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
             self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
             self.f_org_type_id = ""
+            self.f_new_owner_username = self.f_new_owner_email = self.f_new_owner_full_name = ""
             self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
 
         self._open_new_with(prepare)
@@ -101,7 +84,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
 
     def _open_org(self, org_id: int) -> None:
         def read(session, user):
-            form = admin_organizations.get_organization_form(session, user, org_id=org_id)
+            form = admin_organizations.get_organization_form(session, actor=user, org_id=org_id)
             self._load_choices(session, user)
             self.f_title, self.f_owner, self.f_owner_label = (
                 form.title, form.owner_username, form.owner_label)
@@ -119,9 +102,10 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def search_owner(self, text: str):
         """Up to 10 users matching what was typed in Owner (username, e-mail or name)."""
+        self._keep_text("owner", text)
         try:
             with self._unit() as (session, user):
-                found = users.search_users(session, user, text=text)
+                found = users.search_users(session, actor=user, text=text)
         except ServiceError as error:
             self.errors = {**self.errors, "owner": error.message}
             return
@@ -136,11 +120,17 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     def pick_owner(self, username: str):
         self.owner_matches, self.owner_search_done = [], False
+        self._keep_text("owner", username)
         return rx.set_value(OWNER_INPUT_ID, username)
 
     @rx.event
     def set_new_owner(self, value: bool):
         self.new_owner = bool(value)
+        self._keep_tick("new_owner", "on", self.new_owner)
+
+    def _apply_tick(self, name: str, value: str, ticked: bool) -> None:
+        """The one kept tick: "Create a new user as owner"."""
+        self.new_owner = ticked
 
     @rx.event
     async def save(self, form_data: dict):
@@ -151,28 +141,27 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             "org_type_id": form_data.get("org_type_id"),
             "seat_type_id": form_data.get("seat_type_id"),
         }
-        mail_ids: list[int] = []  # the new owner's "set your password" e-mail
-
         def write(session, user):
             if self.editing_id:
                 return admin_organizations.update_organization(
-                    session, user, org_id=self.editing_id, opened=self._opened, **fields)
-            new = {"confirm_expired": ticked(form_data, "confirm_expired"),
-                   "mail_ids": mail_ids}
+                    session, actor=user, org_id=self.editing_id, opened=self._opened, **fields)
+            new = {"confirm_expired": ticked(form_data, "confirm_expired")}
             if self.new_owner:
                 return admin_organizations.create_organization(
-                    session, user, **fields, **new, new_owner={
+                    session, actor=user, **fields, **new, new_owner={
                         key: form_data.get(f"new_owner_{key}")
                         for key in ("username", "email", "full_name", "password")
                     })
             return admin_organizations.create_organization(
-                session, user, owner=form_data.get("owner"), **fields, **new)
+                session, actor=user, owner=form_data.get("owner"), **fields, **new)
 
+        # A new owner created without a password gets the "set your password" e-mail.
+        owner_told = (not self.editing_id and self.new_owner
+                      and not form_data.get("new_owner_password"))
         saved = self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
-        if saved and mail_ids:
-            report = await mail.deliver_async(unit_of_work, mail_ids)
+        if saved and owner_told:
             self.notice = (f"{self.notice} The owner was sent an e-mail to set their password. "
-                           f"{report.summary()}").strip()
+                           f"{on_the_way(1)}")
         if saved and self._details:
             notice = self.notice
             self._open_org(self._details_id)

@@ -2,32 +2,15 @@
 reset password, resend the set-password e-mail, make staff, deactivate, unlock."""
 
 import reflex as rx
-from pydantic import BaseModel
 
 from .. import routes
-from ..db import unit_of_work
-from ..services import mail, throttle, users
+from ..services import throttle, users
 from ..services.errors import ServiceError
-from ..services.users import UserMembership
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
 from .paged_list import PagedListMixin
 
 RESET_PASSWORD_INPUT_ID = "reset-password"
-
-
-class UserItem(BaseModel):
-    id: int
-    username: str
-    email: str
-    full_name: str
-    is_staff: bool
-    is_active: bool
-    has_password: bool
-    created: str
-    organization_count: int
-    is_locked: bool = False
-    memberships: list[UserMembership] = []
 
 
 class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
@@ -37,22 +20,15 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     f_username: str = ""  # the account edited (its username does not change here)
     f_full_name: str = ""
     f_email: str = ""
-    rows: list[UserItem] = []  # noqa: RUF012
+    rows: list[users.UserRow] = []  # noqa: RUF012
     reset_user_id: int = 0
     reset_username: str = ""
     reset_error: str = ""
     row_error: str = ""
 
     def _load_page(self, session, user, **listing):
-        result = users.list_users(session, user, **listing)
-        self.rows = [
-            UserItem(id=r.id, username=r.username, email=r.email, full_name=r.full_name,
-                     is_staff=r.is_staff, is_active=r.is_active, has_password=r.has_password,
-                     created=r.created_at.date().isoformat(),
-                     organization_count=r.organization_count, is_locked=r.is_locked,
-                     memberships=list(r.memberships))
-            for r in result.rows
-        ]
+        result = users.list_users(session, actor=user, **listing)
+        self.rows = list(result.rows)
         return result
 
     @rx.event
@@ -93,7 +69,7 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
 
         def write(session, user):
             return users.create_user_by_staff(
-                session, user,
+                session, actor=user,
                 username=form_data.get("username"),
                 email=form_data.get("email"),
                 full_name=form_data.get("full_name"),
@@ -119,8 +95,8 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     def reset_password(self, form_data: dict):
         try:
             with self._unit() as (session, user):
-                changed = users.set_password(session, user, self.reset_user_id,
-                                             form_data.get("password"))
+                changed = users.set_password(session, actor=user, user_id=self.reset_user_id,
+                                             password=form_data.get("password"))
         except ServiceError as error:
             self.reset_error = error.message
             return rx.set_value(RESET_PASSWORD_INPUT_ID, "")
@@ -130,12 +106,14 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def set_staff(self, user_id: int, is_staff: bool):
-        self._change(lambda session, user: users.set_staff(session, user, user_id, is_staff),
+        self._change(lambda session, user: users.set_staff(session, actor=user, user_id=user_id,
+                                                           is_staff=is_staff),
                      "is now staff" if is_staff is True else "is no longer staff")
 
     @rx.event
     def set_active(self, user_id: int, is_active: bool):
-        self._change(lambda session, user: users.set_active(session, user, user_id, is_active),
+        self._change(lambda session, user: users.set_active(session, actor=user, user_id=user_id,
+                                                            is_active=is_active),
                      "is active again" if is_active is True else
                      "is deactivated: they cannot sign in; their memberships stay")
 
@@ -144,15 +122,13 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
         """E-mail a new "set your password" link to an account that never set a password."""
         try:
             with self._unit() as (session, user):
-                message_id = users.resend_set_password_email(session, actor=user,
-                                                             user_id=user_id)
+                users.resend_set_password_email(session, actor=user, user_id=user_id)
                 username = users.get_user_form(session, actor=user, user_id=user_id).username
         except ServiceError as error:
             self.row_error, self.notice = error.message, ""
             return
-        report = await mail.deliver_async(unit_of_work, [message_id])
         self.row_error = ""
-        self.notice = f"Sent “{username}” a new set-password e-mail. {report.summary()}".strip()
+        self.notice = f"Sent “{username}” a new set-password e-mail. It is on its way."
         self._refresh()
 
     @rx.event

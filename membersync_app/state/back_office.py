@@ -10,13 +10,13 @@ import reflex as rx
 from ..models import User
 from ..services import back_office, jobs, merge
 from ..services.back_office import OrgChoice, OrgHeader, OrgMemberRow, UserChoice
+from ..services.display import expiry_text
 from ..services.errors import FieldErrors, ServiceError
 from ..services.jobs import JobRow
 from ..services.merge import MergePreview
 from ..services.validation import whole_number
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
-from .display import expiry_text
 from .paged_list import PagedListMixin, toggled
 
 TABS = ("details", "members", "jobs", "merge", "delete")

@@ -67,14 +67,14 @@ class AppState(rx.State):
     def _unit(self) -> Iterator[tuple[Session, User | None]]:
         """One transaction and the signed-in user (None when signed out)."""
         with unit_of_work() as session:
-            yield session, auth.user_for_token(session, self._session_token())
+            yield session, auth.user_for_token(session, token=self._session_token())
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Session, User | None]]:
         """Like `_unit`, for what only reads (lists, page loads, searches, reports): it never
         takes or waits for the write lock, so a big read never makes a change wait."""
         with read_only_unit() as session:
-            yield session, auth.user_for_token(session, self._session_token())
+            yield session, auth.user_for_token(session, token=self._session_token())
 
     def _show_viewer(self, user: User | None) -> None:
         if self.sent_away and self.router.url.path.rstrip("/") not in self._sent_away_paths:
@@ -84,11 +84,13 @@ class AppState(rx.State):
         self.viewer_is_staff = bool(user and user.is_staff)
         # The user was read in the caller's unit of work, still open here.
         session = object_session(user) if user else None
-        self.viewer_manages = bool(session and organizations.manages_any(session, user))
+        self.viewer_manages = bool(session and organizations.manages_any(session, user=user))
 
     def _here(self) -> str:
+        """This page's address, as routes.py writes it (the static build adds a trailing "/")."""
         url = self.router.url
-        return f"{url.path}?{url.query}" if url.query else url.path
+        path = url.path.rstrip("/") or "/"
+        return f"{path}?{url.query}" if url.query else path
 
     @staticmethod
     def _landing_path(session: Session, user: User) -> str:
@@ -96,7 +98,7 @@ class AppState(rx.State):
         Dashboard, members their own access."""
         if user.is_staff:
             return routes.ADMIN
-        if organizations.manages_any(session, user):
+        if organizations.manages_any(session, user=user):
             return routes.DASHBOARD
         return routes.MY_ACCESS
 
@@ -108,22 +110,25 @@ class AppState(rx.State):
             target = self._landing_path(session, user) if user else routes.LOGIN
         return rx.redirect(target)
 
+    def _away_unless_signed_in(self, user: User | None):
+        """The one signed-in guard: shows who is signed in, and sends a signed-out visitor to
+        /login, back here after. `guard_signed_in`, `guard_staff` and the page loads that read
+        the user in their own unit of work all use it: `if away := ...: return away`."""
+        self._show_viewer(user)
+        return None if user else rx.redirect(routes.login_with_next(self._here()))
+
     @rx.event
     def guard_signed_in(self):
         """on_load guard: steers signed-out visitors to /login (services still re-check)."""
         with self._reading() as (_session, user):
-            self._show_viewer(user)
-        if user is None:
-            return rx.redirect(routes.login_with_next(self._here()))
-        return None
+            return self._away_unless_signed_in(user)
 
     @rx.event
     def guard_staff(self):
         """on_load guard for /admin pages: only staff stay."""
         with self._reading() as (_session, user):
-            self._show_viewer(user)
-        if user is None:
-            return rx.redirect(routes.login_with_next(self._here()))
+            if away := self._away_unless_signed_in(user):
+                return away
         if not user.is_staff:
             # Say why, rather than landing on the dashboard without a word.
             self.sent_away = NOT_STAFF_NOTICE
@@ -147,7 +152,7 @@ class AppState(rx.State):
     async def _leave_session(self, then: str) -> None:
         """Revoke this tab's session, forget everything it showed, and clear the cookie."""
         with unit_of_work() as session:
-            auth.sign_out(session, self._session_token())
+            auth.sign_out(session, token=self._session_token())
         await self._reset_view(None)
         (await self.get_state(AppState)).leave_to = routes.sign_out_link(then)
 

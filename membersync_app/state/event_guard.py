@@ -127,12 +127,12 @@ def current_session_id(headers: Mapping[str, str]) -> int | None:
     if not token:
         return None
     with read_only_unit() as session:
-        found = auth.open_session_for_token(session, token)
+        found = auth.open_session_for_token(session, token=token)
         session_id, due = (found.id, auth.seen_long_ago(found)) if found else (None, False)
     if due:
         try:
             with unit_of_work() as session:
-                auth.note_seen(session, session_id)
+                auth.note_seen(session, session_id=session_id)
         except ConcurrentChange:  # only a "last seen" time: the next event writes it
             log.info("Session %s: last seen not written (busy database).", session_id)
     return session_id

@@ -18,10 +18,7 @@ class InviteState(AppState):
     invite_role: str = ""
     account_exists: bool = False
     viewer_email: str = ""
-    accept_error: str = ""
-    full_name_error: str = ""
-    password_error: str = ""
-    confirm_error: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012  ("full_name", "password", "confirm", "form")
 
     @rx.var
     def wrong_account(self) -> bool:
@@ -32,7 +29,7 @@ class InviteState(AppState):
         return routes.login_with_next(self.router.url.path)
 
     def _inspect(self, session, user, address: str | None = None) -> None:
-        view = invitations.inspect(session, self._token, address=address)
+        view = invitations.inspect(session, token=self._token, address=address)
         self.link_state = view.state.value
         self.link_message = view.message
         self.invite_org = view.org_title
@@ -43,9 +40,9 @@ class InviteState(AppState):
 
     @rx.event
     def load(self):
-        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self._token = self.token if isinstance(self.token, str) else ""  # the route's [token]
         self.link_state = ""
-        self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
+        self.errors = {}
         with self._unit() as (session, user):
             self._show_viewer(user)
             # Opening a link with the client's address: unknown tokens count as guesses.
@@ -53,13 +50,13 @@ class InviteState(AppState):
 
     @rx.event
     def accept(self):
-        self.accept_error = ""
+        self.errors = {}
         try:
             with self._unit() as (session, user):
                 invitations.accept(session, actor=user, token=self._token,
                                    address=self.router.session.client_ip)
         except ServiceError as error:
-            self.accept_error = error.message
+            self.errors = {"form": error.message}
             with self._unit() as (session, user):
                 self._inspect(session, user)
             return None
@@ -67,7 +64,7 @@ class InviteState(AppState):
 
     @rx.event
     def create_account(self, form_data: dict):
-        self.accept_error = self.full_name_error = self.password_error = self.confirm_error = ""
+        self.errors = {}
         password = form_data.get("password", "")
         try:
             with self._unit() as (session, _user):
@@ -75,14 +72,12 @@ class InviteState(AppState):
                     session, token=self._token, full_name=form_data.get("full_name", ""),
                     password=password, confirm=form_data.get("confirm", ""),
                     address=self.router.session.client_ip)
-                grant = auth.start_session(session, user)
+                grant = auth.start_session(session, user=user)
         except FieldErrors as errors:
-            self.full_name_error = errors.errors.get("full_name", "")
-            self.password_error = errors.errors.get("password", "")
-            self.confirm_error = errors.errors.get("confirm", "")
+            self.errors = dict(errors.errors)
             return None
         except ServiceError as error:
-            self.accept_error = error.message
+            self.errors = {"form": error.message}
             with self._unit() as (session, user):
                 self._inspect(session, user)
             return None

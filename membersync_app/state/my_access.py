@@ -5,10 +5,10 @@ from pydantic import BaseModel
 
 from .. import routes
 from ..services import access, progress
+from ..services.display import expiry_text, percent
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
 from .base import AppState
-from .display import expiry_text, percent
 
 
 class MyOrgItem(BaseModel):
@@ -42,9 +42,8 @@ class MyAccessState(AppState):
     @rx.event
     def load(self):
         with self._unit() as (session, user):
-            self._show_viewer(user)
-            if user is None:
-                return rx.redirect(routes.login_with_next(self._here()))
+            if away := self._away_unless_signed_in(user):
+                return away
             result = access.my_access(session, actor=user)
         self.my_orgs = [
             MyOrgItem(title=o.title, role=o.role.value.capitalize(),
@@ -93,14 +92,12 @@ class CourseState(AppState):
 
     @rx.event
     def load(self):
-        tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        self._course_id = whole_number(tail) or 0
+        self._course_id = whole_number(self.id) or 0  # the route's [id]: any text a client sent
         self.course_error = ""
         self.course_loaded = False
         with self._unit() as (session, user):
-            self._show_viewer(user)
-            if user is None:
-                return rx.redirect(routes.login_with_next(self._here()))
+            if away := self._away_unless_signed_in(user):
+                return away
             try:
                 self._show(progress.view_course(session, actor=user, course_id=self._course_id))
             except ServiceError as error:

@@ -9,52 +9,81 @@ When the refusal is for want of seats, the modal offers to add the missing seats
 next submit.
 """
 
+import re
+
 import reflex as rx
 from pydantic import BaseModel
 
-from ..db import unit_of_work
-from ..services import invitations, mail, members, org_settings
+from ..services import invitations, members, org_settings
+from ..services.display import counted, on_the_way
 from ..services.errors import FieldErrors, ServiceError
 from ..services.seats import NotEnoughSeats
 from ..services.validation import whole_number
-from .display import counted
 from .org_invitations import OrgInvitationsState
 from .org_members import OrgMembersState
 from .org_page import OrgPageState
 
 MAX_FORM_ROWS = 20
 ROW_FIELDS = ("name", "email", "role")
-FORM_FIELDS = ("emails", "invite_role")  # the Invite members form's own fields
+# The modal's own keys in `errors`: the Invite members fields, the seats refusal, the seats to
+# add from it, and "form" for what belongs to no field.
+FORM_FIELDS = ("emails", "invite_role", "seats_to_add")
+_ROW_KEY = re.compile(r"(name|email|role)_(\d{1,4})")
 
 
 class AddRow(BaseModel):
     """One row of the form. `index` names its inputs (name_<index> ...) and never changes, so a
-    row removed above it leaves what was typed in it in place."""
+    row removed above it leaves what was typed in it in place. `errors` is keyed by field
+    ("name", "email", "role"): the (row, field) pair is the row and the key."""
 
     index: int
-    name_error: str = ""
-    email_error: str = ""
-    role_error: str = ""
+    errors: dict[str, str] = {}
+
+
+def refusal_errors(errors: dict[str, str],
+                   row_of: list[int] | None) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+    """A refusal's messages → (per form row: {field: message}, the form's own {key: message}).
+
+    The services key a row's message `email_<k>` (`k` = the k-th entry sent, the wire format
+    every caller shares); this is the one place that reads such a key, and `row_of[k]` turns
+    the entry back into the form row it came from (empty rows are not sent). Everything the
+    modal has no place for goes to "form"."""
+    rows: dict[int, dict[str, str]] = {}
+    form: dict[str, str] = {}
+    rest: list[str] = []
+    for key, message in errors.items():
+        match = _ROW_KEY.fullmatch(key) if row_of is not None else None
+        if match and int(match[2]) < len(row_of):
+            rows.setdefault(row_of[int(match[2])], {})[match[1]] = message
+        elif key in ("seats", "emails", "invite_role"):
+            form[key] = message
+        else:
+            rest.append(message)
+    if rest:
+        form["form"] = " ".join(rest)
+    return rows, form
 
 
 class OrgAddState(OrgPageState):
     add_open: bool = False
     add_mode: str = "add"  # "add" or "invite"
     add_rows: list[AddRow] = rx.field(default_factory=lambda: [AddRow(index=0)])
-    add_error: str = ""
-    seats_error: str = ""
-    emails_error: str = ""
-    invite_role_error: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012  (FORM_FIELDS, "seats", "form"; rows hold theirs)
     form_key: int = 0  # bumped to give a fresh (empty) form each time the modal opens
     # The seats refusal's way forward, inside the modal.
     seats_to_add: str = ""
-    seats_add_error: str = ""
     seats_notice: str = ""
 
     def _clear_errors(self) -> None:
         self.add_rows = [AddRow(index=row.index) for row in self.add_rows]
-        self.add_error = self.seats_error = self.emails_error = self.invite_role_error = ""
-        self.seats_add_error = self.seats_notice = ""
+        self.errors = {}
+        self.seats_notice = ""
+
+    def _forget_dialogs(self) -> None:
+        """A page load shows the modal closed and empty, never as a refusal left it."""
+        self.add_open = False
+        self.add_rows = [AddRow(index=0)]
+        self._clear_errors()
 
     @rx.event
     def set_add_open(self, value: bool):
@@ -85,38 +114,43 @@ class OrgAddState(OrgPageState):
         kept = [row for row in self.add_rows if row.index != index]
         if kept and len(kept) < len(self.add_rows):
             self.add_rows = kept
-            self.seats_error = self.seats_add_error = ""
+            self.errors = {k: v for k, v in self.errors.items()
+                           if k not in ("seats", "seats_to_add")}
 
     @rx.event
-    def clear_field_error(self, field: str):
-        """A field's value changed: its message described the old value."""
-        if field in FORM_FIELDS:
-            setattr(self, f"{field}_error", "")
+    def clear_field_error(self, field: str, row=None):
+        """A field's value changed: its message described the old value. `row` is the form
+        row's index for a row field (name, email, role), absent for the form's own fields."""
+        if row is None:
+            if field in FORM_FIELDS and field in self.errors:
+                self.errors = {k: v for k, v in self.errors.items() if k != field}
             return
-        kind, _, index = field.rpartition("_")
-        if kind not in ROW_FIELDS or (number := whole_number(index)) is None:
+        number = whole_number(row)
+        if field not in ROW_FIELDS or number is None:
             return
-        self.add_rows = [row.model_copy(update={f"{kind}_error": ""}) if row.index == number
-                         else row for row in self.add_rows]
+        self.add_rows = [
+            r.model_copy(update={"errors": {k: v for k, v in r.errors.items() if k != field}})
+            if r.index == number else r for r in self.add_rows]
 
     @rx.event
     def set_seats_to_add(self, value: str):
         self.seats_to_add = value if isinstance(value, str) else ""
-        self.seats_add_error = ""
+        self.clear_field_error("seats_to_add")
 
     @rx.event
     def add_seats_here(self):
         """Add seats from the seats refusal, keeping the modal and its rows as they are."""
-        self.seats_add_error = self.seats_notice = ""
+        self.seats_notice = ""
+        self.clear_field_error("seats_to_add")
         try:
             with self._unit() as (session, user):
                 org = org_settings.add_seats(session, actor=user, org_id=self._org_id,
                                              count=self.seats_to_add)
                 seat_count = org.seat_count
         except ServiceError as error:
-            self.seats_add_error = error.message
+            self.errors = {**self.errors, "seats_to_add": error.message}
             return
-        self.seats_error = ""
+        self.errors = {k: v for k, v in self.errors.items() if k != "seats"}
         again = "Add Members" if self.add_mode == "add" else "Send invitations"
         self.seats_notice = (f"Seats added: the organization now has "
                              f"{counted(seat_count, 'seat')}. Choose {again} again.")
@@ -148,22 +182,9 @@ class OrgAddState(OrgPageState):
         errors = error.errors if isinstance(error, FieldErrors) else {error.field: error.message}
         if isinstance(error, NotEnoughSeats):
             errors = {**errors, error.field: self._seats_refusal(error)}
-        if row_of is not None:
-            errors = {_renumbered(field, row_of): message for field, message in errors.items()}
-        rows = []
-        for row in self.add_rows:
-            i = row.index
-            rows.append(AddRow(index=i, name_error=errors.get(f"name_{i}", ""),
-                               email_error=errors.get(f"email_{i}", ""),
-                               role_error=errors.get(f"role_{i}", "")))
-        self.add_rows = rows
-        self.seats_error = errors.get("seats", "")
-        self.emails_error = errors.get("emails", "")
-        self.invite_role_error = errors.get("invite_role", "")
-        shown = {f"{k}_{r.index}" for r in rows for k in ROW_FIELDS}
-        shown |= {"seats", *FORM_FIELDS}
-        rest = [message for field, message in errors.items() if field not in shown]
-        self.add_error = " ".join(rest)
+        rows, self.errors = refusal_errors(errors, row_of)
+        self.add_rows = [AddRow(index=row.index, errors=rows.get(row.index, {}))
+                         for row in self.add_rows]
 
     @rx.event
     async def submit_add(self, form_data: dict):
@@ -185,10 +206,9 @@ class OrgAddState(OrgPageState):
             self._show_refusal(error, row_of)
             await self._refresh_header_only()
             return
-        report = await mail.deliver_async(unit_of_work, result.message_ids)
         self.add_open = False
         # The same words whether or not an address had an account (no account probing).
-        await self._after_change(f"{result.notice()} {report.summary()}".strip())
+        await self._after_change(f"{result.notice()} {on_the_way(result.email_count)}")
 
     @rx.event
     async def submit_invite(self, form_data: dict):
@@ -202,21 +222,12 @@ class OrgAddState(OrgPageState):
             self._show_refusal(error)
             await self._refresh_header_only()
             return
-        report = await mail.deliver_async(unit_of_work, result.message_ids)
         count = len(result.invitations)
         self.add_open = False
         await self._after_change(
-            f"Invited {counted(count, 'person', 'people')}. {report.summary()}".strip())
+            f"Invited {counted(count, 'person', 'people')}. {on_the_way(count)}")
 
     async def _refresh_header_only(self) -> None:
         with self._reading() as (session, user):
             self._refresh_overview(session, user)
 
-
-def _renumbered(field: str, row_of: list[int]) -> str:
-    """`email_1` of the entries sent → `email_<index>` of the form row it came from."""
-    kind, _, position = field.rpartition("_")
-    number = whole_number(position)
-    if kind in ROW_FIELDS and number is not None and number < len(row_of):
-        return f"{kind}_{row_of[number]}"
-    return field

@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator, Callable
 import reflex as rx
 from pydantic import BaseModel
 
-from ..db import unit_of_work
-from ..services import csv_import, mail
+from ..services import csv_import
 from ..services.csv_import import CheckedImport, CsvErrors
+from ..services.display import on_the_way, percent
 from ..services.errors import ServiceError
 from ..services.members import AddResult
-from .display import percent
 from .org_members import OrgMembersState
 from .org_page import OrgPageState
 
@@ -61,6 +60,12 @@ class OrgImportState(OrgPageState):
     @rx.var
     def import_percent(self) -> int:
         return percent(self.import_done, self.import_total)
+
+    def _forget_dialogs(self) -> None:
+        if not self.import_running:  # a running import goes on reporting where it is
+            self.import_open = False
+            self.import_error = self.import_notice = self.import_warning = ""
+            self.import_problems = []
 
     @rx.event
     def toggle_import(self):
@@ -129,11 +134,8 @@ class OrgImportState(OrgPageState):
         self.import_phase = ""
         if result is None:
             return
-        self.import_notice = f"{result.notice('Imported')} Sending the e-mails…"
+        self.import_notice = f"{result.notice('Imported')} {on_the_way(result.email_count)}"
         members_state = await self.get_state(OrgMembersState)
         with self._reading() as (session, user):
             self._refresh_overview(session, user)
             members_state._load_members(session, user)
-        yield
-        report = await mail.deliver_async(unit_of_work, result.message_ids)
-        self.import_notice = f"{result.notice('Imported')} {report.summary()}".strip()

@@ -3,11 +3,10 @@
 import reflex as rx
 from pydantic import BaseModel
 
-from ..db import unit_of_work
-from ..services import invitations, mail
+from ..services import invitations
+from ..services.display import counted, on_the_way
 from ..services.errors import ServiceError
 from ..services.invitations import InvitationStatus
-from .display import counted
 from .invitation_history import InvitationHistoryState
 from .org_page import OrgPageState
 from .paged_list import PagerMixin
@@ -77,14 +76,13 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
         self.invitations_error, self.invitations_notice = "", ""
         try:
             with self._unit() as (session, user):
-                message_id = invitations.resend(session, actor=user, org_id=self._org_id,
-                                                invitation_id=invitation_id)
+                invitations.resend(session, actor=user, org_id=self._org_id,
+                                   invitation_id=invitation_id)
         except ServiceError as error:
             self.invitations_error = error.message
             self._reload()
             return
-        report = await mail.deliver_async(unit_of_work, [message_id])
-        self.invitations_notice = f"Invitation resent with a new expiry. {report.summary()}"
+        self.invitations_notice = f"Invitation resent with a new expiry. {on_the_way(1)}"
         self._reload()
 
     @rx.event

@@ -9,12 +9,11 @@ import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..db import unit_of_work
 from ..models import Role
-from ..services import mail, members, users
+from ..services import members, users
+from ..services.display import counted, names_list
 from ..services.errors import ServiceError
 from ..services.validation import clean_search
-from .display import counted, names_list
 from .org_page import OrgPageState
 from .paged_list import PagerMixin, toggled
 
@@ -225,10 +224,8 @@ class OrgMembersState(PagerMixin, OrgPageState):
         self.members_error, self.members_notice = "", ""
         try:
             with self._unit() as (session, user):
-                message_id = users.resend_set_password_email(session, actor=user,
-                                                             user_id=user_id)
+                users.resend_set_password_email(session, actor=user, user_id=user_id)
         except ServiceError as error:
             self.members_error = error.message
             return
-        report = await mail.deliver_async(unit_of_work, [message_id])
-        self.members_notice = f"Set-password e-mail sent again. {report.summary()}".strip()
+        self.members_notice = "Set-password e-mail sent again. It is on its way."

@@ -9,11 +9,11 @@ import reflex as rx
 
 from .. import routes
 from ..services import org_settings
+from ..services.display import expiry_text, percent
 from ..services.errors import ServiceError
 from ..services.permissions import Action
 from ..services.validation import whole_number
 from .base import AppState
-from .display import expiry_text, percent
 
 SECTIONS = ("members", "seats", "reports", "settings")
 
@@ -56,9 +56,9 @@ class OrgPageState(AppState):
     def seats_label(self) -> str:
         return f"{self.seats_used} / {self.seat_count}"
 
-    def _org_id_from_url(self) -> int:
-        tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        return whole_number(tail) or 0
+    def _forget_dialogs(self) -> None:
+        """A section with a dialog or a form closes and empties it here; `load` calls it on
+        every section, so a reload never brings back a dialog as a refusal left it."""
 
     def _refresh_overview(self, session, user) -> bool:
         """Re-read the header facts; False (with `load_error`) when the viewer may not see it."""
@@ -90,16 +90,18 @@ class OrgPageState(AppState):
         return True
 
     @rx.event
-    def load(self):
-        """on_load: who is signed in, which organization, and its header."""
-        self._org_id = self._org_id_from_url()
+    async def load(self):
+        """on_load: who is signed in, which organization, and its header; every section's
+        dialogs and messages start closed and empty."""
+        self._org_id = whole_number(self.id) or 0  # the route's [id]; a client can send any text
+        for section in self.get_substates():
+            (await self.get_state(section))._forget_dialogs()
         # ?tab=seats: a bookmark, or a reload (set_section writes the tab it shows into the URL).
         tab = self.router.url.query_parameters.get("tab", "")
         self.section = tab if tab in SECTIONS else "members"
         with self._unit() as (session, user):
-            self._show_viewer(user)
-            if user is None:
-                return rx.redirect(routes.login_with_next(self._here()))
+            if away := self._away_unless_signed_in(user):
+                return away
             self._refresh_overview(session, user)
         if not self._may_open(self.section):  # a bookmark from when the viewer had the right
             self.section = "members"

@@ -10,8 +10,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from .. import routes
-from ..db import unit_of_work
-from ..services import mail, report_reminders, report_seats, reports
+from ..services import report_reminders, report_seats, reports
 from ..services.errors import ServiceError
 from ..services.report_filters import CourseStatus, ReportFilters
 from ..services.report_seats import SeatsDay
@@ -207,9 +206,7 @@ class ReportTableMixin(PagedListMixin, mixin=True):
         except ServiceError as error:
             self.remind_error = error.message
             return
-        # Until unit_of_work delivers the outbox after commit by itself (the lead's change).
-        report = await mail.deliver_async(unit_of_work, result.message_ids)
-        self.remind_notice = f"{result.notice()} {report.summary()}".strip()
+        self.remind_notice = result.notice()
         self.selected = []
         self._refresh()
 

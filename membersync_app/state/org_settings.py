@@ -9,18 +9,18 @@ from .org_page import OrgPageState
 
 
 class OrgSettingsState(OrgPageState):
-    title_error: str = ""
-    seat_count_error: str = ""
-    settings_error: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012  ("title", "seat_count", "form")
     settings_notice: str = ""
     # After a conflict: the organization as saved then ({"org_id", "opened"}), so saving again
     # puts this person's input in place of the other change (services/edits.py).
     _conflict: dict = {}  # noqa: RUF012
 
+    def _forget_dialogs(self) -> None:
+        self.errors, self.settings_notice = {}, ""
+
     @rx.event
     def submit_settings(self, form_data: dict):
-        self.title_error = self.seat_count_error = self.settings_error = ""
-        self.settings_notice = ""
+        self._forget_dialogs()
         opened = (self._conflict.get("opened") if self._conflict.get("org_id") == self._org_id
                   else org_settings.opened_settings(title=form_data.get("opened_title"),
                                                     seat_count=form_data.get("opened_seat_count")))
@@ -34,13 +34,12 @@ class OrgSettingsState(OrgPageState):
             # The header is not refreshed: the form is keyed by the saved name and seat count,
             # and a new key would replace what the person typed.
             self._conflict = {"org_id": self._org_id, "opened": conflict.opened.as_dict()}
-            self.settings_error = conflict.message
+            self.errors = {"form": conflict.message}
             return
         except FieldErrors as errors:
-            self.title_error = errors.errors.get("title", "")
-            self.seat_count_error = errors.errors.get("seat_count", "")
+            self.errors = dict(errors.errors)
         except ServiceError as error:
-            self.settings_error = error.message
+            self.errors = {"form": error.message}
         else:
             self.settings_notice = "Settings saved."
             self._conflict = {}

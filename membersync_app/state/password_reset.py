@@ -3,8 +3,7 @@ signs the person in."""
 
 import reflex as rx
 
-from ..db import unit_of_work
-from ..services import accounts, auth, mail
+from ..services import accounts, auth
 from ..services.errors import FieldErrors, ServiceError, errors_by_field
 from .base import AppState
 
@@ -26,17 +25,16 @@ class ForgotPasswordState(AppState):
         self.errors, self.notice = {}, ""
         try:
             with self._unit() as (session, _user):
-                message_ids = accounts.request_password_reset(
+                accounts.request_password_reset(
                     session, login=form_data.get("login", ""),
                     address=self.router.session.client_ip)
         except ServiceError as error:
             self.errors = errors_by_field(error, "login")
             return
+        # The e-mail goes out after the commit, off this handler (unit_of_work): how long the
+        # answer took must not tell whether an account exists. A failed send is logged, never
+        # shown.
         self.notice = accounts.RESET_REQUESTED
-        # The sentence reaches the page before any mail is sent: how long the answer took
-        # must not tell whether an account exists. A failed send is logged, never shown.
-        yield
-        await mail.deliver_async(unit_of_work, message_ids)
 
 
 class ResetPasswordState(AppState):
@@ -53,7 +51,7 @@ class ResetPasswordState(AppState):
         self.errors = {}
         with self._unit() as (session, user):
             self._show_viewer(user)
-            view = accounts.inspect_reset_link(session, self._token,
+            view = accounts.inspect_reset_link(session, token=self._token,
                                                address=self.router.session.client_ip)
         self.link_valid, self.link_message = view.valid, view.message
         self.account_username = view.username
@@ -67,7 +65,7 @@ class ResetPasswordState(AppState):
                 user = accounts.reset_password_with_link(
                     session, token=self._token, password=form_data.get("password", ""),
                     confirm=form_data.get("confirm", ""), address=self.router.session.client_ip)
-                grant = auth.start_session(session, user)
+                grant = auth.start_session(session, user=user)
                 landing = self._landing_path(session, user)
         except FieldErrors as error:
             self.errors = dict(error.errors)

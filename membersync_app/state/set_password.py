@@ -16,8 +16,7 @@ class SetPasswordState(AppState):
     account_email: str = ""
     account_username: str = ""
     password_done: bool = False
-    sp_password_error: str = ""
-    sp_confirm_error: str = ""
+    errors: dict[str, str] = {}  # noqa: RUF012  ("password", "confirm")
 
     @rx.var
     def sign_in_href(self) -> str:
@@ -25,12 +24,12 @@ class SetPasswordState(AppState):
 
     @rx.event
     def load(self):
-        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self._token = self.token if isinstance(self.token, str) else ""  # the route's [token]
         self.password_done = False
-        self.sp_password_error = self.sp_confirm_error = ""
+        self.errors = {}
         with self._unit() as (session, user):
             self._show_viewer(user)
-            view = accounts.inspect_password_link(session, self._token,
+            view = accounts.inspect_password_link(session, token=self._token,
                                                   address=self.router.session.client_ip)
         self.link_valid, self.link_message = view.valid, view.message
         self.account_email, self.account_username = view.email, view.username
@@ -38,7 +37,7 @@ class SetPasswordState(AppState):
 
     @rx.event
     def submit(self, form_data: dict):
-        self.sp_password_error = self.sp_confirm_error = ""
+        self.errors = {}
         try:
             with self._unit() as (session, _user):
                 accounts.set_password_with_link(session, token=self._token,
@@ -46,8 +45,7 @@ class SetPasswordState(AppState):
                                                 confirm=form_data.get("confirm", ""),
                                                 address=self.router.session.client_ip)
         except FieldErrors as errors:
-            self.sp_password_error = errors.errors.get("password", "")
-            self.sp_confirm_error = errors.errors.get("confirm", "")
+            self.errors = dict(errors.errors)
             return
         except ServiceError as error:
             self.link_valid, self.link_message = False, error.message

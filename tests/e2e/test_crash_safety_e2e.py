@@ -602,7 +602,7 @@ def build_world(engine) -> World:
         fresh_user = make_user(session, password=PASSWORD)
         fresh_org = make_org(session, owner=fresh_user, seat_count=SEATS)
         def cookie(user) -> str:  # a session opened as the sign-in route opens one
-            return auth.activate_session(session, auth.start_session(session, user))
+            return auth.activate_session(session, grant=auth.start_session(session, user=user))
 
         return World(prefix=prefix,
                      owners=[(cookie(u), o.id) for u, o in zip(owners, targets, strict=True)],
@@ -781,7 +781,7 @@ def test_killed_workers_lose_nothing_confirmed_and_half_apply_nothing(
         # ------------------------------------------------------------ nothing half-applied
         for org_id in {final_org(session, o) for _c, o in world.owners}:
             org = session.get(Organization, org_id)
-            assert seats_used(session, org_id) <= org.seat_count
+            assert seats_used(session, org_id=org_id) <= org.seat_count
         half_applied = _half_applied(session, world.prefix)
     assert half_applied == [], "\n".join(half_applied)
     check = cli(database_url, "check")

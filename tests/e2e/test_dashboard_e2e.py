@@ -72,7 +72,7 @@ def test_owner_adds_a_member_who_sets_a_password_and_sees_their_access(
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(at(app_url, "/login"))
-    (mail,) = smtp_server.catcher.to(email)
+    (mail,) = smtp_server.catcher.wait_for(email)  # sent after the commit
     page.goto(link_in(mail, "/set-password/"))
     page.get_by_label("New password").fill("member-pass-1")
     page.get_by_label("Confirm password").fill("member-pass-1")
@@ -114,7 +114,7 @@ def test_invite_accept_revoke_roles_full_seats_and_settings(
     expect(page.locator("#seats-used")).to_have_text("3 / 3")
 
     # The first invitee follows the link in the e-mail and creates an account.
-    (mail,) = smtp_server.catcher.to(first)
+    (mail,) = smtp_server.catcher.wait_for(first)
     guest_context = browser.new_context()
     guest = guest_context.new_page()
     guest.goto(link_in(mail, "/invite/"))
@@ -225,3 +225,36 @@ def test_import_csv_all_or_nothing_with_row_numbers(page, app_url, uow, tmp_path
     expect(page.locator("#import-notice")).to_contain_text("Imported 2 members")
     expect(member_row(page, f"csv2-{org.id}@example.com")).to_contain_text("Manager")
     expect(page.locator("#seats-used")).to_have_text("2 / 5")
+
+
+def test_a_reload_after_a_refused_add_shows_the_modal_closed_and_empty(page, app_url, uow):
+    """Issue 8 item 9: a refusal's message goes when its field changes, and a reload never
+    brings the modal back with an old message (the dialog state is reset on page load)."""
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD)
+        org = make_org(session, owner=owner, seat_count=1)
+        make_membership(session, org)
+    sign_in(page, app_url, owner.username, PASSWORD)
+    open_org(page, app_url, org)
+
+    # A field's message goes as soon as its value changes.
+    page.get_by_role("button", name="Add Member").click()
+    page.get_by_label("Email", exact=True).fill(f"late-{org.id}@example.com")
+    page.get_by_role("button", name="Add Members").click()
+    expect(page.locator("#add-name-0-error")).to_have_text("Name is required.")
+    page.get_by_label("Name", exact=True).fill("Late Comer")
+    expect(page.locator("#add-name-0-error")).to_have_count(0)
+
+    # Refused for want of seats, then reloaded: the modal is closed, and opens empty.
+    page.get_by_role("button", name="Add Members").click()
+    expect(page.locator("#seats-error")).to_contain_text("No seats left")
+    page.reload()
+    expect(page.get_by_role("heading", name=org.title)).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("#seats-error")).to_have_count(0)
+    page.get_by_role("button", name="Add Member").click()
+    expect(page.get_by_label("Email", exact=True)).to_have_value("")
+    expect(page.locator("#seats-error")).to_have_count(0)
+    expect(page.locator("#add-name-0-error")).to_have_count(0)
+    with uow() as session:
+        assert session.get(Organization, org.id).seat_count == 1

@@ -172,7 +172,7 @@ def test_a_reminder_reaches_the_smtp_server_once_a_day(page, app_url, uow, smtp_
     page.locator("#course-drill-down").get_by_role("button", name="Remind selected").click()
     expect(page.locator("#coursemembersstate-remind-notice")).to_contain_text(
         "1 reminder sent, 0 skipped")
-    (message,) = smtp_server.catcher.to(idle_user.email)
+    (message,) = smtp_server.catcher.wait_for(idle_user.email)  # sent after the commit
     assert "Safety Walkthrough" in message.get_content()
     row.get_by_role("checkbox").click()
     page.locator("#course-drill-down").get_by_role("button", name="Remind selected").click()
@@ -199,7 +199,7 @@ def test_remind_the_inactive_from_the_user_report(page, app_url, uow, smtp_serve
     page.get_by_role("button", name="Remind selected").click()
     expect(page.locator("#userreportstate-remind-notice")).to_contain_text(
         "1 reminder sent, 0 skipped")
-    (message,) = smtp_server.catcher.to(idle_user.email)
+    (message,) = smtp_server.catcher.wait_for(idle_user.email)  # sent after the commit
     assert "Safety Walkthrough" in message.get_content()
     assert "Privacy Primer" in message.get_content()
 

@@ -167,7 +167,8 @@ def test_two_managers_on_two_workers_race_for_the_last_seat(browser, app_url, uo
     expect(loser.get_by_label("Email", exact=True)).to_have_value(
         emails[outcomes.index("refused")])
     with uow() as session:
-        assert seats_used(session, org.id) == session.get(Organization, org.id).seat_count == 2
+        assert seats_used(session, org_id=org.id) == session.get(Organization,
+                                                                 org.id).seat_count == 2
         joined = session.exec(
             select(User.email).join(Membership, Membership.user_id == User.id)
             .where(Membership.organization_id == org.id, User.email.in_(emails))
@@ -219,6 +220,6 @@ def test_many_browsers_keep_working_across_reloads_on_three_workers(
         for _owner, org in people:
             assert session.exec(select(func.count()).select_from(Membership).where(
                 Membership.organization_id == org.id)).one() == 3
-            assert seats_used(session, org.id) == 2
+            assert seats_used(session, org_id=org.id) == 2
     for page in pages:
         page.context.close()

@@ -12,7 +12,14 @@ import re
 from datetime import UTC, datetime
 
 from conftest import at, sign_in
-from factories import make_course, make_org, make_org_type, make_staff, make_user
+from factories import (
+    make_course,
+    make_org,
+    make_org_type,
+    make_seat_type,
+    make_staff,
+    make_user,
+)
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -204,6 +211,49 @@ def test_a_record_has_its_address_and_unsaved_input_survives_reload_and_back(
     # Another staff member's record address opens straight on its form.
     page.goto(app_url + record)
     expect(page.get_by_label("Title", exact=True)).to_have_value("Draft Course Renamed")
+
+
+def test_ticks_and_the_new_owner_fields_survive_a_reload(page, app_url, uow):
+    staff = _staff(uow)
+    with uow() as session:
+        kept = make_course(session, title="Kept Tick Course")
+        dropped = make_course(session, title="Dropped Tick Course")
+        seat_type = make_seat_type(session, name="Tick Seat", courses=[dropped])
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.admin_record(routes.ADMIN_SEAT_TYPE, seat_type.id))
+    page.get_by_label(kept.title).check()
+    page.get_by_label(dropped.title).uncheck()
+    expect(page.locator("#draft-kept")).to_be_visible()  # the server has the ticks
+    page.reload()  # before: the checkboxes showed what was saved
+    expect(page.locator("#draft-restored")).to_contain_text("Your unsaved changes were kept")
+    expect(page.get_by_label(kept.title)).to_be_checked()
+    expect(page.get_by_label(dropped.title)).not_to_be_checked()
+
+    page.goto(app_url + routes.ADMIN_ORGANIZATIONS)
+    page.get_by_role("button", name="Add new").click()
+    page.get_by_role("checkbox", name="Create a new user as owner").click()
+    page.get_by_label("Owner username").fill("tick_owner")
+    page.get_by_label("Owner email").fill("tick.owner@example.com")
+    page.get_by_label("Owner password (optional)").fill("never-kept-1")
+    expect(page.locator("#draft-kept")).to_be_visible()
+    page.reload()  # before: the owner fields were gone
+    expect(page.locator("#draft-left")).to_contain_text("unsaved changes to a new organization")
+    page.get_by_role("button", name="Continue editing").click()
+    expect(page.get_by_label("Owner username")).to_have_value("tick_owner")
+    expect(page.get_by_label("Owner email")).to_have_value("tick.owner@example.com")
+    expect(page.get_by_label("Owner password (optional)")).to_have_value("")  # never kept
+
+
+def test_the_access_tab_explains_the_email_domain_rule_under_its_field(page, app_url, uow):
+    staff = _staff(uow)
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_ORG_TYPES)
+    page.get_by_role("button", name="Add new").click()
+    page.get_by_role("tab", name="Access").click()
+    field = page.get_by_label("E-mail domain added without invitation")
+    hint = page.locator("#auto-add-domain-hint")
+    expect(hint).to_contain_text("any other address gets an invitation instead")
+    expect(field).to_have_attribute("aria-describedby", "auto-add-domain-hint")
 
 
 def test_staff_correct_a_users_name_and_email(page, app_url, uow):

@@ -8,7 +8,14 @@ from datetime import timedelta
 
 import pytest
 from conftest import at, sign_in
-from factories import make_invitation, make_membership, make_org, make_org_type, make_user
+from factories import (
+    make_invitation,
+    make_membership,
+    make_org,
+    make_org_type,
+    make_staff,
+    make_user,
+)
 from playwright.sync_api import expect
 
 from membersync_app import routes
@@ -296,3 +303,66 @@ def test_an_unknown_address_says_so_inside_the_page_frame_with_ways_back(
     else:
         ways_back.get_by_role("link", name="Home").click()
         expect(page).to_have_url(re.compile(re.escape(app_url + routes.LOGIN)))
+
+
+def staff_and_a_long_named_user(uow):
+    """A staff account and a user whose full name is 200 characters without a space and whose
+    address is long too, as the staff Users page would list them."""
+    tag = _uid()
+    with uow() as session:
+        staff = make_staff(session, password=PASSWORD)
+        person = make_user(session, username=f"long_{tag}", full_name=LONG_NAME,
+                           email=f"{'e' * 60}-{tag}@example.com")
+    return staff, person
+
+
+def assert_the_users_row_fits(page, person: User) -> None:
+    """The row's name and address are cut with the whole value in their tooltip, and its
+    username and every action button lie inside the users table, which lies inside the window."""
+    page.get_by_label("Search users").fill(person.username)
+    expect(page.locator("#users tbody tr")).to_have_count(1)  # the search is applied
+    row = page.locator("#users tbody tr", has_text=person.username)
+    screen = viewport_box(page)
+    table = page.locator("#users")
+    assert_inside(table.bounding_box(), screen, "the users table")
+    assert_no_sideways_scroll(page)
+    expect(row.get_by_title(LONG_NAME)).to_have_count(1)
+    expect(row.get_by_title(person.email)).to_have_count(1)
+    # the whole name is the cell's accessible name, though only part of it is drawn
+    expect(row.get_by_role("cell", name=LONG_NAME)).to_be_visible()
+    name_box = row.get_by_title(LONG_NAME).bounding_box()
+    assert name_box["width"] < 400, f"the name is drawn {name_box['width']} px wide"
+    for what, locator in [
+        ("the username", row.get_by_role("rowheader", name=person.username)),
+        ("the email", row.get_by_role("cell", name=person.email)),
+        ("Make staff", row.get_by_role("button", name=f"Make {person.username} staff")),
+        ("Deactivate", row.get_by_role("button", name=f"Deactivate {person.username}")),
+    ]:
+        locator.scroll_into_view_if_needed()
+        expect(locator).to_be_visible()
+        assert_inside(locator.bounding_box(), table.bounding_box(), what)
+        assert_inside(locator.bounding_box(), viewport_box(page), what)
+    row.get_by_role("button", name=f"Deactivate {person.username}").click(trial=True)
+    assert_no_sideways_scroll(page)
+
+
+def test_a_200_character_name_on_the_staff_users_page_fits_at_1280(page, app_url, uow):
+    staff, person = staff_and_a_long_named_user(uow)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_USERS)
+    assert_the_users_row_fits(page, person)
+
+
+def test_a_200_character_name_on_the_staff_users_page_fits_on_a_phone(
+    browser, app_url, uow, app_server
+):
+    staff, person = staff_and_a_long_named_user(uow)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in_on_a_phone(page, app_url, staff.username)
+        page.goto(app_url + routes.ADMIN_USERS)
+        assert_the_users_row_fits(page, person)
+    finally:
+        context.close()

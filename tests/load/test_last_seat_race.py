@@ -65,6 +65,6 @@ def test_exactly_one_writer_takes_the_last_seat(uow, kind):
         assert sorted(outcomes)[-1] == "won" and outcomes.count("won") == 1, outcomes
         assert any("No seats left" in o for o in outcomes)
         with uow() as session:
-            assert seats_used(session, org_id) == 2
+            assert seats_used(session, org_id=org_id) == 2
             assert session.exec(select(func.count()).select_from(Membership).where(
                 Membership.organization_id == org_id)).one() <= 3

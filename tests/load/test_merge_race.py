@@ -76,7 +76,7 @@ def _opposite_merges(uow) -> None:
     with uow() as session:
         (left,) = session.exec(select(Organization).where(Organization.id.in_(ids))).all()
         # Both owners (one as a manager) and both members: nobody lost, no seat over.
-        assert seats_used(session, left.id) == 3 <= left.seat_count
+        assert seats_used(session, org_id=left.id) == 3 <= left.seat_count
 
 
 def test_a_merge_racing_adds_on_the_target_never_overfills_it(uow):
@@ -108,10 +108,10 @@ def _merge_against_adds(uow) -> None:
     merged, *added = race(uow, [merging, *(adding(e) for e in newcomers)])
     with uow() as session:
         org = session.get(Organization, ids[0])
-        assert seats_used(session, org.id) <= org.seat_count == 3, (merged, added)
+        assert seats_used(session, org_id=org.id) <= org.seat_count == 3, (merged, added)
         assert (session.get(Organization, ids[1]) is None) == (merged == "won")
         if merged == "won":  # it took both free seats: every add that came later lost
-            assert seats_used(session, org.id) == 3
+            assert seats_used(session, org_id=org.id) == 3
             assert all(a == "won" or "No seats left" in a for a in added), added
         else:  # an add came first: the plan changed, nothing was merged
             assert "The plan changed" in merged and "won" in added, (merged, added)
@@ -144,7 +144,7 @@ def _merge_against_delete(uow) -> None:
     assert "was merged into" in loser or "was already deleted" in loser, loser
     with uow() as session:
         assert session.get(Organization, ids[1]) is None
-        assert seats_used(session, ids[0]) == (2 if merged == "won" else 0)
+        assert seats_used(session, org_id=ids[0]) == (2 if merged == "won" else 0)
 
 
 def test_assigning_while_an_owner_adds_the_last_seat(uow):
@@ -172,4 +172,4 @@ def _assign_against_add(uow) -> None:
     assert outcomes.count("won") == 1, outcomes
     assert any("seats" in o.lower() for o in outcomes if o != "won"), outcomes
     with uow() as session:
-        assert seats_used(session, org_id) == 2
+        assert seats_used(session, org_id=org_id) == 2

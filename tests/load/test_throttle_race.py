@@ -27,7 +27,7 @@ def test_concurrent_failures_are_all_counted(uow):
             try:
                 for _ in range(FAILURES_PER_WORKER):
                     with uow() as session:
-                        throttle.record_failure(session, [key])
+                        throttle.record_failure(session, keys=[key])
             except BaseException as error:  # reported by the assert below
                 errors.append(error)
 

@@ -55,7 +55,7 @@ def _sound(uow, org_id):
         report = invariants.check_database(session)
         org = session.get(Organization, org_id)
         assert report.ok, report.problems
-        return seats_used(session, org_id), org.seat_count
+        return seats_used(session, org_id=org_id), org.seat_count
 
 
 def test_accepting_an_invitation_keeps_its_seat_while_two_adds_race_for_the_last(uow):

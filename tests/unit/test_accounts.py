@@ -7,7 +7,7 @@ from factories import make_invitation, make_org, make_staff, sign_in
 from sqlmodel import select
 
 from membersync_app.models import OutboxMessage, PasswordSetToken, User, utcnow
-from membersync_app.services import accounts, invitations, members, users
+from membersync_app.services import accounts, invitations, mail, members, users
 from membersync_app.services.errors import FieldErrors, ServiceError
 
 
@@ -15,14 +15,15 @@ def added_member_token(session) -> tuple[User, str]:
     org = make_org(session)
     result = members.add_member(session, actor=session.get(User, org.owner_id), org_id=org.id,
                                 name="New Person", email="new@example.com", role="member")
-    body = session.get(OutboxMessage, result.message_ids[0]).body
+    assert result.email_count == 1
+    body = session.get(OutboxMessage, mail.queued_in(session)[0]).body
     return session.exec(select(User).where(User.email == "new@example.com")).one(), \
         body.split("/set-password/")[1].split()[0]
 
 
 def test_link_sets_the_password_once(session):
     user, token = added_member_token(session)
-    assert accounts.inspect_password_link(session, token).valid
+    assert accounts.inspect_password_link(session, token=token).valid
     with pytest.raises(FieldErrors, match="at least"):
         accounts.set_password_with_link(session, token=token, password="short", confirm="short")
     with pytest.raises(FieldErrors, match="differ"):
@@ -32,7 +33,7 @@ def test_link_sets_the_password_once(session):
                                     confirm="pass-word-1")
     _, signed_in = sign_in(session, "NEW@example.com", "pass-word-1")
     assert signed_in.id == user.id
-    view = accounts.inspect_password_link(session, token)
+    view = accounts.inspect_password_link(session, token=token)
     assert not view.valid and "already used" in view.message
     with pytest.raises(ServiceError, match="already used"):
         accounts.set_password_with_link(session, token=token, password="pass-word-3",
@@ -44,9 +45,9 @@ def test_expired_and_unknown_links(session):
     row = session.exec(select(PasswordSetToken)).one()
     row.expires_at = utcnow() - timedelta(seconds=1)
     session.add(row)
-    assert "expired" in accounts.inspect_password_link(session, token).message
+    assert "expired" in accounts.inspect_password_link(session, token=token).message
     for bad in ("", "nope", None, 12):
-        assert not accounts.inspect_password_link(session, bad).valid
+        assert not accounts.inspect_password_link(session, token=bad).valid
     with pytest.raises(ServiceError, match="expired"):
         accounts.set_password_with_link(session, token=token, password="pass-word-1",
                                         confirm="pass-word-1")
@@ -54,7 +55,7 @@ def test_expired_and_unknown_links(session):
 
 def _second_link(session, user: User) -> str:
     """Another "set your password" link of the same account (added to a second organization)."""
-    return accounts.issue_password_link(session, user).split("/set-password/")[1]
+    return accounts.issue_password_link(session, user=user).split("/set-password/")[1]
 
 
 def _set_by_first_link(session, user, token):
@@ -70,7 +71,7 @@ def _set_by_invitation(session, user, _token):
 
 
 def _set_by_staff(session, user, _token):
-    users.set_password(session, make_staff(session), user.id, "pass-word-1")
+    users.set_password(session, actor=make_staff(session), user_id=user.id, password="pass-word-1")
 
 
 @pytest.mark.parametrize("set_password", [_set_by_first_link, _set_by_invitation, _set_by_staff],
@@ -80,9 +81,9 @@ def test_other_links_stop_working_once_the_account_has_a_password(session, set_p
     sessions): the links only ever set the first password."""
     user, token = added_member_token(session)
     other = _second_link(session, user)
-    assert accounts.inspect_password_link(session, other).valid
+    assert accounts.inspect_password_link(session, token=other).valid
     set_password(session, user, token)
-    view = accounts.inspect_password_link(session, other)
+    view = accounts.inspect_password_link(session, token=other)
     assert not view.valid and "already set" in view.message
     with pytest.raises(ServiceError, match="already set"):
         accounts.set_password_with_link(session, token=other, password="taken-over-1",

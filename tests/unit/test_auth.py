@@ -19,7 +19,7 @@ def signed_in(session, login, password=PASSWORD):
     """Sign in as the browser does: check the password, then swap the grant at the route."""
     attempt = auth.sign_in(session, login=login, password=password, address=ADDRESS)
     assert attempt.error == "", attempt.error
-    return auth.activate_session(session, attempt.grant), attempt.user
+    return auth.activate_session(session, grant=attempt.grant), attempt.user
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _actions(session, user):
 def test_sign_in_by_username_or_email_ignores_case(session, user, login):
     token, who = signed_in(session, login)
     assert who.id == user.id
-    assert auth.user_for_token(session, token).id == user.id
+    assert auth.user_for_token(session, token=token).id == user.id
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_each_sign_in_gets_its_own_token(session, user):
 @pytest.mark.parametrize("token", [None, "", "not-a-real-token"])
 def test_unknown_tokens_give_nobody(session, user, token):
     signed_in(session, "Alice_W")
-    assert auth.user_for_token(session, token) is None
+    assert auth.user_for_token(session, token=token) is None
 
 
 def test_expired_session_gives_nobody(session, user):
@@ -106,20 +106,20 @@ def test_expired_session_gives_nobody(session, user):
     [stored] = _sessions(session, user)
     stored.expires_at = utcnow() + timedelta(minutes=1)
     session.flush()
-    assert auth.user_for_token(session, token).id == user.id
+    assert auth.user_for_token(session, token=token).id == user.id
     stored.expires_at = utcnow() - timedelta(seconds=1)
     session.flush()
-    assert auth.user_for_token(session, token) is None
+    assert auth.user_for_token(session, token=token) is None
 
 
 def test_sign_out_revokes_the_token_for_good(session, user):
     token, _ = signed_in(session, "Alice_W")
     other, _ = signed_in(session, "Alice_W")
-    auth.sign_out(session, token)
-    assert auth.user_for_token(session, token) is None
-    assert auth.user_for_token(session, other).id == user.id  # only that browser signed out
-    auth.sign_out(session, token)  # twice is harmless
-    auth.sign_out(session, None)
+    auth.sign_out(session, token=token)
+    assert auth.user_for_token(session, token=token) is None
+    assert auth.user_for_token(session, token=other).id == user.id  # only that browser signed out
+    auth.sign_out(session, token=token)  # twice is harmless
+    auth.sign_out(session, token=None)
     revoked = [s for s in _sessions(session, user) if s.revoked_at is not None]
     assert len(revoked) == 1
 
@@ -128,20 +128,20 @@ def test_deactivated_users_token_gives_nobody(session, user):
     token, _ = signed_in(session, "Alice_W")
     user.is_active = False
     session.flush()
-    assert auth.user_for_token(session, token) is None
+    assert auth.user_for_token(session, token=token) is None
 
 
 def test_revoke_all_sessions(session, user):
     tokens = [signed_in(session, "Alice_W")[0] for _ in range(3)]
-    assert auth.revoke_all_sessions(session, user.id) == 3
-    assert all(auth.user_for_token(session, token) is None for token in tokens)
-    assert auth.revoke_all_sessions(session, user.id) == 0
+    assert auth.revoke_all_sessions(session, user_id=user.id) == 3
+    assert all(auth.user_for_token(session, token=token) is None for token in tokens)
+    assert auth.revoke_all_sessions(session, user_id=user.id) == 0
 
 
 def test_sign_in_and_out_are_audited(session, user):
     token, _ = signed_in(session, "Alice_W")
     auth.sign_in(session, login="Alice_W", password="wrong-password", address=ADDRESS)
-    auth.sign_out(session, token)
+    auth.sign_out(session, token=token)
     assert _actions(session, user) == ["auth.sign_in", "auth.sign_in_failed", "auth.sign_out"]
 
 
@@ -151,22 +151,22 @@ def test_sign_in_commits_and_is_seen_by_the_next_transaction(uow):
     with uow() as session:
         token, _ = signed_in(session, "bob_b")
     with uow() as session:
-        assert auth.user_for_token(session, token).username == "bob_b"
+        assert auth.user_for_token(session, token=token).username == "bob_b"
 
 
 def test_a_grant_is_no_session_until_swapped_and_works_once(session, user):
     attempt = auth.sign_in(session, login="Alice_W", password=PASSWORD, address=ADDRESS)
-    assert auth.user_for_token(session, attempt.grant) is None  # a grant signs nobody in
-    token = auth.activate_session(session, attempt.grant)
-    assert auth.user_for_token(session, token).id == user.id
+    assert auth.user_for_token(session, token=attempt.grant) is None  # a grant signs nobody in
+    token = auth.activate_session(session, grant=attempt.grant)
+    assert auth.user_for_token(session, token=token).id == user.id
     assert token != attempt.grant
-    assert auth.activate_session(session, attempt.grant) is None  # single-use
-    assert auth.user_for_token(session, attempt.grant) is None
+    assert auth.activate_session(session, grant=attempt.grant) is None  # single-use
+    assert auth.user_for_token(session, token=attempt.grant) is None
 
 
 @pytest.mark.parametrize("grant", ["", "made-up-grant"])
 def test_unknown_grants_open_nothing(session, user, grant):
-    assert auth.activate_session(session, grant) is None
+    assert auth.activate_session(session, grant=grant) is None
 
 
 def test_a_grant_expires_after_a_minute(session, user):
@@ -175,16 +175,16 @@ def test_a_grant_expires_after_a_minute(session, user):
     assert pending.expires_at - pending.created_at == auth.GRANT_LIFETIME
     pending.expires_at = utcnow() - timedelta(seconds=1)
     session.flush()
-    assert auth.activate_session(session, attempt.grant) is None
+    assert auth.activate_session(session, grant=attempt.grant) is None
 
 
 def test_session_id_for_token_names_the_open_session_only(session, user):
     token, _ = signed_in(session, "Alice_W")
     [stored] = _sessions(session, user)
-    assert auth.session_id_for_token(session, token) == stored.id
-    auth.sign_out(session, token)
-    assert auth.session_id_for_token(session, token) is None
-    assert auth.session_id_for_token(session, "") is None
+    assert auth.session_id_for_token(session, token=token) == stored.id
+    auth.sign_out(session, token=token)
+    assert auth.session_id_for_token(session, token=token) is None
+    assert auth.session_id_for_token(session, token="") is None
 
 
 def test_failed_sign_ins_say_why_in_the_audit_log_only(session, user):

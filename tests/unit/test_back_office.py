@@ -55,7 +55,7 @@ def test_assign_by_username_or_email_takes_a_seat_and_is_audited(session):
                               role="manager")
     assert _membership(session, org, ann).role == Role.MEMBER
     assert _membership(session, org, bob).role == Role.MANAGER
-    assert seats_used(session, org.id) == 2
+    assert seats_used(session, org_id=org.id) == 2
     events = _events(session, AuditAction.MEMBERSHIP_ASSIGN)
     assert [(e.actor_id, e.details["username"]) for e in events] == [
         (staff.id, "ann_a"), (staff.id, "bob_b")]
@@ -94,7 +94,7 @@ def test_assign_when_full_is_refused_unless_staff_raises_the_seat_count(session)
     assert _membership(session, org, user) is None and org.seat_count == 1
     back_office.assign_member(session, actor=staff, org_id=org.id, login=user.username,
                               raise_seats=True)
-    assert org.seat_count == 2 and seats_used(session, org.id) == 2
+    assert org.seat_count == 2 and seats_used(session, org_id=org.id) == 2
     (event,) = _events(session, AuditAction.MEMBERSHIP_ASSIGN)
     assert event.details["seat_count"] == [1, 2]
 
@@ -164,10 +164,10 @@ def test_unassign_one_or_several_frees_seats_but_never_the_owner(session):
     with pytest.raises(ServiceError, match="is the owner and cannot be unassigned"):
         back_office.unassign_members(session, actor=staff, org_id=org.id,
                                      membership_ids=[one.id, owner.id])
-    assert seats_used(session, org.id) == 2
+    assert seats_used(session, org_id=org.id) == 2
     assert back_office.unassign_members(session, actor=staff, org_id=org.id,
                                         membership_ids=[one.id, two.id]) == 2
-    assert seats_used(session, org.id) == 0
+    assert seats_used(session, org_id=org.id) == 0
     assert len(_events(session, AuditAction.MEMBERSHIP_UNASSIGN)) == 2
 
 
@@ -192,7 +192,7 @@ def test_organization_admin_is_the_manager_role_and_status_blocks(session):
                                          status="blocked")
     assert change.changed and (membership.role, membership.status) == (
         Role.MANAGER, MembershipStatus.BLOCKED)
-    assert seats_used(session, org.id) == 1  # a blocked member keeps the seat
+    assert seats_used(session, org_id=org.id) == 1  # a blocked member keeps the seat
     unchanged = back_office.edit_membership(session, actor=staff, org_id=org.id,
                                             membership_id=membership.id, org_admin=True,
                                             status="blocked")
@@ -242,7 +242,7 @@ def test_a_blocked_member_keeps_the_seat_loses_access_and_cannot_manage(session)
                                 org_admin=True, status="blocked")
     assert access.my_access(session, actor=person).courses == []
     with pytest.raises(ServiceError, match="blocked"):
-        access_org(session, person, org.id, Action.ADD_MEMBERS)
+        access_org(session, actor=person, org_id=org.id, action=Action.ADD_MEMBERS)
     # The owner sees the status on the dashboard's members table.
     rows = members.list_members(session, actor=session.get(type(person), org.owner_id),
                                 org_id=org.id).rows
@@ -286,7 +286,7 @@ def test_change_owner_to_a_non_member_makes_the_old_owner_a_manager_taking_a_sea
     old = session.exec(select(Membership).where(Membership.user_id == old_owner_id,
                                                 Membership.organization_id == org.id)).one()
     assert old.role == Role.MANAGER
-    assert seats_used(session, org.id) == 1
+    assert seats_used(session, org_id=org.id) == 1
     (event,) = _events(session, AuditAction.ORGANIZATION_CHANGE_OWNER)
     assert event.details["new_owner"] == "new_boss" and event.actor_id == staff.id
 
@@ -297,7 +297,7 @@ def test_change_owner_to_a_member_frees_their_seat_for_the_old_owner(session):
     member = make_membership(session, org)
     back_office.change_owner(session, actor=staff, org_id=org.id,
                              login=session.get(type(staff), member.user_id).username)
-    assert member.role == Role.OWNER and seats_used(session, org.id) == 1
+    assert member.role == Role.OWNER and seats_used(session, org_id=org.id) == 1
 
 
 def test_change_owner_when_full_needs_the_raise(session):
@@ -358,7 +358,7 @@ def test_delete_needs_the_title_and_keeps_the_audit_trail_readable(session):
         assert session.exec(select(model).where(model.organization_id == org_id)).all() == []
     assert session.get(Job, job.id).organization_id is None
     assert session.get(DeletedOrganization, org_id).title == "Doomed Ltd"
-    page = audit_log.list_events(session, staff, organization="Doomed")
+    page = audit_log.list_events(session, actor=staff, organization="Doomed")
     assert {r.action for r in page.rows} == {"membership.update", "organization.delete"}
     assert {r.organization for r in page.rows} == {"Doomed Ltd (deleted)"}
 
@@ -394,7 +394,7 @@ def test_the_users_list_shows_each_users_memberships(session):
     zeta, alpha = make_org(session, title="Zeta"), make_org(session, title="Alpha")
     make_membership(session, zeta, person, role=Role.MANAGER)
     make_membership(session, alpha, person, status=MembershipStatus.BLOCKED)
-    (row,) = users.list_users(session, staff, search="many_orgs").rows
+    (row,) = users.list_users(session, actor=staff, search="many_orgs").rows
     assert [(m.title, m.role, m.status, m.organization_id) for m in row.memberships] == [
         ("Alpha", "member", "blocked", alpha.id), ("Zeta", "manager", "active", zeta.id)]
 

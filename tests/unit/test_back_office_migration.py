@@ -60,7 +60,7 @@ def test_events_of_a_deleted_organization_stay_and_its_id_is_not_reused(session)
     assert newer.id > last_id
     events = session.exec(select(AuditEvent).where(AuditEvent.organization_id == last_id)).all()
     assert [e.action for e in events] == ["organization.delete"]
-    (row,) = audit_log.list_events(session, staff, organization=str(last_id)).rows
+    (row,) = audit_log.list_events(session, actor=staff, organization=str(last_id)).rows
     assert row.organization == "Last One (deleted)"
     assert session.get(Organization, last_id) is None
 

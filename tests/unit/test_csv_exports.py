@@ -123,8 +123,8 @@ def client(app_database) -> Client:
 
 def _signed_in(uow, user_id: int) -> str:
     with uow() as session:
-        return auth.activate_session(session, auth.start_session(
-            session, session.get(User, user_id)), user_agent="Firefox")
+        return auth.activate_session(session, grant=auth.start_session(
+            session, user=session.get(User, user_id)), user_agent="Firefox")
 
 
 def test_the_members_csv_route_streams_the_table_to_its_managers_only(client, uow):

@@ -66,7 +66,7 @@ def test_every_demo_sign_in_works(session, loaded):
     for username, password, _ in loaded:
         token, user = sign_in(session, username, password)
         assert user.username == username
-        assert auth.user_for_token(session, token).id == user.id
+        assert auth.user_for_token(session, token=token).id == user.id
     assert _user(session, "staff").is_staff
     assert not any(_user(session, name).is_staff for name, _ in EXPECTED_SIGN_INS[1:])
 
@@ -75,7 +75,7 @@ def test_seats_used_never_exceed_the_seat_count(session, loaded):
     orgs = _orgs(session)
     assert len(orgs) >= 3
     for org in orgs.values():
-        assert 0 <= seats_used(session, org.id) <= org.seat_count, org.title
+        assert 0 <= seats_used(session, org_id=org.id) <= org.seat_count, org.title
 
 
 def test_every_organization_has_exactly_one_owner_its_owner_id(session, loaded):
@@ -88,7 +88,8 @@ def test_every_organization_has_exactly_one_owner_its_owner_id(session, loaded):
 
 def test_the_organizations_show_the_interesting_cases(session, loaded):
     orgs = _orgs(session)
-    free = {title: org.seat_count - seats_used(session, org.id) for title, org in orgs.items()}
+    free = {title: org.seat_count - seats_used(session, org_id=org.id) for title,
+            org in orgs.items()}
     expired = [title for title, org in orgs.items() if is_expired(org)]
     assert expired == ["Northwind Clinics"]
     assert free["Acme Logistics"] >= 5  # several seats free
@@ -100,16 +101,19 @@ def test_the_organizations_show_the_interesting_cases(session, loaded):
 def test_named_people_have_their_roles(session, loaded):
     orgs = _orgs(session)
     acme, pilot = orgs["Acme Logistics"].id, orgs["Pilot Group"].id
-    assert access_org(session, _user(session, "manager1"), acme, Action.VIEW_ORG)
-    assert access_org(session, _user(session, "owner1"), acme, Action.MANAGE_SEATS)
-    assert access_org(session, _user(session, "staff"), pilot, Action.EDIT_SETTINGS)
+    assert access_org(session, actor=_user(session, "manager1"), org_id=acme,
+                      action=Action.VIEW_ORG)
+    assert access_org(session, actor=_user(session, "owner1"), org_id=acme,
+                      action=Action.MANAGE_SEATS)
+    assert access_org(session, actor=_user(session, "staff"), org_id=pilot,
+                      action=Action.EDIT_SETTINGS)
     member1 = _user(session, "member1")
     roles = session.exec(select(Membership.organization_id, Membership.role).where(
         Membership.user_id == member1.id
     )).all()
     assert sorted(roles) == sorted([(acme, Role.MEMBER), (pilot, Role.MEMBER)])
     with pytest.raises(ServiceError):
-        access_org(session, member1, acme, Action.VIEW_ORG)
+        access_org(session, actor=member1, org_id=acme, action=Action.VIEW_ORG)
 
 
 def test_generated_members_and_blocked_ones(session, loaded):
@@ -157,7 +161,7 @@ def test_members_per_org_sets_the_size(session):
     demo.load_demo_data(session, members_per_org=0)
     assert _count(session, User, User.username.like("%.member%")) == 0
     for org in _orgs(session).values():
-        assert seats_used(session, org.id) <= org.seat_count
+        assert seats_used(session, org_id=org.id) <= org.seat_count
 
 
 @pytest.mark.parametrize("size", [-1, demo.MAX_MEMBERS_PER_ORG + 1, "5"])

@@ -28,7 +28,7 @@ def test_a_large_organization_with_mixed_progress(session):
     assert 0 < blocked < 60
     rows = session.exec(select(func.count()).select_from(CourseProgress)).one()
     assert rows == large.progress_rows and 0.4 * 600 * 10 < rows < 0.6 * 600 * 11
-    assert seats_used(session, large.org_id) == 600
+    assert seats_used(session, org_id=large.org_id) == 600
     # Every state and a spread of activity, so every chart has something to show.
     report = reports.course_report(session, actor=owner, org_id=large.org_id,
                                    filters=ReportFilters())

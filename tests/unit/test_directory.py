@@ -30,7 +30,7 @@ def world(session):
 
 
 def _titles(session, actor, **kwargs):
-    return [r.title for r in directory.list_directory(session, actor, **kwargs).rows]
+    return [r.title for r in directory.list_directory(session, actor=actor, **kwargs).rows]
 
 
 def test_outsider_sees_only_public(session, world):
@@ -52,13 +52,13 @@ def test_staff_see_everything(session, world):
 
 
 def test_rows_show_type_seats_and_membership(session, world):
-    row = directory.list_directory(session, world["insider"], search="public").rows[0]
+    row = directory.list_directory(session, actor=world["insider"], search="public").rows[0]
     assert (row.type_name, row.seats_used, row.seat_count, row.is_member) == ("Open", 1, 4, True)
 
 
 def test_signed_out_is_refused(session, world):
     with pytest.raises(ServiceError):
-        directory.list_directory(session, None)
+        directory.list_directory(session, actor=None)
 
 
 def test_an_expired_organization_is_marked(session, world):
@@ -66,6 +66,6 @@ def test_an_expired_organization_is_marked(session, world):
     open_type = session.get(OrganizationType, world["orgs"]["public"].org_type_id)
     make_org(session, title="Old Org", org_type=open_type,
              expires_at=datetime(2020, 1, 31, 23, 59, 59, tzinfo=UTC))
-    rows = {r.title: r for r in directory.list_directory(session, world["insider"]).rows}
+    rows = {r.title: r for r in directory.list_directory(session, actor=world["insider"]).rows}
     assert rows["Old Org"].expired_on == "2020-01-31"
     assert rows["Public Org"].expired_on == ""

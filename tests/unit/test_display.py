@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from membersync_app.state.display import expiry_text, percent
+from membersync_app.services.display import expiry_text, percent
 
 
 def test_expiry_is_a_date_or_never():

@@ -32,11 +32,11 @@ def _org_fields(form, **changes):
 def test_admin_organization_form_keeps_another_staff_members_change(session, staff):
     ada, bo = staff
     org = make_org(session, title="Acme", seat_count=5)
-    form_a = admin_organizations.get_organization_form(session, ada, org_id=org.id)
-    form_b = admin_organizations.get_organization_form(session, bo, org_id=org.id)
-    admin_organizations.update_organization(session, ada, org_id=org.id, opened=form_a.opened,
+    form_a = admin_organizations.get_organization_form(session, actor=ada, org_id=org.id)
+    form_b = admin_organizations.get_organization_form(session, actor=bo, org_id=org.id)
+    admin_organizations.update_organization(session, actor=ada, org_id=org.id, opened=form_a.opened,
                                             **_org_fields(form_a, title="Acme Renamed"))
-    admin_organizations.update_organization(session, bo, org_id=org.id, opened=form_b.opened,
+    admin_organizations.update_organization(session, actor=bo, org_id=org.id, opened=form_b.opened,
                                             **_org_fields(form_b, seat_count="9"))
     assert (org.title, org.seat_count) == ("Acme Renamed", 9)
 
@@ -44,12 +44,12 @@ def test_admin_organization_form_keeps_another_staff_members_change(session, sta
 def test_admin_organization_conflict_names_the_person_and_the_field(session, staff):
     ada, bo = staff
     org = make_org(session, title="Acme", seat_count=5)
-    form_a = admin_organizations.get_organization_form(session, ada, org_id=org.id)
-    form_b = admin_organizations.get_organization_form(session, bo, org_id=org.id)
-    admin_organizations.update_organization(session, ada, org_id=org.id, opened=form_a.opened,
+    form_a = admin_organizations.get_organization_form(session, actor=ada, org_id=org.id)
+    form_b = admin_organizations.get_organization_form(session, actor=bo, org_id=org.id)
+    admin_organizations.update_organization(session, actor=ada, org_id=org.id, opened=form_a.opened,
                                             **_org_fields(form_a, seat_count="7"))
     with pytest.raises(EditConflict, match=r"^Ada Admin changed Seat count of this organization"):
-        admin_organizations.update_organization(session, bo, org_id=org.id,
+        admin_organizations.update_organization(session, actor=bo, org_id=org.id,
                                                 opened=form_b.opened,
                                                 **_org_fields(form_b, seat_count="8"))
     assert org.seat_count == 7
@@ -59,8 +59,8 @@ def test_org_type_tabs_write_only_what_changed(session, staff):
     ada, bo = staff
     course = make_course(session)
     org_type = make_org_type(session, name="Club")
-    form_a = org_types.get_org_type_form(session, ada, org_type_id=org_type.id)
-    form_b = org_types.get_org_type_form(session, bo, org_type_id=org_type.id)
+    form_a = org_types.get_org_type_form(session, actor=ada, org_type_id=org_type.id)
+    form_b = org_types.get_org_type_form(session, actor=bo, org_type_id=org_type.id)
 
     def fields(form, **changes):
         return {"name": form.name, "visibility": form.visibility,
@@ -70,16 +70,16 @@ def test_org_type_tabs_write_only_what_changed(session, staff):
                 "auto_add_domain": form.auto_add_domain,
                 "benefits": {role: vars(b) for role, b in form.benefits.items()}, **changes}
 
-    org_types.update_org_type(session, ada, org_type_id=org_type.id, opened=form_a.opened,
+    org_types.update_org_type(session, actor=ada, org_type_id=org_type.id, opened=form_a.opened,
                               **fields(form_a, name="Club Renamed"))
     # Bo, on the Seat Benefits tab of a form opened before Ada's rename, gives members a course.
-    org_types.update_org_type(session, bo, org_type_id=org_type.id, opened=form_b.opened,
+    org_types.update_org_type(session, actor=bo, org_type_id=org_type.id, opened=form_b.opened,
                               **fields(form_b, benefits={"member": {"course_ids": [course.id]}}))
-    saved = org_types.get_org_type_form(session, ada, org_type_id=org_type.id)
+    saved = org_types.get_org_type_form(session, actor=ada, org_type_id=org_type.id)
     assert saved.name == "Club Renamed"
     assert saved.benefits["member"].course_ids == [course.id]
     with pytest.raises(EditConflict, match=r"^Ada Admin changed Name of this organization type"):
-        org_types.update_org_type(session, bo, org_type_id=org_type.id, opened=form_b.opened,
+        org_types.update_org_type(session, actor=bo, org_type_id=org_type.id, opened=form_b.opened,
                                   **fields(form_b, name="Club B"))
 
 
@@ -92,7 +92,7 @@ def test_catalog_forms_detect_conflicts_and_merge_the_rest(session, staff, kind)
 
         def save(actor, opened, **changes):
             fields = {"title": "Fire", "lesson_count": "3", **changes}
-            return catalog.update_course(session, actor, course_id=item.id, opened=opened,
+            return catalog.update_course(session, actor=actor, course_id=item.id, opened=opened,
                                          **fields)
         first, second, clash = {"title": "Fire 2"}, {"lesson_count": "4"}, {"title": "Fire 3"}
     elif kind == "license":
@@ -101,17 +101,18 @@ def test_catalog_forms_detect_conflicts_and_merge_the_rest(session, staff, kind)
 
         def save(actor, opened, **changes):
             fields = {"name": "Office", "product": "Suite", **changes}
-            return catalog.update_license(session, actor, license_id=item.id, opened=opened,
+            return catalog.update_license(session, actor=actor, license_id=item.id, opened=opened,
                                           **fields)
         first, second, clash = {"name": "Office 2"}, {"product": "Suite 2"}, {"name": "Office 3"}
     else:
         course = make_course(session)
         item = make_seat_type(session, name="Basic")
-        opened = catalog.get_seat_type_form(session, ada, seat_type_id=item.id).opened
+        opened = catalog.get_seat_type_form(session, actor=ada, seat_type_id=item.id).opened
 
         def save(actor, opened, **changes):
             fields = {"name": "Basic", "course_ids": [], "license_ids": [], **changes}
-            return catalog.update_seat_type(session, actor, seat_type_id=item.id, opened=opened,
+            return catalog.update_seat_type(session, actor=actor, seat_type_id=item.id,
+                                            opened=opened,
                                             **fields)
         first, second, clash = ({"name": "Basic 2"}, {"course_ids": [str(course.id)]},
                                 {"name": "Basic 3"})

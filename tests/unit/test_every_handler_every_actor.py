@@ -175,7 +175,7 @@ def _make_org(session, tag: str, *, grants: bool, owner=None) -> tuple[Any, Org]
 
 
 def _open_session(session, user) -> str:
-    token = auth.activate_session(session, auth.start_session(session, user),
+    token = auth.activate_session(session, grant=auth.start_session(session, user=user),
                                   user_agent="Firefox")
     assert token
     return token
@@ -678,7 +678,7 @@ class Run:
         healed = False
         with db.unit_of_work() as session:
             for actor, user_id in self.world.users.items():
-                if auth.user_for_token(session, self.world.cookies[actor]) is None:
+                if auth.user_for_token(session, token=self.world.cookies[actor]) is None:
                     self.world.cookies[actor] = _open_session(session, session.get(User, user_id))
                     self.tabs = {k: v for k, v in self.tabs.items() if k[0] != actor}
                     healed = True

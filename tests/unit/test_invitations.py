@@ -7,7 +7,7 @@ from factories import make_invitation, make_membership, make_org, make_org_type,
 from sqlmodel import select
 
 from membersync_app.models import Invitation, Membership, OutboxMessage, Role, User, utcnow
-from membersync_app.services import invitations
+from membersync_app.services import invitations, mail
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.invitations import InvitationStatus, LinkState
 from membersync_app.services.passwords import verify_password
@@ -29,13 +29,13 @@ def test_invite_several_addresses_takes_seats_and_queues_mail(session):
                                 role="member")
     assert [i.email for i in result.invitations] == ["a@example.com", "b@example.com",
                                                      "c@example.com"]
-    assert seats_used(session, org.id) == 3
+    assert seats_used(session, org_id=org.id) == 3
     invitation = result.invitations[0]
     assert timedelta(days=2, hours=23) < invitation.expires_at - utcnow() <= timedelta(days=3)
-    message = session.get(OutboxMessage, result.message_ids[0])
+    message = session.get(OutboxMessage, mail.queued_in(session)[0])
     assert message.recipient == "a@example.com" and "/invite/" in message.body
     token = token_in(message.body)
-    assert invitations.inspect(session, token).state == LinkState.VALID
+    assert invitations.inspect(session, token=token).state == LinkState.VALID
     assert invitation.token_hash != token  # only the hash is stored
 
 
@@ -62,30 +62,31 @@ def test_invite_respects_the_seat_limit(session):
     with pytest.raises(ServiceError, match="Only 1 of 2 seats is free"):
         invitations.invite(session, actor=owner_of(session, org), org_id=org.id,
                            emails="a@example.com b@example.com", role="member")
-    assert seats_used(session, org.id) == 1
+    assert seats_used(session, org_id=org.id) == 1
 
 
 def test_expired_invitation_frees_its_seat_and_can_be_reinvited(session):
     org = make_org(session, seat_count=1)
     old, _ = make_invitation(session, org, email="a@example.com",
                              expires_at=utcnow() - timedelta(seconds=1))
-    assert seats_used(session, org.id) == 0
+    assert seats_used(session, org_id=org.id) == 0
     page = invitations.list_open_invitations(session, actor=owner_of(session, org), org_id=org.id)
     assert [(r.id, r.status) for r in page.rows] == [(old.id, InvitationStatus.EXPIRED)]
     invitations.invite(session, actor=owner_of(session, org), org_id=org.id,
                        emails="a@example.com", role="member")
-    assert seats_used(session, org.id) == 1
+    assert seats_used(session, org_id=org.id) == 1
 
 
 def test_resend_renews_token_and_expiry(session):
     org = make_org(session, seat_count=1)
     invitation, old_token = make_invitation(session, org, expires_at=utcnow() + timedelta(hours=1))
-    message_id = invitations.resend(session, actor=owner_of(session, org), org_id=org.id,
-                                    invitation_id=invitation.id)
+    invitations.resend(session, actor=owner_of(session, org), org_id=org.id,
+                       invitation_id=invitation.id)
+    (message_id,) = mail.queued_in(session)
     assert invitation.expires_at > utcnow() + timedelta(days=13)
-    assert invitations.inspect(session, old_token).state == LinkState.UNKNOWN
+    assert invitations.inspect(session, token=old_token).state == LinkState.UNKNOWN
     new_token = token_in(session.get(OutboxMessage, message_id).body)
-    assert invitations.inspect(session, new_token).state == LinkState.VALID
+    assert invitations.inspect(session, token=new_token).state == LinkState.VALID
 
 
 def test_resend_of_expired_invitation_needs_a_free_seat(session):
@@ -100,11 +101,11 @@ def test_resend_of_expired_invitation_needs_a_free_seat(session):
 def test_revoke_frees_the_seat_and_kills_the_link(session):
     org = make_org(session, seat_count=1)
     invitation, token = make_invitation(session, org)
-    assert seats_used(session, org.id) == 1
+    assert seats_used(session, org_id=org.id) == 1
     assert invitations.revoke(session, actor=owner_of(session, org), org_id=org.id,
                               invitation_ids=[invitation.id]) == 1
-    assert seats_used(session, org.id) == 0
-    view = invitations.inspect(session, token)
+    assert seats_used(session, org_id=org.id) == 0
+    view = invitations.inspect(session, token=token)
     assert view.state == LinkState.REVOKED and "withdrawn" in view.message
     with pytest.raises(ServiceError, match="revoked; it cannot be resent"):
         invitations.resend(session, actor=owner_of(session, org), org_id=org.id,
@@ -131,7 +132,7 @@ def test_signed_in_user_accepts_once(session):
     membership = invitations.accept(session, actor=user, token=token)
     assert (membership.user_id, membership.role) == (user.id, Role.MANAGER)
     assert invitation.accepted_at is not None
-    assert seats_used(session, org.id) == 1  # the invitation's seat became the membership's
+    assert seats_used(session, org_id=org.id) == 1  # the invitation's seat became the membership's
     with pytest.raises(ServiceError, match="already accepted"):
         invitations.accept(session, actor=user, token=token)
 
@@ -157,7 +158,7 @@ def test_closed_links_are_refused(session, kwargs, state, words):
     org = make_org(session)
     user = make_user(session, email="joiner@example.com")
     _, token = make_invitation(session, org, email=user.email, **kwargs)
-    assert invitations.inspect(session, token).state == state
+    assert invitations.inspect(session, token=token).state == state
     with pytest.raises(ServiceError, match=words):
         invitations.accept(session, actor=user, token=token)
     with pytest.raises(ServiceError, match=words):
@@ -167,13 +168,13 @@ def test_closed_links_are_refused(session, kwargs, state, words):
 
 @pytest.mark.parametrize("token", ["", "nope", None, {"t": 1}, "x" * 5000])
 def test_unknown_tokens(session, token):
-    assert invitations.inspect(session, token).state == LinkState.UNKNOWN
+    assert invitations.inspect(session, token=token).state == LinkState.UNKNOWN
 
 
 def test_new_account_from_invitation(session):
     org = make_org(session)
     _, token = make_invitation(session, org, email="fresh@example.com")
-    view = invitations.inspect(session, token)
+    view = invitations.inspect(session, token=token)
     assert view.state == LinkState.VALID and not view.account_exists
     with pytest.raises(FieldErrors) as refused:
         invitations.accept_with_new_account(session, token=token, full_name="",
@@ -193,7 +194,7 @@ def test_existing_account_with_password_must_sign_in(session):
     org = make_org(session)
     make_user(session, email="known@example.com", password="pass-word-1")
     _, token = make_invitation(session, org, email="known@example.com")
-    assert invitations.inspect(session, token).account_exists
+    assert invitations.inspect(session, token=token).account_exists
     with pytest.raises(ServiceError, match="sign in to accept"):
         invitations.accept_with_new_account(session, token=token, full_name="K",
                                             password="pass-word-9", confirm="pass-word-9")
@@ -226,5 +227,5 @@ def test_a_deactivated_account_cannot_be_invited_and_takes_no_seat(session):
         invitations.invite(session, actor=owner_of(session, org), org_id=org.id,
                            emails=f"fresh@example.com, {gone.email}", role="member")
     assert refused.value.field == "emails"
-    assert seats_used(session, org.id) == 0
+    assert seats_used(session, org_id=org.id) == 0
     assert session.exec(select(Invitation).where(Invitation.organization_id == org.id)).all() == []

@@ -96,7 +96,7 @@ def test_merge_moves_everything_keeps_statuses_and_deletes_the_other(session):
     assert by_name["both"] == (Role.MANAGER, MembershipStatus.ACTIVE)
     assert by_name["mover"] == (Role.MEMBER, MembershipStatus.BLOCKED)
     assert roles[b_owner] == (Role.MANAGER, MembershipStatus.ACTIVE)
-    assert session.get(Organization, a.id).seat_count == 6 == seats_used(session, a.id)
+    assert session.get(Organization, a.id).seat_count == 6 == seats_used(session, org_id=a.id)
     emails = sorted(i.email for i in session.exec(
         select(Invitation).where(Invitation.organization_id == a.id)))
     assert emails == ["moves@example.com", "twice@example.com"]

@@ -19,7 +19,7 @@ from membersync_app.models import (
     User,
     utcnow,
 )
-from membersync_app.services import accounts, auth, my_account, throttle
+from membersync_app.services import accounts, auth, mail, my_account, throttle
 from membersync_app.services.errors import ServiceError
 from membersync_app.services.passwords import verify_password
 
@@ -63,18 +63,18 @@ def test_change_password_keeps_this_session_and_ends_the_others(session, bea, br
                                          current=OLD, password=NEW, confirm=NEW)
     assert outcome.errors == {}
     assert verify_password(bea.password_hash, NEW)
-    assert auth.user_for_token(session, browser) == bea
-    assert auth.user_for_token(session, other) is None
+    assert auth.user_for_token(session, token=browser) == bea
+    assert auth.user_for_token(session, token=other) is None
     [event] = _actions(session, AuditAction.USER_CHANGE_PASSWORD)
     assert (event.actor_id, event.details["other_sessions_ended"]) == (bea.id, 1)
 
 
 def test_change_password_retires_reset_links(session, bea, browser):
-    token = accounts.issue_link(session, bea, LinkPurpose.RESET_PASSWORD,
-                                accounts.RESET_LINK_LIFETIME)
+    token = accounts.issue_link(session, user=bea, purpose=LinkPurpose.RESET_PASSWORD,
+                                lifetime=accounts.RESET_LINK_LIFETIME)
     my_account.change_password(session, actor=bea, session_token=browser, current=OLD,
                                password=NEW, confirm=NEW)
-    assert accounts.inspect_reset_link(session, token).message == accounts.RESET_LINK_USED
+    assert accounts.inspect_reset_link(session, token=token).message == accounts.RESET_LINK_USED
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_a_refused_password_change_changes_nothing(session, bea, browser, curren
                                          current=current, password=password, confirm=confirm)
     assert outcome.errors == errors
     assert verify_password(bea.password_hash, OLD)
-    assert auth.user_for_token(session, other) == bea
+    assert auth.user_for_token(session, token=other) == bea
     assert _actions(session, AuditAction.USER_CHANGE_PASSWORD) == []
 
 
@@ -151,9 +151,9 @@ def test_change_name_is_checked_and_audited(session, bea):
 def test_a_new_address_takes_effect_only_when_confirmed_and_the_old_one_is_told(session, bea):
     outcome = my_account.request_email_change(session, actor=bea, new_email=" Bea.New@Example.com",
                                               current=OLD)
-    assert outcome.errors == {} and len(outcome.message_ids) == 1
+    assert outcome.errors == {} and len(mail.queued_in(session)) == 1
     assert bea.email == "bea@example.com"
-    assert my_account.pending_email(session, bea) == "bea.new@example.com"
+    assert my_account.pending_email(session, user=bea) == "bea.new@example.com"
     [request] = _mail_to(session, "bea.new@example.com")
     token = _confirm_token(request)
     row = session.exec(select(PasswordSetToken)).one()
@@ -162,17 +162,17 @@ def test_a_new_address_takes_effect_only_when_confirmed_and_the_old_one_is_told(
     assert _actions(session, AuditAction.USER_REQUEST_EMAIL_CHANGE)[0].details["new_email"] \
         == "bea.new@example.com"
 
-    view = my_account.inspect_email_link(session, token)
+    view = my_account.inspect_email_link(session, token=token)
     assert (view.valid, view.new_email) == (True, "bea.new@example.com")
     changed = my_account.confirm_email_change(session, token=token)
     assert (changed.user.email, changed.old_email) == ("bea.new@example.com", "bea@example.com")
     [told] = _mail_to(session, "bea@example.com")
-    assert told.id == changed.message_ids[0]
+    assert told.id == mail.queued_in(session)[1]
     assert "bea.new@example.com" in told.body and "changed" in told.subject
     [event] = _actions(session, AuditAction.USER_CHANGE_EMAIL)
     assert event.details == {"user_id": bea.id, "old_email": "bea@example.com",
                              "new_email": "bea.new@example.com"}
-    assert my_account.pending_email(session, bea) == ""
+    assert my_account.pending_email(session, user=bea) == ""
     # Single use; and the new address signs in.
     with pytest.raises(ServiceError, match="no longer works"):
         my_account.confirm_email_change(session, token=token)
@@ -216,7 +216,7 @@ def test_refused_email_requests_send_nothing(session, bea, new_email, current, e
         assert set(outcome.errors) == {"new_email"} and "not a valid" in outcome.errors["new_email"]
     else:
         assert outcome.errors == errors
-    assert outcome.message_ids == []
+    assert mail.queued_in(session) == []
     assert session.exec(select(OutboxMessage)).all() == []
     assert session.exec(select(PasswordSetToken)).all() == []
 
@@ -227,8 +227,8 @@ def test_a_newer_request_retires_the_older_link(session, bea):
     my_account.request_email_change(session, actor=bea, new_email="two@example.com",
                                     current=OLD)
     first = _confirm_token(_mail_to(session, "one@example.com")[0])
-    assert not my_account.inspect_email_link(session, first).valid
-    assert my_account.pending_email(session, bea) == "two@example.com"
+    assert not my_account.inspect_email_link(session, token=first).valid
+    assert my_account.pending_email(session, user=bea) == "two@example.com"
 
 
 def test_the_email_link_expires(session, bea):
@@ -247,11 +247,11 @@ def test_email_links_cannot_reset_or_set_a_password(session, bea):
     my_account.request_email_change(session, actor=bea, new_email="new@example.com",
                                     current=OLD)
     token = _confirm_token(_mail_to(session, "new@example.com")[0])
-    assert not accounts.inspect_reset_link(session, token).valid
-    assert not accounts.inspect_password_link(session, token).valid
-    reset = accounts.issue_link(session, bea, LinkPurpose.RESET_PASSWORD,
-                                accounts.RESET_LINK_LIFETIME)
-    assert my_account.inspect_email_link(session, reset).message == accounts.LINK_UNKNOWN
+    assert not accounts.inspect_reset_link(session, token=token).valid
+    assert not accounts.inspect_password_link(session, token=token).valid
+    reset = accounts.issue_link(session, user=bea, purpose=LinkPurpose.RESET_PASSWORD,
+                                lifetime=accounts.RESET_LINK_LIFETIME)
+    assert my_account.inspect_email_link(session, token=reset).message == accounts.LINK_UNKNOWN
 
 
 # ---------------------------------------------------------------- sessions
@@ -259,7 +259,7 @@ def test_email_links_cannot_reset_or_set_a_password(session, bea):
 
 def test_sessions_name_the_browser_and_mark_this_one(session, bea, browser):
     attempt = auth.sign_in(session, login="bea_m", password=OLD, address="192.0.2.5")
-    auth.activate_session(session, attempt.grant, user_agent=CHROME)
+    auth.activate_session(session, grant=attempt.grant, user_agent=CHROME)
     pending = auth.sign_in(session, login="bea_m", password=OLD, address="192.0.2.5")
     assert pending.grant  # a grant never swapped is no session
     rows = my_account.list_sessions(session, actor=bea, session_token=browser)
@@ -271,8 +271,8 @@ def test_sessions_name_the_browser_and_mark_this_one(session, bea, browser):
 def test_sign_out_of_other_sessions_keeps_this_one(session, bea, browser):
     others = [open_session(session, "bea_m", OLD)[0] for _ in range(2)]
     assert my_account.sign_out_other_sessions(session, actor=bea, session_token=browser) == 2
-    assert auth.user_for_token(session, browser) == bea
-    assert all(auth.user_for_token(session, token) is None for token in others)
+    assert auth.user_for_token(session, token=browser) == bea
+    assert all(auth.user_for_token(session, token=token) is None for token in others)
     assert [row.current for row in my_account.list_sessions(session, actor=bea,
                                                             session_token=browser)] == [True]
     [event] = _actions(session, AuditAction.AUTH_SIGN_OUT_OTHERS)
@@ -308,22 +308,22 @@ def test_describe_browser(user_agent, name):
 
 def test_the_user_agent_is_kept_clean_and_short(session, bea):
     attempt = auth.sign_in(session, login="bea_m", password=OLD, address="192.0.2.5")
-    auth.activate_session(session, attempt.grant, user_agent="Firefox/1\x00" + "x" * 400)
+    auth.activate_session(session, grant=attempt.grant, user_agent="Firefox/1\x00" + "x" * 400)
     row = session.exec(select(AuthSession).where(AuthSession.activated_at.is_not(None))).one()
     assert row.user_agent.startswith("Firefox/1x") and len(row.user_agent) == 300
     assert row.last_seen_at == row.activated_at
 
 
 def test_last_seen_is_written_at_most_once_a_minute(session, bea, browser):
-    row = auth.open_session_for_token(session, browser)
+    row = auth.open_session_for_token(session, token=browser)
     start = row.last_seen_at
     assert not auth.seen_long_ago(row)
     assert auth.seen_long_ago(row, now=start + auth.SEEN_EVERY)
-    auth.note_seen(session, row.id, now=start + timedelta(seconds=30))
+    auth.note_seen(session, session_id=row.id, now=start + timedelta(seconds=30))
     session.refresh(row)
     assert row.last_seen_at == start  # too soon: unchanged
     later = start + timedelta(minutes=2)
-    auth.note_seen(session, row.id, now=later)
+    auth.note_seen(session, session_id=row.id, now=later)
     session.refresh(row)
     assert row.last_seen_at == later
 
@@ -335,7 +335,7 @@ def test_the_event_guard_notes_the_session_as_seen(app_database, uow):
     with uow() as session:
         make_user(session, username="gus_g", password=OLD)
         token, _ = open_session(session, "gus_g", OLD)
-        row = auth.open_session_for_token(session, token)
+        row = auth.open_session_for_token(session, token=token)
         row.last_seen_at = utcnow() - timedelta(minutes=5)
         session_id, stale = row.id, row.last_seen_at
     assert current_session_id({"cookie": f"{SESSION_COOKIE}={token}"}) == session_id
@@ -358,4 +358,4 @@ def test_an_address_taken_at_the_same_moment_is_refused_by_the_database(uow, mon
     assert refused.value.message == my_account.EMAIL_UNAVAILABLE
     with uow() as session:
         assert session.get(User, bea.id).email == "bea.r@example.com"
-        assert my_account.inspect_email_link(session, token).valid
+        assert my_account.inspect_email_link(session, token=token).valid

@@ -47,14 +47,14 @@ def _all_tabs(session, **overrides):
 def test_create_saves_all_three_tabs(session):
     staff = make_staff(session)
     values, seat_type, course, other, lic = _all_tabs(session)
-    created = org_types.create_org_type(session, staff, **values)
+    created = org_types.create_org_type(session, actor=staff, **values)
     assert created.visibility == Visibility.PUBLIC
     assert created.default_seat_type_id == seat_type.id
     assert (created.managers_add_members, created.managers_invite,
             created.managers_manage_seats) == (True, False, True)
     assert (created.invitation_days, created.access_ends_at_expiry) == (30, False)
     assert created.auto_add_domain == "example.com"
-    form = org_types.get_org_type_form(session, staff, org_type_id=created.id)
+    form = org_types.get_org_type_form(session, actor=staff, org_type_id=created.id)
     assert form.benefits["owner"].course_ids == sorted([course.id, other.id])
     assert form.benefits["owner"].license_ids == [lic.id]
     assert form.benefits["manager"].course_ids == []
@@ -86,7 +86,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(session, overr
     staff = make_staff(session)
     values, *_ = _all_tabs(session, **override)
     with pytest.raises(FieldErrors) as refused:
-        org_types.create_org_type(session, staff, **values)
+        org_types.create_org_type(session, actor=staff, **values)
     assert field in refused.value.errors
     assert session.exec(select(OrganizationType)).all() == []
     assert session.exec(select(AuditEvent)).all() == []
@@ -95,7 +95,8 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(session, overr
 def test_several_problems_are_reported_together(session):
     staff = make_staff(session)
     with pytest.raises(FieldErrors) as refused:
-        org_types.create_org_type(session, staff, name=" ", visibility="x", invitation_days="-1")
+        org_types.create_org_type(session, actor=staff, name=" ", visibility="x",
+                                  invitation_days="-1")
     assert set(refused.value.errors) == {"name", "visibility", "invitation_days"}
 
 
@@ -103,7 +104,7 @@ def test_duplicate_name_is_refused(session):
     staff = make_staff(session)
     make_org_type(session, name="Partner")
     with pytest.raises(FieldErrors) as refused:
-        org_types.create_org_type(session, staff, name="PARTNER")
+        org_types.create_org_type(session, actor=staff, name="PARTNER")
     assert refused.value.errors["name"] == "An organization type named “PARTNER” already exists."
 
 
@@ -111,12 +112,12 @@ def test_only_staff_may_touch_types(session):
     user = make_user(session)
     org_type = make_org_type(session)
     for call in (
-        lambda: org_types.create_org_type(session, user, name="X"),
-        lambda: org_types.update_org_type(session, user, org_type_id=org_type.id, name="X",
+        lambda: org_types.create_org_type(session, actor=user, name="X"),
+        lambda: org_types.update_org_type(session, actor=user, org_type_id=org_type.id, name="X",
                                           visibility="hidden"),
-        lambda: org_types.delete_org_type(session, user, org_type_id=org_type.id),
-        lambda: org_types.list_org_types(session, user),
-        lambda: org_types.get_org_type_form(session, None, org_type_id=org_type.id),
+        lambda: org_types.delete_org_type(session, actor=user, org_type_id=org_type.id),
+        lambda: org_types.list_org_types(session, actor=user),
+        lambda: org_types.get_org_type_form(session, actor=None, org_type_id=org_type.id),
     ):
         with pytest.raises(ServiceError, match=r"Only staff|sign in"):
             call()
@@ -130,22 +131,22 @@ def test_editing_access_reaches_existing_members_at_once(session):
     org = make_org(session, org_type=org_type)
     manager_user = make_user(session)
     make_membership(session, org, manager_user, role=Role.MANAGER)
-    access_org(session, manager_user, org.id, Action.INVITE)
-    form = org_types.get_org_type_form(session, staff, org_type_id=org_type.id)
+    access_org(session, actor=manager_user, org_id=org.id, action=Action.INVITE)
+    form = org_types.get_org_type_form(session, actor=staff, org_type_id=org_type.id)
     permissions = {**form.permissions, "managers_invite": False}
-    org_types.update_org_type(session, staff, org_type_id=org_type.id, name=form.name,
+    org_types.update_org_type(session, actor=staff, org_type_id=org_type.id, name=form.name,
                               visibility=form.visibility, permissions=permissions,
                               invitation_days=form.invitation_days,
                               access_ends_at_expiry=form.access_ends_at_expiry)
     with pytest.raises(ServiceError, match="Managers of this organization may not"):
-        access_org(session, manager_user, org.id, Action.INVITE)
+        access_org(session, actor=manager_user, org_id=org.id, action=Action.INVITE)
 
 
 def test_update_replaces_seat_benefits_and_audits_the_change(session):
     staff = make_staff(session)
     a, b = make_course(session), make_course(session)
     org_type = make_org_type(session, benefit_courses={"owner": [a]})
-    org_types.update_org_type(session, staff, org_type_id=org_type.id, name=org_type.name,
+    org_types.update_org_type(session, actor=staff, org_type_id=org_type.id, name=org_type.name,
                               visibility="private",
                               benefits={"manager": {"course_ids": [b.id]}})
     rows = session.exec(select(RoleBenefitCourse)).all()
@@ -160,9 +161,9 @@ def test_delete_refused_while_organizations_use_it(session):
     org_type = make_org_type(session, name="Busy")
     make_org(session, title="Acme", org_type=org_type)
     with pytest.raises(ServiceError, match="“Acme”"):
-        org_types.delete_org_type(session, staff, org_type_id=org_type.id)
+        org_types.delete_org_type(session, actor=staff, org_type_id=org_type.id)
     unused = make_org_type(session)
-    org_types.delete_org_type(session, staff, org_type_id=unused.id)
+    org_types.delete_org_type(session, actor=staff, org_type_id=unused.id)
     assert session.get(OrganizationType, unused.id) is None
 
 
@@ -171,7 +172,7 @@ def test_list_sorts_by_organization_count(session):
     busy, quiet = make_org_type(session, name="B busy"), make_org_type(session, name="A quiet")
     make_org(session, org_type=busy)
     make_org(session, org_type=busy)
-    page = org_types.list_org_types(session, staff, sort="organizations", descending=True)
+    page = org_types.list_org_types(session, actor=staff, sort="organizations", descending=True)
     assert [(r.name, r.organization_count) for r in page.rows] == [("B busy", 2), ("A quiet", 0)]
-    assert quiet.id in [r.id for r in org_types.list_org_types(session, staff,
+    assert quiet.id in [r.id for r in org_types.list_org_types(session, actor=staff,
                                                                  search="quiet").rows]

@@ -46,7 +46,7 @@ def tab(app_database):
     runner.run(browser.start())
     with db.unit_of_work() as session:
         viewer = make_user(session)
-        cookie = auth.activate_session(session, auth.start_session(session, viewer))
+        cookie = auth.activate_session(session, grant=auth.start_session(session, user=viewer))
         public = make_org_type(session, visibility=Visibility.PUBLIC)
         for n in range(25):
             make_org(session, org_type=public, title=f"Listed {n:02d}")

@@ -18,7 +18,7 @@ from membersync_app.models import (
     PasswordSetToken,
     utcnow,
 )
-from membersync_app.services import accounts, auth, throttle
+from membersync_app.services import accounts, auth, mail, throttle
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.passwords import verify_password
 
@@ -45,7 +45,10 @@ def _token_in(body: str) -> str:
 
 
 def _request(session, login, address=ADDRESS):
-    return accounts.request_password_reset(session, login=login, address=address)
+    """The ids of the e-mails this request queued (delivered after the commit)."""
+    before = len(mail.queued_in(session))
+    accounts.request_password_reset(session, login=login, address=address)
+    return mail.queued_in(session)[before:]
 
 
 def _actions(session, action):
@@ -93,7 +96,7 @@ def test_requests_for_one_account_are_throttled_without_locking_its_sign_in(sess
     sent = [_request(session, "ann_r", address=f"198.51.100.{i}") for i in range(7)]
     assert [len(ids) for ids in sent] == [1, 1, 1, 1, 1, 0, 0]  # locked after five
     assert len(_messages(session, "ann.r@example.com")) == 5
-    assert throttle.locked_minutes(session, [throttle.reset_key(ann)]) == 1
+    assert throttle.locked_minutes(session, keys=[throttle.reset_key(ann)]) == 1
     # Asking for resets must not lock the owner out of signing in.
     assert auth.sign_in(session, login="ann_r", password=OLD, address=ADDRESS).user == ann
     [lock] = _actions(session, AuditAction.AUTH_LOCKED)
@@ -113,19 +116,19 @@ def test_the_link_sets_a_new_password_once_and_ends_every_session(session, ann):
     second_browser, _ = open_session(session, "ann_r", OLD)
     _request(session, "ann_r")
     token = _token_in(_messages(session)[-1].body)
-    view = accounts.inspect_reset_link(session, token, address=ADDRESS)
+    view = accounts.inspect_reset_link(session, token=token, address=ADDRESS)
     assert (view.valid, view.username) == (True, "ann_r")
 
     user = accounts.reset_password_with_link(session, token=token, password=NEW, confirm=NEW,
                                              address=ADDRESS)
     assert user.id == ann.id
     assert verify_password(ann.password_hash, NEW) and not verify_password(ann.password_hash, OLD)
-    assert auth.user_for_token(session, first_browser) is None
-    assert auth.user_for_token(session, second_browser) is None
+    assert auth.user_for_token(session, token=first_browser) is None
+    assert auth.user_for_token(session, token=second_browser) is None
     [event] = _actions(session, AuditAction.USER_RESET_PASSWORD_FROM_LINK)
     assert (event.actor_id, event.details["sessions_ended"]) == (ann.id, 2)
 
-    again = accounts.inspect_reset_link(session, token)
+    again = accounts.inspect_reset_link(session, token=token)
     assert (again.valid, again.message) == (False, accounts.RESET_LINK_USED)
     with pytest.raises(ServiceError, match="no longer works"):
         accounts.reset_password_with_link(session, token=token, password="third-try-pass-3",
@@ -137,7 +140,7 @@ def test_using_one_link_retires_the_others(session, ann):
     _request(session, "ann_r")
     first, second = (_token_in(m.body) for m in _messages(session))
     accounts.reset_password_with_link(session, token=second, password=NEW, confirm=NEW)
-    assert accounts.inspect_reset_link(session, first).message == accounts.RESET_LINK_USED
+    assert accounts.inspect_reset_link(session, token=first).message == accounts.RESET_LINK_USED
 
 
 def test_the_link_expires_after_an_hour(session, ann):
@@ -146,7 +149,7 @@ def test_the_link_expires_after_an_hour(session, ann):
     row = session.exec(select(PasswordSetToken)).one()
     row.expires_at = utcnow() - timedelta(seconds=1)
     session.flush()
-    view = accounts.inspect_reset_link(session, token)
+    view = accounts.inspect_reset_link(session, token=token)
     assert (view.valid, view.message) == (False, accounts.RESET_LINK_EXPIRED)
     with pytest.raises(ServiceError, match="expired"):
         accounts.reset_password_with_link(session, token=token, password=NEW, confirm=NEW)
@@ -163,7 +166,7 @@ def test_a_refused_new_password_names_the_rule_and_keeps_the_link(session, ann):
     with pytest.raises(FieldErrors) as differ:
         accounts.reset_password_with_link(session, token=token, password=NEW, confirm=OLD)
     assert differ.value.errors == {"confirm": "The two passwords differ."}
-    assert accounts.inspect_reset_link(session, token).valid
+    assert accounts.inspect_reset_link(session, token=token).valid
 
 
 def test_the_reset_lifts_the_sign_in_lock(session, ann):
@@ -177,36 +180,38 @@ def test_the_reset_lifts_the_sign_in_lock(session, ann):
 
 
 def test_links_of_one_purpose_do_not_open_another(session, ann):
-    set_token = accounts.issue_password_link(session, ann).rsplit("/", 1)[-1]
-    email_token = accounts.issue_link(session, ann, LinkPurpose.CHANGE_EMAIL, timedelta(days=1),
+    set_token = accounts.issue_password_link(session, user=ann).rsplit("/", 1)[-1]
+    email_token = accounts.issue_link(session, user=ann, purpose=LinkPurpose.CHANGE_EMAIL,
+                                      lifetime=timedelta(days=1),
                                       new_email="elsewhere@example.com")
     for token in (set_token, email_token):
-        assert accounts.inspect_reset_link(session, token).message == accounts.LINK_UNKNOWN
+        assert accounts.inspect_reset_link(session, token=token).message == accounts.LINK_UNKNOWN
         with pytest.raises(ServiceError, match="not valid"):
             accounts.reset_password_with_link(session, token=token, password=NEW, confirm=NEW)
-    reset_token = accounts.issue_link(session, ann, LinkPurpose.RESET_PASSWORD,
-                                      accounts.RESET_LINK_LIFETIME)
+    reset_token = accounts.issue_link(session, user=ann, purpose=LinkPurpose.RESET_PASSWORD,
+                                      lifetime=accounts.RESET_LINK_LIFETIME)
     ann.password_hash = ""  # even an account without a password cannot use it to set one
     session.flush()
-    assert accounts.inspect_password_link(session, reset_token).message == accounts.LINK_UNKNOWN
+    assert accounts.inspect_password_link(session,
+                                          token=reset_token).message == accounts.LINK_UNKNOWN
 
 
 def test_guessed_links_are_throttled_per_address(session, ann):
     _request(session, "ann_r", address="192.0.2.50")
     token = _token_in(_messages(session)[-1].body)
     for i in range(throttle.POLICIES[throttle.LINK].threshold):
-        assert not accounts.inspect_reset_link(session, f"guess-{i}", address=ADDRESS).valid
-    locked = accounts.inspect_reset_link(session, token, address=ADDRESS)
+        assert not accounts.inspect_reset_link(session, token=f"guess-{i}", address=ADDRESS).valid
+    locked = accounts.inspect_reset_link(session, token=token, address=ADDRESS)
     assert (locked.valid, locked.message) == (False, throttle.too_many_attempts(1))
     with pytest.raises(ServiceError, match="Too many attempts"):
         accounts.reset_password_with_link(session, token=token, password=NEW, confirm=NEW,
                                           address=ADDRESS)
-    assert accounts.inspect_reset_link(session, token, address="192.0.2.51").valid
+    assert accounts.inspect_reset_link(session, token=token, address="192.0.2.51").valid
 
 
 @pytest.mark.parametrize("token", [None, "", 7, ["x"], "x" * 201, "a\x00b"])
 def test_malformed_tokens_are_simply_unknown(session, ann, token):
-    assert accounts.inspect_reset_link(session, token).message == accounts.LINK_UNKNOWN
+    assert accounts.inspect_reset_link(session, token=token).message == accounts.LINK_UNKNOWN
 
 
 def test_the_request_count_commits_with_nothing_sent(uow):

@@ -86,7 +86,8 @@ def test_new_password_errors_compare_the_confirmation_only_when_the_password_pas
 def test_staff_creating_a_user(session):
     staff = make_staff(session)
     with pytest.raises(FieldErrors) as refused:
-        users.create_user_by_staff(session, staff, username="kim_lee", email="kim@example.com",
+        users.create_user_by_staff(session, actor=staff, username="kim_lee",
+                                   email="kim@example.com",
                                    full_name="Kim", password="kim_lee-2024!")
     assert refused.value.errors == {"password": HAS_USERNAME}
     assert session.exec(select(User).where(User.username == "kim_lee")).first() is None
@@ -95,7 +96,7 @@ def test_staff_creating_a_user(session):
 def test_staff_resetting_a_password(session):
     staff, user = make_staff(session), make_user(session, username="ola_n")
     with pytest.raises(ServiceError, match="common"):
-        users.set_password(session, staff, user.id, "iloveyou12")
+        users.set_password(session, actor=staff, user_id=user.id, password="iloveyou12")
     assert user.password_hash == ""
 
 
@@ -108,7 +109,7 @@ def test_create_staff_command(app_database, capsys):
 
 def test_set_password_link(session):
     user = make_user(session, username="sam_set", email="sam.set@example.com")
-    token = accounts.issue_password_link(session, user).rsplit("/", 1)[-1]
+    token = accounts.issue_password_link(session, user=user).rsplit("/", 1)[-1]
     with pytest.raises(FieldErrors) as refused:
         accounts.set_password_with_link(session, token=token, password="sam.set-secret",
                                         confirm="sam.set-secret")
@@ -143,5 +144,5 @@ def test_my_account(session):
 def _reset_token(session, user):
     from membersync_app.models import LinkPurpose
 
-    return accounts.issue_link(session, user, LinkPurpose.RESET_PASSWORD,
-                               accounts.RESET_LINK_LIFETIME)
+    return accounts.issue_link(session, user=user, purpose=LinkPurpose.RESET_PASSWORD,
+                               lifetime=accounts.RESET_LINK_LIFETIME)

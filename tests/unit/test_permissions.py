@@ -175,60 +175,61 @@ def world(session):
 def test_access_org(session, world, who, action, allowed):
     actor, org = world[who], world["org"]
     if allowed:
-        access = access_org(session, actor, org.id, action)
+        access = access_org(session, actor=actor, org_id=org.id, action=action)
         assert access.org.id == org.id
         assert access.org_type.id == org.org_type_id
         assert (access.membership is None) == (who == "staff")
         assert access.may(actor, action)
     else:
         with pytest.raises(ServiceError):
-            access_org(session, actor, org.id, action)
+            access_org(session, actor=actor, org_id=org.id, action=action)
 
 
 def test_access_org_says_why(session, world):
     org_id = world["org"].id
     with pytest.raises(ServiceError, match="blocked"):
-        access_org(session, world["blocked"], org_id, Action.VIEW_ORG)
+        access_org(session, actor=world["blocked"], org_id=org_id, action=Action.VIEW_ORG)
     with pytest.raises(ServiceError, match="Only the owner and managers"):
-        access_org(session, world["outsider"], org_id, Action.VIEW_ORG)
+        access_org(session, actor=world["outsider"], org_id=org_id, action=Action.VIEW_ORG)
     with pytest.raises(ServiceError, match="Managers of this organization may not"):
-        access_org(session, world["manager"], org_id, Action.INVITE)
+        access_org(session, actor=world["manager"], org_id=org_id, action=Action.INVITE)
 
 
 def test_access_org_with_lock(session, world):
-    access = access_org(session, world["manager"], world["org"].id, Action.ADD_MEMBERS, lock=True)
+    access = access_org(session, actor=world["manager"], org_id=world["org"].id,
+                        action=Action.ADD_MEMBERS, lock=True)
     assert access.org.id == world["org"].id
 
 
 @pytest.mark.parametrize("org_id", [10**9, "1", 1.0, True, None, -1])
 def test_unknown_or_malformed_organization_ids_are_refused_alike(session, world, org_id):
     with pytest.raises(ServiceError) as refused:
-        access_org(session, world["staff"], org_id, Action.VIEW_ORG)
+        access_org(session, actor=world["staff"], org_id=org_id, action=Action.VIEW_ORG)
     assert refused.value.message == "That organization does not exist."
 
 
 def test_the_real_id_works_where_a_lookalike_does_not(session, world):
     # Guards the test above: staff do get in with the genuine id.
-    assert access_org(session, world["staff"], world["org"].id, Action.VIEW_ORG)
+    assert access_org(session, actor=world["staff"], org_id=world["org"].id, action=Action.VIEW_ORG)
 
 
 def test_signed_out_and_deactivated_actors_are_asked_to_sign_in(session, world):
     owner = world["owner"]
     with pytest.raises(ServiceError, match="Please sign in first."):
-        access_org(session, None, world["org"].id, Action.VIEW_ORG)
+        access_org(session, actor=None, org_id=world["org"].id, action=Action.VIEW_ORG)
     owner.is_active = False
     with pytest.raises(ServiceError, match="Please sign in first."):
-        access_org(session, owner, world["org"].id, Action.VIEW_ORG)
+        access_org(session, actor=owner, org_id=world["org"].id, action=Action.VIEW_ORG)
 
 
 def test_expired_organization_is_read_only_through_access_org(session, world):
     org = world["org"]
     org.expires_at = utcnow() - timedelta(minutes=1)
     session.flush()
-    assert access_org(session, world["owner"], org.id, Action.VIEW_REPORTS)
+    assert access_org(session, actor=world["owner"], org_id=org.id, action=Action.VIEW_REPORTS)
     with pytest.raises(ServiceError, match="expired"):
-        access_org(session, world["owner"], org.id, Action.ADD_MEMBERS)
+        access_org(session, actor=world["owner"], org_id=org.id, action=Action.ADD_MEMBERS)
     # An expiry in the future is not expired.
     org.expires_at = utcnow() + timedelta(days=1)
     session.flush()
-    assert access_org(session, world["owner"], org.id, Action.ADD_MEMBERS)
+    assert access_org(session, actor=world["owner"], org_id=org.id, action=Action.ADD_MEMBERS)

@@ -22,7 +22,7 @@ IP = "203.0.113.9"
 
 def fail(session, keys, times, *, now, user=None):
     for _ in range(times):
-        throttle.record_failure(session, keys, user=user, now=now)
+        throttle.record_failure(session, keys=keys, user=user, now=now)
 
 
 def row(session, key) -> ThrottleCounter | None:
@@ -51,12 +51,12 @@ def test_the_fifth_failure_locks_the_account_for_a_minute(session):
     key = throttle.account_key(" Ann ")
     now = utcnow()
     fail(session, [key], 4, now=now, user=ann)
-    assert throttle.locked_minutes(session, [key], now=now) is None
+    assert throttle.locked_minutes(session, keys=[key], now=now) is None
     assert events(session, "auth.locked") == []
 
-    throttle.record_failure(session, [key], user=ann, now=now)
-    assert throttle.locked_minutes(session, [key], now=now) == 1
-    assert throttle.locked_minutes(session, [key], now=now + timedelta(minutes=1)) is None
+    throttle.record_failure(session, keys=[key], user=ann, now=now)
+    assert throttle.locked_minutes(session, keys=[key], now=now) == 1
+    assert throttle.locked_minutes(session, keys=[key], now=now + timedelta(minutes=1)) is None
     [event] = events(session, "auth.locked")
     assert event.actor_id == ann.id
     assert event.details["kind"] == "account"
@@ -70,8 +70,8 @@ def test_the_back_off_doubles_and_is_capped_at_fifteen_minutes(session):
     fail(session, [key], 4, now=now)
     locks = []
     for _ in range(7):  # failures 5 .. 11, each right when the previous lock ends
-        throttle.record_failure(session, [key], now=now)
-        locks.append(throttle.locked_minutes(session, [key], now=now))
+        throttle.record_failure(session, keys=[key], now=now)
+        locks.append(throttle.locked_minutes(session, keys=[key], now=now))
         now = row(session, key).locked_until
     assert locks == [1, 2, 4, 8, 15, 15, 15]
     assert [e.details["minutes"] for e in events(session, "auth.locked")] == locks
@@ -83,7 +83,7 @@ def test_failures_while_locked_are_not_counted(session):
     fail(session, [key], 5, now=now)
     fail(session, [key], 10, now=now + timedelta(seconds=30))
     assert row(session, key).failures == 5
-    assert throttle.locked_minutes(session, [key], now=now) == 1
+    assert throttle.locked_minutes(session, keys=[key], now=now) == 1
     assert len(events(session, "auth.locked")) == 1
 
 
@@ -92,8 +92,8 @@ def test_failures_older_than_the_window_are_forgotten(session):
     start = utcnow() - timedelta(hours=1)
     fail(session, [key], 4, now=start)
     later = start + timedelta(minutes=15)
-    throttle.record_failure(session, [key], now=later)
-    assert throttle.locked_minutes(session, [key], now=later) is None
+    throttle.record_failure(session, keys=[key], now=later)
+    assert throttle.locked_minutes(session, keys=[key], now=later) is None
     assert row(session, key).failures == 1
 
 
@@ -103,14 +103,14 @@ def test_the_back_off_restarts_a_window_after_the_last_lock_ended(session):
     fail(session, [key], 5, now=now)  # locked 1 minute
     lock_end = row(session, key).locked_until + timedelta(minutes=10)
     # Ten minutes after the lock ended the count goes on: the 6th failure locks for 2 minutes.
-    throttle.record_failure(session, [key], now=lock_end)
-    assert throttle.locked_minutes(session, [key], now=lock_end) == 2
+    throttle.record_failure(session, keys=[key], now=lock_end)
+    assert throttle.locked_minutes(session, keys=[key], now=lock_end) == 2
     # A full window after the last lock ended, the slate is clean again.
     quiet = row(session, key).locked_until + timedelta(minutes=15)
     fail(session, [key], 4, now=quiet)
-    assert throttle.locked_minutes(session, [key], now=quiet) is None
-    throttle.record_failure(session, [key], now=quiet)
-    assert throttle.locked_minutes(session, [key], now=quiet) == 1
+    assert throttle.locked_minutes(session, keys=[key], now=quiet) is None
+    throttle.record_failure(session, keys=[key], now=quiet)
+    assert throttle.locked_minutes(session, keys=[key], now=quiet) == 1
 
 
 def test_an_address_takes_twenty_failures_to_lock(session):
@@ -118,14 +118,16 @@ def test_an_address_takes_twenty_failures_to_lock(session):
     now = utcnow()
     address = throttle.address_key(IP)
     for n in range(19):
-        throttle.record_failure(session, [throttle.account_key(f"person{n}"), address], now=now)
-    assert throttle.locked_minutes(session, [address], now=now) is None
-    throttle.record_failure(session, [throttle.account_key("person19"), address], now=now)
-    assert throttle.locked_minutes(session, [address], now=now) == 1
+        throttle.record_failure(session, keys=[throttle.account_key(f"person{n}"), address],
+                                now=now)
+    assert throttle.locked_minutes(session, keys=[address], now=now) is None
+    throttle.record_failure(session, keys=[throttle.account_key("person19"), address], now=now)
+    assert throttle.locked_minutes(session, keys=[address], now=now) == 1
     # No account was locked, and the address lock does not touch another address.
     assert throttle.locked_minutes(
-        session, [throttle.account_key(f"person{n}") for n in range(20)], now=now) is None
-    assert throttle.locked_minutes(session, [throttle.address_key("192.0.2.1")], now=now) is None
+        session, keys=[throttle.account_key(f"person{n}") for n in range(20)], now=now) is None
+    assert throttle.locked_minutes(session, keys=[throttle.address_key("192.0.2.1")],
+                                   now=now) is None
     [event] = events(session, "auth.locked")
     assert event.details == {"kind": "address", "minutes": 1, "failures": 20, "address": IP}
     assert throttle.POLICIES["address"].threshold > throttle.POLICIES["account"].threshold
@@ -140,10 +142,10 @@ def test_locked_minutes_is_the_longest_lock_rounded_up(session):
                         last_failure_at=now, locked_until=now + timedelta(seconds=5)),
     ])
     session.flush()
-    assert throttle.locked_minutes(session, ["address:x"], now=now) == 1
-    assert throttle.locked_minutes(session, ["account:ann", "address:x"], now=now) == 2
-    assert throttle.locked_minutes(session, [], now=now) is None
-    assert throttle.locked_minutes(session, ["account:nobody"], now=now) is None
+    assert throttle.locked_minutes(session, keys=["address:x"], now=now) == 1
+    assert throttle.locked_minutes(session, keys=["account:ann", "address:x"], now=now) == 2
+    assert throttle.locked_minutes(session, keys=[], now=now) is None
+    assert throttle.locked_minutes(session, keys=["account:nobody"], now=now) is None
 
 
 def test_the_message_says_whole_minutes():
@@ -163,8 +165,8 @@ def test_keys_ignore_case_and_spaces_and_stay_short():
 def test_clear_forgets_a_key_and_only_that_key(session):
     now = utcnow()
     fail(session, [throttle.account_key("ann"), throttle.address_key(IP)], 5, now=now)
-    throttle.clear(session, throttle.account_key("ann"))
-    assert throttle.locked_minutes(session, [throttle.account_key("ann")], now=now) is None
+    throttle.clear(session, key=throttle.account_key("ann"))
+    assert throttle.locked_minutes(session, keys=[throttle.account_key("ann")], now=now) is None
     assert row(session, throttle.address_key(IP)).failures == 5
 
 
@@ -173,7 +175,7 @@ def test_rows_nobody_failed_on_for_half_an_hour_are_pruned(session):
     session.add(ThrottleCounter(key="account:old", failures=5, window_started_at=old,
                                 last_failure_at=old, locked_until=old + timedelta(minutes=15)))
     session.flush()
-    throttle.record_failure(session, [throttle.account_key("ann")])
+    throttle.record_failure(session, keys=[throttle.account_key("ann")])
     assert row(session, "account:old") is None
     assert row(session, throttle.account_key("ann")).failures == 1
 
@@ -185,7 +187,7 @@ def test_a_correct_password_is_not_even_checked_while_locked(session, monkeypatc
     for _ in range(5):
         with pytest.raises(ServiceError):
             sign_in(session, "ann", "wrong-pass")
-    assert throttle.locked_minutes(session, [throttle.account_key("ann")]) == 1
+    assert throttle.locked_minutes(session, keys=[throttle.account_key("ann")]) == 1
 
     checked = []
     monkeypatch.setattr(auth_service, "verify_password", lambda *args: checked.append(args))
@@ -203,13 +205,13 @@ def test_staff_see_the_lock_and_unlock_the_account(session):
     # A lock under the e-mail address counts too (people sign in with either).
     session.add(ThrottleCounter(key=throttle.account_key("ann@example.com"), failures=2,
                                 window_started_at=utcnow(), last_failure_at=utcnow()))
-    page = users.list_users(session, staff, search="ann")
+    page = users.list_users(session, actor=staff, search="ann")
     assert [(r.username, r.is_locked) for r in page.rows] == [("ann", True)]
 
     result = throttle.unlock_account(session, actor=staff, user_id=ann.id)
     assert result.was_locked and result.user.id == ann.id
     assert session.exec(select(ThrottleCounter)).all() == []
-    assert not users.list_users(session, staff, search="ann").rows[0].is_locked
+    assert not users.list_users(session, actor=staff, search="ann").rows[0].is_locked
     [event] = events(session, "auth.unlocked")
     assert event.actor_id == staff.id
     assert event.details == {"user_id": ann.id, "username": "ann", "was_locked": True,
@@ -270,7 +272,7 @@ def test_the_command_line_names_an_unknown_account(app_database, capsys):
 
 def guess(session, times, *, address=IP):
     for _ in range(times):
-        view = invitations.inspect(session, secrets.token_urlsafe(32), address=address)
+        view = invitations.inspect(session, token=secrets.token_urlsafe(32), address=address)
         assert view.state == LinkState.UNKNOWN
 
 
@@ -278,22 +280,22 @@ def test_guessing_invitation_links_locks_the_address(session):
     org = make_org(session)
     _invitation, token = make_invitation(session, org)
     guess(session, 19)
-    assert invitations.inspect(session, token, address=IP).state == LinkState.VALID
+    assert invitations.inspect(session, token=token, address=IP).state == LinkState.VALID
     guess(session, 1)
 
     # Locked: even the valid token is not looked up, on either kind of link.
-    view = invitations.inspect(session, token, address=IP)
+    view = invitations.inspect(session, token=token, address=IP)
     assert (view.state, view.message) == (LinkState.LOCKED,
                                           "Too many attempts: try again in 1 minute.")
     assert view.email == "" and view.org_title == ""
-    assert accounts.inspect_password_link(session, "anything", address=IP).message == \
+    assert accounts.inspect_password_link(session, token="anything", address=IP).message == \
         "Too many attempts: try again in 1 minute."
     with pytest.raises(ServiceError, match="Too many attempts"):
         invitations.accept_with_new_account(session, token=token, full_name="New Person",
                                             password="pass-word-1", confirm="pass-word-1",
                                             address=IP)
     # Another address is not affected.
-    assert invitations.inspect(session, token, address="192.0.2.1").state == LinkState.VALID
+    assert invitations.inspect(session, token=token, address="192.0.2.1").state == LinkState.VALID
     [event] = events(session, "auth.locked")
     assert event.details == {"kind": "link", "minutes": 1, "failures": 20, "address": IP}
 
@@ -303,13 +305,13 @@ def test_guessing_set_password_links_locks_the_address(session):
     members.add_member(session, actor=session.get(User, org.owner_id), org_id=org.id,
                        name="New Person", email="new@example.com", role="member")
     for _ in range(20):
-        assert not accounts.inspect_password_link(session, secrets.token_urlsafe(32),
+        assert not accounts.inspect_password_link(session, token=secrets.token_urlsafe(32),
                                                   address=IP).valid
-    assert throttle.locked_minutes(session, [throttle.link_key(IP)]) == 1
+    assert throttle.locked_minutes(session, keys=[throttle.link_key(IP)]) == 1
     with pytest.raises(ServiceError, match="Too many attempts"):
         accounts.set_password_with_link(session, token="whatever", password="pass-word-1",
                                         confirm="pass-word-1", address=IP)
-    assert invitations.inspect(session, "whatever", address=IP).state == LinkState.LOCKED
+    assert invitations.inspect(session, token="whatever", address=IP).state == LinkState.LOCKED
 
 
 def test_known_links_do_not_count_and_expired_ones_keep_their_message(session):
@@ -317,7 +319,7 @@ def test_known_links_do_not_count_and_expired_ones_keep_their_message(session):
     _invitation, token = make_invitation(session, org,
                                          expires_at=utcnow() - timedelta(days=1))
     for _ in range(25):
-        view = invitations.inspect(session, token, address=IP)
+        view = invitations.inspect(session, token=token, address=IP)
     assert view.state == LinkState.EXPIRED
     assert view.message == invitations.LINK_MESSAGES[LinkState.EXPIRED]
     assert row(session, throttle.link_key(IP)) is None
@@ -325,8 +327,8 @@ def test_known_links_do_not_count_and_expired_ones_keep_their_message(session):
 
 def test_without_an_address_nothing_is_counted(session):
     for _ in range(25):
-        invitations.inspect(session, secrets.token_urlsafe(32))
-        accounts.inspect_password_link(session, secrets.token_urlsafe(32))
+        invitations.inspect(session, token=secrets.token_urlsafe(32))
+        accounts.inspect_password_link(session, token=secrets.token_urlsafe(32))
     assert session.exec(select(ThrottleCounter)).all() == []
 
 
@@ -334,6 +336,6 @@ def test_counts_are_shared_by_every_transaction(uow):
     """What one worker counted, another sees: the count lives in the database."""
     for _ in range(5):
         with uow() as session:
-            throttle.record_failure(session, [throttle.account_key("ann")])
+            throttle.record_failure(session, keys=[throttle.account_key("ann")])
     with uow() as session:
-        assert throttle.locked_minutes(session, [throttle.account_key("ann")]) == 1
+        assert throttle.locked_minutes(session, keys=[throttle.account_key("ann")]) == 1

@@ -12,7 +12,7 @@ from membersync_app.models import (
     Role,
     User,
 )
-from membersync_app.services import auth, users
+from membersync_app.services import auth, mail, users
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.passwords import verify_password
 
@@ -22,12 +22,13 @@ PASSWORD = "long-enough-1"
 def _create(session, **overrides):
     fields = {"username": "carol", "email": "carol@example.com", "full_name": "Carol Jones",
               "password": PASSWORD, **overrides}
-    return users.create_user(session, None, **fields)
+    return users._create_user(session, actor=None, **fields)
 
 
 def test_create_user_stores_a_clean_account(session):
     staff = make_staff(session)
-    user = users.create_user(session, staff, username="  carol.j ", email=" Carol@Example.COM ",
+    user = users._create_user(session, actor=staff, username="  carol.j ",
+                             email=" Carol@Example.COM ",
                              full_name="  Carol   Jones ", password=PASSWORD)
     assert (user.username, user.email, user.full_name) == ("carol.j", "carol@example.com",
                                                            "Carol Jones")
@@ -80,7 +81,7 @@ def test_create_user_refuses_bad_fields(session, field, value, message):
 
 def test_create_user_reports_every_problem_at_once(session):
     with pytest.raises(FieldErrors) as refused:
-        users.create_user(session, None, username="a", email="nope", full_name="",
+        users._create_user(session, actor=None, username="a", email="nope", full_name="",
                           password="short")
     assert set(refused.value.errors) == {"username", "email", "full_name", "password"}
 
@@ -123,9 +124,9 @@ def people(session):
 @pytest.mark.parametrize(
     ("call", "args"),
     [
-        (users.set_password, ("new-password-1",)),
-        (users.set_staff, (True,)),
-        (users.set_active, (False,)),
+        (users.set_password, {"password": "new-password-1"}),
+        (users.set_staff, {"is_staff": True}),
+        (users.set_active, {"is_active": False}),
     ],
     ids=["set_password", "set_staff", "set_active"],
 )
@@ -133,9 +134,9 @@ def test_staff_only_changes_refuse_everyone_else(session, people, call, args):
     target = people["user"]
     before = (target.password_hash, target.is_staff, target.is_active)
     with pytest.raises(ServiceError, match="Only staff may do that."):
-        call(session, people["other"], target.id, *args)
+        call(session, actor=people["other"], user_id=target.id, **args)
     with pytest.raises(ServiceError, match="Please sign in first."):
-        call(session, None, target.id, *args)
+        call(session, actor=None, user_id=target.id, **args)
     session.refresh(target)
     assert (target.password_hash, target.is_staff, target.is_active) == before
 
@@ -143,14 +144,14 @@ def test_staff_only_changes_refuse_everyone_else(session, people, call, args):
 @pytest.mark.parametrize("user_id", [10**9, "1", None])
 def test_staff_changes_to_unknown_users_are_refused(session, people, user_id):
     with pytest.raises(ServiceError, match="That user does not exist."):
-        users.set_active(session, people["staff"], user_id, False)
+        users.set_active(session, actor=people["staff"], user_id=user_id, is_active=False)
 
 
 def test_set_password_replaces_it_and_ends_sessions(session, people):
     user = people["user"]
     token, _ = sign_in(session, user.username, PASSWORD)
-    users.set_password(session, people["staff"], user.id, "brand-new-pass")
-    assert auth.user_for_token(session, token) is None
+    users.set_password(session, actor=people["staff"], user_id=user.id, password="brand-new-pass")
+    assert auth.user_for_token(session, token=token) is None
     with pytest.raises(ServiceError, match="Wrong username"):
         sign_in(session, user.username, PASSWORD)
     assert sign_in(session, user.username, "brand-new-pass")[1].id == user.id
@@ -158,15 +159,16 @@ def test_set_password_replaces_it_and_ends_sessions(session, people):
 
 def test_set_password_checks_the_length(session, people):
     with pytest.raises(ServiceError, match="at least 10"):
-        users.set_password(session, people["staff"], people["user"].id, "short")
+        users.set_password(session, actor=people["staff"], user_id=people["user"].id,
+                           password="short")
 
 
 def test_set_staff(session, people):
     staff, user = people["staff"], people["user"]
-    assert users.set_staff(session, staff, user.id, True).is_staff
-    assert not users.set_staff(session, staff, user.id, False).is_staff
+    assert users.set_staff(session, actor=staff, user_id=user.id, is_staff=True).is_staff
+    assert not users.set_staff(session, actor=staff, user_id=user.id, is_staff=False).is_staff
     with pytest.raises(ServiceError, match="your own staff rights"):
-        users.set_staff(session, staff, staff.id, False)
+        users.set_staff(session, actor=staff, user_id=staff.id, is_staff=False)
     assert staff.is_staff
 
 
@@ -176,31 +178,31 @@ def test_deactivation_blocks_sign_in_ends_sessions_and_keeps_memberships(session
     make_membership(session, org, user, role=Role.MANAGER)
     token, _ = sign_in(session, user.username, PASSWORD)
 
-    users.set_active(session, staff, user.id, False)
+    users.set_active(session, actor=staff, user_id=user.id, is_active=False)
 
-    assert auth.user_for_token(session, token) is None
+    assert auth.user_for_token(session, token=token) is None
     with pytest.raises(ServiceError) as refused:
         sign_in(session, user.username, PASSWORD)
     assert refused.value.message == auth.WRONG_CREDENTIALS
     [membership] = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
     assert (membership.role, membership.status) == (Role.MANAGER, MembershipStatus.ACTIVE)
 
-    users.set_active(session, staff, user.id, True)
+    users.set_active(session, actor=staff, user_id=user.id, is_active=True)
     assert sign_in(session, user.username, PASSWORD)[1].id == user.id
 
 
 def test_staff_cannot_deactivate_themselves(session, people):
     staff = people["staff"]
     with pytest.raises(ServiceError, match="your own account"):
-        users.set_active(session, staff, staff.id, False)
+        users.set_active(session, actor=staff, user_id=staff.id, is_active=False)
     assert staff.is_active
 
 
 def test_staff_changes_are_audited(session, people):
     staff, user = people["staff"], people["user"]
-    users.set_password(session, staff, user.id, "brand-new-pass")
-    users.set_staff(session, staff, user.id, True)
-    users.set_active(session, staff, user.id, False)
+    users.set_password(session, actor=staff, user_id=user.id, password="brand-new-pass")
+    users.set_staff(session, actor=staff, user_id=user.id, is_staff=True)
+    users.set_active(session, actor=staff, user_id=user.id, is_active=False)
     events = session.exec(
         select(AuditEvent).where(AuditEvent.actor_id == staff.id).order_by(AuditEvent.id)
     ).all()
@@ -214,17 +216,17 @@ def test_staff_changes_are_audited(session, people):
 
 def test_find_by_username_and_email_ignore_case(session):
     user = make_user(session, username="Dora_X", email="dora@example.com")
-    assert users.find_by_username(session, " dora_x ").id == user.id
-    assert users.find_by_email(session, "DORA@example.com").id == user.id
-    assert users.find_by_username(session, "dora") is None
+    assert users.find_by_username(session, username=" dora_x ").id == user.id
+    assert users.find_by_email(session, email="DORA@example.com").id == user.id
+    assert users.find_by_username(session, username="dora") is None
 
 
 def test_unique_username_from_email(session):
     make_user(session, username="erin")
-    assert users.unique_username_from_email(session, "frank@example.com") == "frank"
-    derived = users.unique_username_from_email(session, "erin@example.com")
+    assert users.unique_username_from_email(session, email="frank@example.com") == "frank"
+    derived = users.unique_username_from_email(session, email="erin@example.com")
     assert derived != "erin" and derived.startswith("erin")
-    assert users.unique_username_from_email(session, "x@example.com") == "x_user"
+    assert users.unique_username_from_email(session, email="x@example.com") == "x_user"
 
 
 # Resend set-password e-mail (issue 9, item 3)
@@ -238,9 +240,9 @@ def test_staff_resend_the_set_password_email_naming_the_organization(session):
     staff = make_staff(session)
     org = make_org(session, title="Resend Co")
     member = make_membership(session, org).user_id
-    message_id = users.resend_set_password_email(session, actor=staff, user_id=member)
+    users.resend_set_password_email(session, actor=staff, user_id=member)
     [message] = _outbox(session)
-    assert message.id == message_id
+    assert mail.queued_in(session) == [message.id]
     assert message.recipient == session.get(User, member).email
     assert message.subject == "Set your MemberSync password (Resend Co)"
     [event] = session.exec(select(AuditEvent).where(
@@ -299,7 +301,8 @@ def test_staff_update_a_users_name_and_email_checked_unique_and_audited(session,
     from membersync_app.services.accounts import PASSWORD_LINK_LIFETIME, issue_link
 
     staff, user = people["staff"], people["other"]
-    issue_link(session, user, LinkPurpose.SET_PASSWORD, PASSWORD_LINK_LIFETIME)
+    issue_link(session, user=user, purpose=LinkPurpose.SET_PASSWORD,
+               lifetime=PASSWORD_LINK_LIFETIME)
     with pytest.raises(FieldErrors) as refused:
         users.update_user(session, actor=staff, user_id=user.id, full_name="  ",
                           email=people["user"].email.upper())

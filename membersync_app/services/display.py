@@ -1,4 +1,5 @@
-"""How states turn service values into the words and numbers a page shows."""
+"""The words and numbers a page shows for a service value: read models carry text that is
+ready to display (dates as text, percentages), so states hold them as they are."""
 
 from datetime import datetime
 
@@ -21,6 +22,16 @@ def moment_text(moment: datetime | None) -> str:
 def counted(count: int, word: str, plural: str | None = None) -> str:
     """"1 member", "2 members": a count with its noun in the right number."""
     return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def on_the_way(count: int) -> str:
+    """What the person whose change queued `count` e-mails is told once it is saved: delivery
+    runs after the commit, so whether they arrived is not known yet (one that fails stays in
+    the outbox, counts in /health's backlog and is tried again by the delivery loop)."""
+    if count <= 0:
+        return ""
+    return ("The e-mail is on its way." if count == 1
+            else f"The {count:,} e-mails are on their way.")
 
 
 def names_list(names: list[str], at_most: int = 5) -> str:
