@@ -39,7 +39,7 @@ def _label(text, html_for) -> rx.Component:
 def _clear_when_changed(error, field, row=None):
     """on_change of a field with a message: the message described the old value. No event is
     sent while the field has none. `row`: the form row's index, for a row's field."""
-    clear = A.clear_field_error(field) if row is None else A.clear_field_error(field, row)
+    clear = A.clear_field_error(field, "" if row is None else row.to_string())
     return rx.cond(error, clear, rx.noop())
 
 

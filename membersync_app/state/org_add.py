@@ -118,10 +118,10 @@ class OrgAddState(OrgPageState):
                            if k not in ("seats", "seats_to_add")}
 
     @rx.event
-    def clear_field_error(self, field: str, row=None):
+    def clear_field_error(self, field: str, row: str):
         """A field's value changed: its message described the old value. `row` is the form
-        row's index for a row field (name, email, role), absent for the form's own fields."""
-        if row is None:
+        row's index for a row field (name, email, role), "" for the form's own fields."""
+        if row == "":
             if field in FORM_FIELDS and field in self.errors:
                 self.errors = {k: v for k, v in self.errors.items() if k != field}
             return
@@ -135,13 +135,13 @@ class OrgAddState(OrgPageState):
     @rx.event
     def set_seats_to_add(self, value: str):
         self.seats_to_add = value if isinstance(value, str) else ""
-        self.clear_field_error("seats_to_add")
+        self.clear_field_error("seats_to_add", "")
 
     @rx.event
     def add_seats_here(self):
         """Add seats from the seats refusal, keeping the modal and its rows as they are."""
         self.seats_notice = ""
-        self.clear_field_error("seats_to_add")
+        self.clear_field_error("seats_to_add", "")
         try:
             with self._unit() as (session, user):
                 org = org_settings.add_seats(session, actor=user, org_id=self._org_id,
