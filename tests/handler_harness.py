@@ -84,6 +84,12 @@ class Browser:
         string) on a connection whose handshake carried `cookie` (None: a connection without
         one). `query` is what the browser sends beside it: the query and the route's params."""
         route = self.app.router(path.partition("?")[0]) or "404"
+        # The browser sends the dynamic route's values ([id] -> "26") among the query.
+        route_parts = route.strip("/").split("/")
+        path_parts = path.partition("?")[0].strip("/").split("/")
+        params = {name[1:-1]: value
+                  for name, value in zip(route_parts, path_parts, strict=False)
+                  if name.startswith("[") and name.endswith("]")}
         headers = {"host": "localhost:3000", "origin": "http://localhost:3000",
                    "user-agent": USER_AGENT, "asgi-scope-client": CLIENT_ADDRESS}
         if cookie is not None:
@@ -91,7 +97,7 @@ class Browser:
         return {
             "pathname": "/" + route.removeprefix("/"),
             "asPath": path,
-            "query": dict(query),
+            "query": {**params, **query},
             "headers": headers,
             "ip": CLIENT_ADDRESS,
             "sid": f"sid-{tab}",

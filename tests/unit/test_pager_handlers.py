@@ -103,9 +103,6 @@ def test_go_to_page_is_clamped_and_a_bad_page_is_refused_with_a_message(tab):
     assert _values(wire, "page") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tests/handler_harness.py does not yet fill Reflex's dynamic route var `id`, which the org "
-    "page reads since it moved off hand-parsed URLs; the browser gets it (e2e passes)"))
 def test_changing_the_page_size_keeps_the_first_row_on_screen(tab):
     path = routes.org_page(tab.org_id)
     tab.open(path)
