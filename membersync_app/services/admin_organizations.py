@@ -185,6 +185,13 @@ def last_organization_editor(session: Session, *, org_id: int):
                              AuditEvent.action.in_(ORGANIZATION_EDITS))
 
 
+def emails_new_owner(new_owner: Any) -> bool:
+    """Whether creating an organization with this `new_owner` form e-mails the owner a
+    "set your password" link: a new account made without a password (nobody could sign in as
+    it otherwise). The form's notice says so from the same rule."""
+    return isinstance(new_owner, Mapping) and not new_owner.get("password")
+
+
 def create_organization(
     session: Session,
     *,
@@ -249,7 +256,7 @@ def create_organization(
                  owner=owner_user.username, seat_count=org.seat_count,
                  expires_at=org.expires_at, org_type_id=org.org_type_id,
                  seat_type_id=org.seat_type_id)
-    if new_owner is not None and not owner_user.password_hash:
+    if emails_new_owner(new_owner):
         queue_set_password_mail(session, user=owner_user, sender=actor, org_title=org.title)
     return org
 

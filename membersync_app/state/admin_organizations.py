@@ -141,6 +141,9 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             "org_type_id": form_data.get("org_type_id"),
             "seat_type_id": form_data.get("seat_type_id"),
         }
+        new_owner = {key: form_data.get(f"new_owner_{key}")
+                     for key in ("username", "email", "full_name", "password")}
+
         def write(session, user):
             if self.editing_id:
                 return admin_organizations.update_organization(
@@ -148,16 +151,12 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             new = {"confirm_expired": ticked(form_data, "confirm_expired")}
             if self.new_owner:
                 return admin_organizations.create_organization(
-                    session, actor=user, **fields, **new, new_owner={
-                        key: form_data.get(f"new_owner_{key}")
-                        for key in ("username", "email", "full_name", "password")
-                    })
+                    session, actor=user, **fields, **new, new_owner=new_owner)
             return admin_organizations.create_organization(
                 session, actor=user, owner=form_data.get("owner"), **fields, **new)
 
-        # A new owner created without a password gets the "set your password" e-mail.
         owner_told = (not self.editing_id and self.new_owner
-                      and not form_data.get("new_owner_password"))
+                      and admin_organizations.emails_new_owner(new_owner))
         saved = self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
         if saved and owner_told:
             self.notice = (f"{self.notice} The owner was sent an e-mail to set their password. "
