@@ -159,7 +159,7 @@ def get_organization_form(session: Session, *, actor: User | None, org_id: Any) 
         seats_used=seats_used(session, org_id=org.id),
         org_type_id=org.org_type_id,
         seat_type_id=org.seat_type_id,
-        opened=edits.opened(org.version, _form_values(org)).as_dict(),
+        opened=edits.opened(org.version, _form_values(org), record=org.id).as_dict(),
     )
 
 
@@ -289,8 +289,8 @@ def update_organization(
     if errors:
         raise FieldErrors(errors)
     values = edits.changed_since(
-        what="organization", version=org.version, values=values, current=_form_values(org),
-        opened_form=opened, labels=_LABELS,
+        what="organization", record=org.id, version=org.version, values=values,
+        current=_form_values(org), opened_form=opened, labels=_LABELS,
         editor=last_organization_editor(session, org_id=org.id))
     changes = apply_changes(org, values)
     session.add(org)

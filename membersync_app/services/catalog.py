@@ -69,8 +69,8 @@ class _ItemKind:
 
     def opened(self, item) -> dict:
         """What the edit form shows of `item`, for `update_*(opened=...)`."""
-        return edits.opened(item.version, {key: getattr(item, key) for key in self.labels}
-                            ).as_dict()
+        return edits.opened(item.version, {key: getattr(item, key) for key in self.labels},
+                            record=item.id).as_dict()
 
     @property
     def id_key(self) -> str:
@@ -125,7 +125,7 @@ def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: d
                  opened: Any = None):
     """Write what the person changed since the form opened (`opened`; None: every field)."""
     values = edits.changed_since(
-        what=kind.noun, version=item.version, values=values,
+        what=kind.noun, record=item.id, version=item.version, values=values,
         current={key: getattr(item, key) for key in values}, opened_form=opened,
         labels=kind.labels,
         editor=edits.last_editor(
@@ -391,7 +391,8 @@ def get_seat_type_form(session: Session, *, actor: User | None, seat_type_id: An
                               message="That seat type does not exist.")
     values = _seat_type_values(session, seat_type)
     return SeatTypeForm(id=seat_type.id, **values,
-                        opened=edits.opened(seat_type.version, values).as_dict())
+                        opened=edits.opened(seat_type.version, values,
+                                            record=seat_type.id).as_dict())
 
 
 _SEAT_TYPE_LABELS = {"name": "Name", "course_ids": "Courses", "license_ids": "Licenses"}
@@ -462,8 +463,8 @@ def update_seat_type(
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
     current = _seat_type_values(session, seat_type)
     mine = edits.changed_since(
-        what="seat type", version=seat_type.version, values=values, current=current,
-        opened_form=opened, labels=_SEAT_TYPE_LABELS,
+        what="seat type", record=seat_type.id, version=seat_type.version, values=values,
+        current=current, opened_form=opened, labels=_SEAT_TYPE_LABELS,
         editor=edits.last_editor(
             session, AuditEvent.action == AuditAction.SEAT_TYPE_UPDATE,
             AuditEvent.details["seat_type_id"].as_integer() == seat_type.id))

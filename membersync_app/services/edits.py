@@ -22,15 +22,17 @@ from .errors import ServiceError
 
 @dataclass(frozen=True)
 class Opened:
-    """What an edit form showed when it opened: the record's version and comparable values.
-    Without the version (a form that only knows the values it shows), every save compares."""
+    """What an edit form showed when it opened: the record's id and version, and comparable
+    values. Without the version (a form that only knows the values it shows), every save
+    compares; without the id, the caller vouches that it is the record being saved."""
 
     version: int | None
     values: dict[str, Any]
+    record: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """For a state's backend var (kept on the server, never sent to the browser)."""
-        return {"version": self.version, "values": dict(self.values)}
+        return {"version": self.version, "values": dict(self.values), "record": self.record}
 
 
 class EditConflict(ServiceError):
@@ -57,8 +59,9 @@ def comparable(value: Any) -> Any:
     return value
 
 
-def opened(version: int, values: Mapping[str, Any]) -> Opened:
-    return Opened(version=version, values={key: comparable(v) for key, v in values.items()})
+def opened(version: int, values: Mapping[str, Any], *, record: int) -> Opened:
+    return Opened(version=version, values={key: comparable(v) for key, v in values.items()},
+                  record=record)
 
 
 def clean_opened(value: Any) -> Opened | None:
@@ -66,14 +69,17 @@ def clean_opened(value: Any) -> Opened | None:
     if isinstance(value, Opened):
         return value
     if (isinstance(value, Mapping) and isinstance(value.get("version"), (int, type(None)))
-            and isinstance(value.get("values"), Mapping)):
-        return Opened(version=value["version"], values=dict(value["values"]))
+            and isinstance(value.get("values"), Mapping)
+            and isinstance(value.get("record"), (int, type(None)))):
+        return Opened(version=value["version"], values=dict(value["values"]),
+                      record=value.get("record"))
     return None
 
 
 def changed_since(
     *,
     what: str,
+    record: int | None = None,
     version: int,
     values: Mapping[str, Any],
     current: Mapping[str, Any],
@@ -84,10 +90,14 @@ def changed_since(
     """The fields of `values` (checked, to be written) that the person changed since the form
     opened; refuses with EditConflict when someone else changed one of them meanwhile.
 
-    `current` holds the record's values now (same keys as `values`), `labels` the names the
-    form shows, `editor(fields)` who changed those fields last (asked only on a conflict).
+    `record` is the id of the record being saved: a form opened on another record says nothing
+    about this one, so every field is written, as without a form. `current` holds the record's
+    values now (same keys as `values`), `labels` the names the form shows, `editor(fields)` who
+    changed those fields last (asked only on a conflict).
     """
     before = clean_opened(opened_form)
+    if before is not None and None not in (before.record, record) and before.record != record:
+        before = None
     if before is None:
         return dict(values)
     mine = {key: value for key, value in values.items()
@@ -103,7 +113,7 @@ def changed_since(
             f"{editor(clash)} changed {fields} of this {what} after you opened the form. Nothing "
             "was saved; your input is still below. Save again to put yours in place of "
             "theirs, or Cancel to keep theirs.",
-            Opened(version=version, values=now),
+            Opened(version=version, values=now, record=record),
         )
     return mine
 

@@ -167,7 +167,8 @@ def get_org_type_form(session: Session, *, actor: User | None, org_type_id: Any)
                     message="That organization type does not exist.")
     benefits = _benefits_of(session, org_type.id)
     return OrgTypeForm(
-        opened=edits.opened(org_type.version, _comparable(org_type, benefits)).as_dict(),
+        opened=edits.opened(org_type.version, _comparable(org_type, benefits),
+                            record=org_type.id).as_dict(),
         id=org_type.id,
         name=org_type.name,
         visibility=str(org_type.visibility),
@@ -280,7 +281,7 @@ def update_org_type(
                                auto_add_domain=auto_add_domain, benefits=benefits)
     current_benefits = _benefits_of(session, org_type.id)
     mine = edits.changed_since(
-        what="organization type", version=org_type.version,
+        what="organization type", record=org_type.id, version=org_type.version,
         values={**values, **_flat_benefits(benefits_)},
         current=_comparable(org_type, current_benefits), opened_form=opened, labels=_LABELS,
         editor=edits.last_editor(

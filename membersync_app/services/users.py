@@ -187,7 +187,8 @@ USER_LABELS = {"full_name": "Full name", "email": "Email"}
 
 def opened_user(user: User) -> dict:
     """What the staff edit form shows of `user`, for `update_user(opened=...)`."""
-    return edits.opened(user.version, {key: getattr(user, key) for key in USER_LABELS}).as_dict()
+    return edits.opened(user.version, {key: getattr(user, key) for key in USER_LABELS},
+                        record=user.id).as_dict()
 
 
 def get_user_form(session: Session, *, actor: User | None, user_id: Any) -> User:
@@ -220,7 +221,7 @@ def update_user(
     if errors:
         raise FieldErrors(errors)
     mine = edits.changed_since(
-        what="user", version=user.version, values=values,
+        what="user", record=user.id, version=user.version, values=values,
         current={key: getattr(user, key) for key in USER_LABELS}, opened_form=opened,
         labels=USER_LABELS,
         editor=edits.last_editor(

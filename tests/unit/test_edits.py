@@ -13,6 +13,7 @@ from factories import (
     make_user,
 )
 
+from membersync_app.models import Organization
 from membersync_app.services import admin_organizations, catalog, org_types, users
 from membersync_app.services.edits import EditConflict
 
@@ -137,3 +138,22 @@ def test_staff_edit_a_users_name_and_email(session, staff):
     with pytest.raises(EditConflict, match="^Bo Boss changed Email of this user"):
         users.update_user(session, actor=ada, user_id=user.id, full_name="Typo Name",
                           email="other@example.com", opened=form_a)
+
+
+def test_a_form_opened_on_another_organization_says_nothing_about_this_one(session):
+    # Found by the fuzzing: the fields that matched the other organization's form were taken
+    # as "unchanged" and silently not written.
+    staff = make_staff(session)
+    seat_type = make_seat_type(session)
+    first = make_org(session, seat_type=seat_type)
+    second = make_org(session)
+    second.seat_type_id = None
+    session.add(second)
+    session.flush()
+    opened_on_first = admin_organizations.get_organization_form(
+        session, actor=staff, org_id=first.id).opened
+    admin_organizations.update_organization(
+        session, actor=staff, org_id=second.id, title=second.title, expires_at="",
+        seat_count=str(second.seat_count), org_type_id=second.org_type_id,
+        seat_type_id=seat_type.id, opened=opened_on_first)
+    assert session.get(Organization, second.id).seat_type_id == seat_type.id
