@@ -11,7 +11,7 @@ class DashboardState(AppState):
 
     @rx.event
     def load(self):
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             if away := self._away_unless_signed_in(user):
                 return away
             self.orgs = organizations.list_managed(session, actor=user)

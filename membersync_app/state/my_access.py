@@ -41,7 +41,7 @@ class MyAccessState(AppState):
 
     @rx.event
     def load(self):
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             if away := self._away_unless_signed_in(user):
                 return away
             result = access.my_access(session, actor=user)

@@ -160,7 +160,7 @@ class OrgAddState(OrgPageState):
     async def _after_change(self, notice: str) -> None:
         members_state = await self.get_state(OrgMembersState)
         invitations_state = await self.get_state(OrgInvitationsState)
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
             members_state._load_members(session, user)
             invitations_state._load_invitations(session, user)

@@ -55,7 +55,7 @@ class OrgInvitationsState(PagerMixin, OrgPageState):
         return label + (f", {expired} expired" if expired else "")
 
     def _reload(self) -> None:
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
             self._load_invitations(session, user)
 

@@ -94,7 +94,7 @@ class OrgMembersState(PagerMixin, OrgPageState):
         self.selected = [i for i in self.selected if i in visible]
 
     def _reload(self) -> None:
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
             self._load_members(session, user)
 

@@ -99,7 +99,7 @@ class OrgPageState(AppState):
         # ?tab=seats: a bookmark, or a reload (set_section writes the tab it shows into the URL).
         tab = self.router.url.query_parameters.get("tab", "")
         self.section = tab if tab in SECTIONS else "members"
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             if away := self._away_unless_signed_in(user):
                 return away
             self._refresh_overview(session, user)
@@ -122,5 +122,5 @@ class OrgPageState(AppState):
 
     @rx.event
     def refresh_overview(self):
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)

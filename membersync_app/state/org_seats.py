@@ -33,5 +33,5 @@ class OrgSeatsState(OrgPageState):
         else:
             self.add_seats_notice = ("Seats added: the organization now has "
                                      f"{counted(new_total, 'seat')}.")
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._refresh_overview(session, user)
