@@ -114,8 +114,9 @@ def edit_button(label: Var | str, on_click) -> rx.Component:
     return rx.button("Edit", size="1", variant="soft", on_click=on_click, aria_label=label)
 
 
-def form_card(state, heading_new: str, heading_edit: str, *fields: rx.Component,
-              delete_label: str | None, max_width: str = "720px") -> rx.Component:
+def form_card(state, heading_new: str, heading_edit: Var | str, *fields: rx.Component,
+              delete_label: str | None, save_label: str = "Save",
+              max_width: str = "720px") -> rx.Component:
     """The add / edit form: heading, the refusal, the fields, Save / Cancel (/ Delete).
 
     Keyed by `state.form_key`, so opening another record renders fresh (uncontrolled) inputs.
@@ -127,7 +128,7 @@ def form_card(state, heading_new: str, heading_edit: str, *fields: rx.Component,
                            as_="h2"),
                 error_callout(state.form_error),
                 *fields,
-                form_buttons(state, "Save", delete_label),
+                form_buttons(state, save_label, delete_label),
                 spacing="3",
                 width="100%",
             ),

@@ -11,7 +11,7 @@ from ..components.admin import (
     draft_left_notice,
     draft_restored_notice,
     edit_button,
-    form_buttons,
+    form_card,
     kept,
     notice,
 )
@@ -134,59 +134,36 @@ def _row(user: UserRow) -> rx.Component:
 
 def _edit_form() -> rx.Component:
     """Staff correct a user's name and e-mail (the username stays)."""
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Edit the user ", S.f_username, size="5", as_="h2"),
-                draft_restored_notice(S),
-                error_callout(S.form_error),
-                form_field("Full name", "full_name", field_id="user-full-name",
-                           default_value=S.f_full_name, error=S.errors.get("full_name", ""),
-                           **kept(S, "full_name")),
-                form_field("Email", "email", field_id="user-email", type_="email",
-                           default_value=S.f_email, error=S.errors.get("email", ""),
-                           **kept(S, "email")),
-                rx.text("A new e-mail address takes effect at once; links already sent to the "
-                        "old one stop working.", size="1", color_scheme="gray"),
-                form_buttons(S, "Save", None),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=S.save,
-            key=S.form_key,
-        ),
-        width="100%",
-        max_width="600px",
+    return form_card(
+        S, "Add a user", f"Edit the user {S.f_username}",
+        draft_restored_notice(S),
+        form_field("Full name", "full_name", field_id="user-full-name",
+                   default_value=S.f_full_name, error=S.errors.get("full_name", ""),
+                   **kept(S, "full_name")),
+        form_field("Email", "email", field_id="user-email", type_="email",
+                   default_value=S.f_email, error=S.errors.get("email", ""),
+                   **kept(S, "email")),
+        rx.text("A new e-mail address takes effect at once; links already sent to the "
+                "old one stop working.", size="1", color_scheme="gray"),
+        delete_label=None, max_width="600px",
     )
 
 
 def _create_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Add a user", size="5", as_="h2"),
-                error_callout(S.form_error),
-                form_field("Username", "username", field_id="user-username",
-                           auto_complete="off", error=S.errors.get("username", "")),
-                form_field("Email", "email", field_id="user-email", type_="email",
-                           error=S.errors.get("email", "")),
-                form_field("Full name", "full_name", field_id="user-full-name",
-                           error=S.errors.get("full_name", "")),
-                form_field("Password", "password", field_id="user-password", type_="password",
-                           auto_complete="new-password", error=S.errors.get("password", "")),
-                rx.text("Leave the password empty to create the account without one "
-                        "(it can be set later with Reset password).", size="1",
-                        color_scheme="gray"),
-                checkbox("Staff (may use the admin pages)", "is_staff"),
-                form_buttons(S, "Create user", None),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=S.save,
-            key=S.form_key,
-        ),
-        width="100%",
-        max_width="600px",
+    return form_card(
+        S, "Add a user", "Edit a user",
+        form_field("Username", "username", field_id="user-username",
+                   auto_complete="off", error=S.errors.get("username", "")),
+        form_field("Email", "email", field_id="user-email", type_="email",
+                   error=S.errors.get("email", "")),
+        form_field("Full name", "full_name", field_id="user-full-name",
+                   error=S.errors.get("full_name", "")),
+        form_field("Password", "password", field_id="user-password", type_="password",
+                   auto_complete="new-password", error=S.errors.get("password", "")),
+        rx.text("Leave the password empty to create the account without one "
+                "(it can be set later with Reset password).", size="1", color_scheme="gray"),
+        checkbox("Staff (may use the admin pages)", "is_staff"),
+        delete_label=None, save_label="Create user", max_width="600px",
     )
 
 
