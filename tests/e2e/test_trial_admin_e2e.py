@@ -41,6 +41,9 @@ def test_make_staff_and_deactivate_ask_first_naming_the_person(page, app_url, uo
     sign_in(page, app_url, staff.username, PASSWORD)
     page.goto(app_url + routes.ADMIN_USERS)
     page.get_by_label("Search users").fill("dora_d")
+    # The search is sent after a pause; a dialog opened before its answer would be re-rendered
+    # away with the row, so wait until the table shows the one match.
+    expect(page.get_by_text("Page 1 of 1 · 1 result", exact=True)).to_be_visible()
     page.get_by_role("button", name="Make dora_d staff").click()
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("Make Dora Dee (dora_d) staff?")
