@@ -8,11 +8,14 @@ mapped through the app's router, plus the connection's own headers (where the se
 lives), its client address and the tab's client token. Uploads arrive without a connection, as
 `/_upload` delivers them.
 
-Used by tests/unit/test_every_handler_every_actor.py.
+Used by tests/unit/test_every_handler_every_actor.py; `signed_in_tab` and `last_value` follow
+one person's tab through a sequence of events (drafts kept through a reload).
 """
 
 import asyncio
+import contextlib
 import dataclasses
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -151,6 +154,48 @@ class Browser:
 
 def event_name(handler) -> str:
     return format_event_handler(handler)
+
+
+@contextlib.contextmanager
+def signed_in_tab(app, cookie: str):
+    """One browser tab holding the session `cookie`: `open(path, query)` opens a page as a
+    (re)load does, `send(handler, payload, path, query)` fires one handler; each returns what
+    the server sent (one JSON update per line) and fails on a handler's exception."""
+    if not app._load_events:
+        app._apply_decorated_pages()
+    runner, browser = asyncio.Runner(), Browser(app)
+    runner.run(browser.start())
+    tab_id = browser.new_tab()
+
+    class Tab:
+        @staticmethod
+        def open(path: str, query: dict[str, str] | None = None) -> str:
+            sent = runner.run(browser.open_page(tab_id, path=path, query=query, cookie=cookie))
+            assert not sent.errors, sent.errors
+            return sent.wire
+
+        @staticmethod
+        def send(handler, payload: dict, path: str, query: dict[str, str] | None = None) -> str:
+            sent = runner.run(browser.send(tab_id, event_name(handler), payload, path=path,
+                                           query=query, cookie=cookie))
+            assert not sent.errors, sent.errors
+            return sent.wire
+
+    try:
+        yield Tab
+    finally:
+        runner.run(browser.stop())
+        runner.close()
+
+
+def last_value(wire: str, state: type, var: str):
+    """The last value the server sent for `state`'s var `var` in `wire`, or None."""
+    found = []
+    for line in wire.splitlines():
+        delta = json.loads(line).get("delta", {}).get(state.get_full_name(), {})
+        if f"{var}_rx_state_" in delta:
+            found.append(delta[f"{var}_rx_state_"])
+    return found[-1] if found else None
 
 
 # --- the database, as rows -----------------------------------------------------------------

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from .. import routes
-from .forms import error_callout, field_error
+from .forms import draft_kept_callout, draft_left_callout, error_callout, field_error
 from .layout import page_shell
 
 ADMIN_SECTIONS = (
@@ -72,16 +72,7 @@ def draft_restored_notice(state) -> rx.Component:
     """Over an open form: its kept unsaved input, or that what is typed is being kept."""
     return rx.cond(
         state.draft_restored,
-        rx.callout(
-            rx.hstack(
-                rx.text("Your unsaved changes were kept: they are in the form below, not saved "
-                        "yet."),
-                rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
-                          type="button", on_click=state.discard_draft),
-                spacing="3", align="center", wrap="wrap",
-            ),
-            icon="info", color_scheme="amber", id="draft-restored", role="status",
-        ),
+        draft_kept_callout(state.discard_draft, "draft-restored"),
         rx.cond(state.draft_record == state.editing_id,
                 rx.text("Unsaved changes: kept if you reload or leave this page.", size="1",
                         color_scheme="gray", id="draft-kept", role="status")),
@@ -91,17 +82,8 @@ def draft_restored_notice(state) -> rx.Component:
 def draft_left_notice(state) -> rx.Component:
     return rx.cond(
         state.draft_label != "",
-        rx.callout(
-            rx.hstack(
-                rx.text("You left unsaved changes to ", state.draft_label, "."),
-                rx.button("Continue editing", size="1", type="button",
-                          on_click=state.continue_draft),
-                rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
-                          type="button", on_click=state.discard_draft),
-                spacing="3", align="center", wrap="wrap",
-            ),
-            icon="info", color_scheme="amber", id="draft-left", role="status",
-        ),
+        draft_left_callout(state.draft_label, state.continue_draft, state.discard_draft,
+                           "draft-left"),
     )
 
 

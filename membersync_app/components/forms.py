@@ -1,4 +1,5 @@
-"""Form pieces: a labelled input with its error message right below it."""
+"""Form pieces: a labelled input with its error message right below it, and the two notices
+of unsaved input kept through a reload (an admin form's draft, the Add Member modal's)."""
 
 import reflex as rx
 from reflex.vars import Var
@@ -39,4 +40,33 @@ def error_callout(message: Var | str, callout_id: str = "form-error") -> rx.Comp
     return rx.cond(
         message,
         rx.callout(message, icon="triangle_alert", color_scheme="red", id=callout_id, role="alert"),
+    )
+
+
+def draft_kept_callout(on_discard, callout_id: str) -> rx.Component:
+    """Over a form opened again with the unsaved input a reload or Back left: say so, and
+    offer to drop it."""
+    return rx.callout(
+        rx.hstack(
+            rx.text("Your unsaved changes were kept: they are in the form below, not saved yet."),
+            rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
+                      type="button", on_click=on_discard),
+            spacing="3", align="center", wrap="wrap",
+        ),
+        icon="info", color_scheme="amber", id=callout_id, role="status",
+    )
+
+
+def draft_left_callout(what, on_continue, on_discard, callout_id: str) -> rx.Component:
+    """Where the form was left with unsaved input (`what` names the form or its record): back
+    to it, filled in again, or drop it."""
+    return rx.callout(
+        rx.hstack(
+            rx.text("You left unsaved changes to ", what, "."),
+            rx.button("Continue editing", size="1", type="button", on_click=on_continue),
+            rx.button("Discard changes", size="1", variant="soft", color_scheme="gray",
+                      type="button", on_click=on_discard),
+            spacing="3", align="center", wrap="wrap",
+        ),
+        icon="info", color_scheme="amber", id=callout_id, role="status",
     )

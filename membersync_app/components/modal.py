@@ -1,10 +1,10 @@
-"""Dialogs: the Add Member modal (Add Member rows or Invite members), and the confirmation asked
-before anything that cannot be undone."""
+"""Dialogs: the Add Member modal (Add Member rows or Invite members), the notice of its input
+left unsaved, and the confirmation asked before anything that cannot be undone."""
 
 import reflex as rx
 
 from ..state.org_add import AddRow, OrgAddState
-from .forms import error_callout, field_error
+from .forms import draft_kept_callout, draft_left_callout, error_callout, field_error
 
 A = OrgAddState
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
@@ -36,14 +36,15 @@ def _label(text, html_for) -> rx.Component:
     return rx.el.label(text, html_for=html_for, style=LABEL_STYLE)
 
 
-def _clear_when_changed(error, field, row=None):
-    """on_change of a field with a message: the message described the old value. No event is
-    sent while the field has none. `row`: the form row's index, for a row's field."""
-    clear = A.clear_field_error(field, "" if row is None else row.to_string())
-    return rx.cond(error, clear, rx.noop())
+def _kept(field, row=None):
+    """on_change of a field: the state keeps what is typed (through a reload) and drops the
+    field's message, which described the old value. `row`: the form row's index, for a row's
+    field."""
+    row_key = "" if row is None else row.to_string()
+    return lambda value: A.keep_typed(field, row_key, value)
 
 
-def _role_select(name, select_id, on_change) -> rx.Component:
+def _role_select(name, select_id, on_change, default_value) -> rx.Component:
     """Only the roles the viewer may give (Manager needs the right to promote); the services
     refuse the others anyway."""
     return rx.el.select(
@@ -51,7 +52,7 @@ def _role_select(name, select_id, on_change) -> rx.Component:
         rx.cond(A.can_change_roles, rx.el.option("Manager", value="manager")),
         name=name,
         id=select_id,
-        default_value="member",
+        default_value=default_value,
         on_change=on_change,
         style={"padding": "6px", "border_radius": "6px", "border": "1px solid var(--gray-7)",
                "height": "32px"},
@@ -66,22 +67,21 @@ def _entry_row(row: AddRow, position) -> rx.Component:
         rx.vstack(
             _label("Name" + suffix, "add-name-" + i),
             rx.input(name="name_" + i, id="add-name-" + i, width="100%",
-                     auto_focus=position == 0,
-                     on_change=_clear_when_changed(row.errors["name"], "name", row.index)),
+                     auto_focus=position == 0, default_value=row.name,
+                     on_change=_kept("name", row.index)),
             field_error(row.errors["name"], "add-name-" + i),
             spacing="1", flex="2",
         ),
         rx.vstack(
             _label("Email" + suffix, "add-email-" + i),
             rx.input(name="email_" + i, id="add-email-" + i, type="email", width="100%",
-                     on_change=_clear_when_changed(row.errors["email"], "email", row.index)),
+                     default_value=row.email, on_change=_kept("email", row.index)),
             field_error(row.errors["email"], "add-email-" + i),
             spacing="1", flex="3",
         ),
         rx.vstack(
             _label("Role" + suffix, "add-role-" + i),
-            _role_select("role_" + i, "add-role-" + i,
-                         _clear_when_changed(row.errors["role"], "role", row.index)),
+            _role_select("role_" + i, "add-role-" + i, _kept("role", row.index), row.role),
             field_error(row.errors["role"], "add-role-" + i),
             spacing="1", flex="1",
         ),
@@ -144,6 +144,12 @@ def _domain_rule() -> rx.Component:
     )
 
 
+def _cancel() -> rx.Component:
+    """Cancel drops what was typed (Escape and a click outside only close the modal)."""
+    return rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                                     on_click=A.discard_draft))
+
+
 def _add_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -154,8 +160,7 @@ def _add_form() -> rx.Component:
             _seats_refusal(),
             error_callout(A.errors["form"], "add-error"),
             rx.hstack(
-                rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
-                                          color_scheme="gray")),
+                _cancel(),
                 rx.button("Add Members", type="submit"),
                 justify="end", width="100%", spacing="2",
             ),
@@ -173,19 +178,17 @@ def _invite_form() -> rx.Component:
             _label("Email addresses", "invite-emails"),
             rx.text_area(name="emails", id="invite-emails", rows="4", width="100%",
                          placeholder="one@example.com, two@example.com",
-                         on_change=_clear_when_changed(A.errors["emails"], "emails")),
+                         default_value=A.kept_emails, on_change=_kept("emails")),
             rx.text("Separate addresses with commas, spaces or new lines.", size="1",
                     color="gray"),
             field_error(A.errors["emails"], "invite-emails"),
             _label("Role", "invite-role"),
-            _role_select("invite_role", "invite-role",
-                         _clear_when_changed(A.errors["invite_role"], "invite_role")),
+            _role_select("invite_role", "invite-role", _kept("invite_role"), A.kept_invite_role),
             field_error(A.errors["invite_role"], "invite-role"),
             _seats_refusal(),
             error_callout(A.errors["form"], "invite-error"),
             rx.hstack(
-                rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
-                                          color_scheme="gray")),
+                _cancel(),
                 rx.button("Send invitations", type="submit"),
                 justify="end", width="100%", spacing="2",
             ),
@@ -209,6 +212,7 @@ def add_member_modal(trigger: rx.Component) -> rx.Component:
                 rx.text("Seats free: ", A.seats_free, " of ", A.seat_count, size="2",
                         id="modal-seats"),
             ),
+            rx.cond(A.draft_restored, draft_kept_callout(A.discard_draft, "add-draft-restored")),
             rx.tabs.root(
                 rx.tabs.list(
                     rx.cond(A.can_add, rx.tabs.trigger("Add Member", value="add")),
@@ -223,4 +227,12 @@ def add_member_modal(trigger: rx.Component) -> rx.Component:
         ),
         open=A.add_open,
         on_open_change=A.set_add_open,
+    )
+
+
+def add_member_draft_left() -> rx.Component:
+    """On the page: the modal was left (a reload, Back, Escape) with input not yet submitted."""
+    return rx.cond(
+        A.draft_left & (A.can_add | A.can_invite) & ~A.expired,
+        draft_left_callout("Add Member", A.set_add_open(True), A.discard_draft, "add-draft-left"),
     )

@@ -8,7 +8,7 @@ from ..components.forms import error_callout, field_error
 from ..components.invitation_history import invitation_history
 from ..components.layout import page_shell
 from ..components.member_table import invitations_table, members_table, notice
-from ..components.modal import add_member_modal
+from ..components.modal import add_member_draft_left, add_member_modal
 from ..components.reports import download_link, reports_section
 from ..state.invitation_history import InvitationHistoryState
 from ..state.org_import import UPLOAD_ID, CsvProblem, OrgImportState
@@ -124,6 +124,7 @@ def _members_section() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
+        add_member_draft_left(),
         _import_csv(),
         members_table(),
         invitations_table(),

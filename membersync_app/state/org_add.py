@@ -7,6 +7,12 @@ what is on the screen. Mail goes out after commit.
 When the refusal is for want of seats, the modal offers to add the missing seats right there
 (to whoever may manage seats; the others are told who can), so the rows stay filled in for the
 next submit.
+
+What is typed is kept on the server as it is typed (`keep_typed`, a backend var never sent
+back), as the admin forms keep their drafts: a reload, or leaving the page and coming back,
+shows the modal closed (a reload never brings back a dialog) with "You left unsaved changes to
+Add Member", and opening it again fills every row in. Cancel and "Discard changes" drop the
+input; Escape or a click outside only close the modal, and the page offers the input back.
 """
 
 import re
@@ -31,12 +37,20 @@ FORM_FIELDS = ("emails", "invite_role", "seats_to_add")
 _ROW_KEY = re.compile(r"(name|email|role)_(\d{1,4})")
 
 
+INVITE_FIELDS = ("emails", "invite_role")
+MAX_TYPED_LENGTH = 10_000
+
+
 class AddRow(BaseModel):
     """One row of the form. `index` names its inputs (name_<index> ...) and never changes, so a
     row removed above it leaves what was typed in it in place. `errors` is keyed by field
-    ("name", "email", "role"): the (row, field) pair is the row and the key."""
+    ("name", "email", "role"): the (row, field) pair is the row and the key. `name`, `email`
+    and `role` are what its inputs show when the form opens (a kept draft's values)."""
 
     index: int
+    name: str = ""
+    email: str = ""
+    role: str = "member"
     errors: dict[str, str] = {}
 
 
@@ -73,49 +87,124 @@ class OrgAddState(OrgPageState):
     # The seats refusal's way forward, inside the modal.
     seats_to_add: str = ""
     seats_notice: str = ""
+    # The typed input: {"org": id, "mode": "add" | "invite", "rows": [row index, ...],
+    # "values": {input name ("email_3", "emails"): text}}; one organization's at a time.
+    _draft: dict = {}  # noqa: RUF012
+    draft_left: bool = False  # the modal is closed and input is kept for it
+    draft_restored: bool = False  # the open modal shows kept input
+    kept_emails: str = ""  # the Invite members fields as the modal opens (a kept draft's)
+    kept_invite_role: str = "member"
 
     def _clear_errors(self) -> None:
-        self.add_rows = [AddRow(index=row.index) for row in self.add_rows]
+        self.add_rows = [row.model_copy(update={"errors": {}}) for row in self.add_rows]
         self.errors = {}
         self.seats_notice = ""
 
     def _forget_dialogs(self) -> None:
-        """A page load shows the modal closed and empty, never as a refusal left it."""
+        """A page load shows the modal closed and empty, never as a refusal left it; input
+        typed into it is offered back."""
         self.add_open = False
         self.add_rows = [AddRow(index=0)]
         self._clear_errors()
+        self.draft_restored = False
+        self.draft_left = self._has_input()
+
+    def _kept_values(self) -> dict[str, str]:
+        """The input kept for this organization's modal ({} when none, or another's)."""
+        return self._draft.get("values", {}) if self._draft.get("org") == self._org_id else {}
+
+    def _has_input(self) -> bool:
+        """Anything typed worth offering back (a role picked on an empty row is not)."""
+        return any(value.strip() for key, value in self._kept_values().items()
+                   if key == "emails" or key.startswith(("name_", "email_")))
+
+    def _keep(self, values: dict[str, str]) -> None:
+        self._draft = {"org": self._org_id, "mode": self.add_mode,
+                       "rows": [row.index for row in self.add_rows], "values": values}
 
     @rx.event
     def set_add_open(self, value: bool):
-        """The Add Member button (the dialog's trigger) opens a fresh, empty form; Cancel,
-        Escape or a click outside close it."""
+        """The Add Member button (the dialog's trigger) and "Continue editing" open the form:
+        empty, or with the input kept for it. Escape or a click outside close it (the input
+        stays offered); Cancel closes it too, after `discard_draft`."""
         if value is True:
-            self.add_rows = [AddRow(index=0)]
+            self._open_modal()
+            return
+        self.add_open = False
+        self.draft_left = self._has_input()
+
+    def _open_modal(self) -> None:
+        kept = self._kept_values()
+        rows = self._draft.get("rows") if kept else None
+        self.add_rows = [AddRow(index=index, name=kept.get(f"name_{index}", ""),
+                                email=kept.get(f"email_{index}", ""),
+                                role=kept.get(f"role_{index}", "member"))
+                         for index in rows] if rows else [AddRow(index=0)]
+        self.kept_emails = kept.get("emails", "")
+        self.kept_invite_role = kept.get("invite_role", "member")
+        self._clear_errors()
+        mode = self._draft.get("mode", "add") if kept else "add"
+        if not {"add": self.can_add, "invite": self.can_invite}.get(mode):
+            mode = "add" if self.can_add or not self.can_invite else "invite"
+        self.add_mode = mode
+        self.draft_restored, self.draft_left = self._has_input(), False
+        self.form_key += 1
+        self.add_open = True
+
+    @rx.event
+    def discard_draft(self):
+        """Drop the kept input: "Discard changes", and Cancel. An open modal starts empty."""
+        self._draft = {}
+        self.draft_left = self.draft_restored = False
+        if self.add_open:
+            self.add_rows, self.kept_emails, self.kept_invite_role = [AddRow(index=0)], "", "member"
             self._clear_errors()
-            self.add_mode = "add" if self.can_add or not self.can_invite else "invite"
             self.form_key += 1
-        self.add_open = value is True
+
+    @rx.event
+    def keep_typed(self, field: str, row: str, value: str):
+        """A field of the open modal changed: keep its value for a reload (never sent back),
+        and drop its message, which described the old value. `row` is the form row's index
+        for a row field (name, email, role), "" for the Invite members fields."""
+        if not self.add_open or not isinstance(value, str) or len(value) > MAX_TYPED_LENGTH:
+            return
+        if row == "" and field in INVITE_FIELDS:
+            name = field
+        elif field in ROW_FIELDS and whole_number(row) in {r.index for r in self.add_rows}:
+            name = f"{field}_{whole_number(row)}"
+        else:
+            return
+        self._keep({**self._kept_values(), name: value})
+        self.clear_field_error(field, row)
 
     @rx.event
     def set_add_mode(self, value: str):
         self.add_mode = "invite" if value == "invite" else "add"
         self._clear_errors()
+        if self._kept_values():
+            self._keep(self._kept_values())
 
     @rx.event
     def add_row(self):
         if len(self.add_rows) < MAX_FORM_ROWS:
             index = max(row.index for row in self.add_rows) + 1
             self.add_rows = [*self.add_rows, AddRow(index=index)]
+            if self._kept_values():
+                self._keep(self._kept_values())
 
     @rx.event
     def remove_row(self, index: int):
-        """Take a row out of the form (one always stays). A seats refusal may no longer hold
-        for fewer rows: it goes too, and the next submit says again if it does."""
+        """Take a row out of the form (one always stays), and what was kept of it. A seats
+        refusal may no longer hold for fewer rows: it goes too, and the next submit says
+        again if it does."""
         kept = [row for row in self.add_rows if row.index != index]
         if kept and len(kept) < len(self.add_rows):
             self.add_rows = kept
             self.errors = {k: v for k, v in self.errors.items()
                            if k not in ("seats", "seats_to_add")}
+            if values := self._kept_values():
+                self._keep({key: value for key, value in values.items()
+                            if not ((match := _ROW_KEY.fullmatch(key)) and int(match[2]) == index)})
 
     @rx.event
     def clear_field_error(self, field: str, row: str):
@@ -183,7 +272,7 @@ class OrgAddState(OrgPageState):
         if isinstance(error, NotEnoughSeats):
             errors = {**errors, error.field: self._seats_refusal(error)}
         rows, self.errors = refusal_errors(errors, row_of)
-        self.add_rows = [AddRow(index=row.index, errors=rows.get(row.index, {}))
+        self.add_rows = [row.model_copy(update={"errors": rows.get(row.index, {})})
                          for row in self.add_rows]
 
     @rx.event
@@ -206,7 +295,7 @@ class OrgAddState(OrgPageState):
             self._show_refusal(error, row_of)
             await self._refresh_header_only()
             return
-        self.add_open = False
+        self._close_done()
         # The same words whether or not an address had an account (no account probing).
         await self._after_change(f"{result.notice()} {on_the_way(result.email_count)}")
 
@@ -223,9 +312,15 @@ class OrgAddState(OrgPageState):
             await self._refresh_header_only()
             return
         count = len(result.invitations)
-        self.add_open = False
+        self._close_done()
         await self._after_change(
             f"Invited {counted(count, 'person', 'people')}. {on_the_way(count)}")
+
+    def _close_done(self) -> None:
+        """A submit went through: the modal closes and what was typed for it is spent."""
+        self.add_open = False
+        self._draft = {}
+        self.draft_left = self.draft_restored = False
 
     async def _refresh_header_only(self) -> None:
         with self._reading() as (session, user):

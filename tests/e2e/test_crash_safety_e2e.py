@@ -280,6 +280,7 @@ class Record:
     remove_sent: set[str] = field(default_factory=set)
     merged: list[tuple[int, int]] = field(default_factory=list)  # (merged away, into)
     reconnects: int = 0
+    merges_deferred: int = 0  # merges refused ten times under load, tried again after it
     after_reconnect: list[str] = field(default_factory=list)  # the next operation's outcome
     errors: list[str] = field(default_factory=list)
 
@@ -415,7 +416,9 @@ class StaffClient(threading.Thread):
     """Staff merging each (source, target) pair through the back office's Merge tab, spread
     over the run (those left when the load stops follow at once). A merge refused because the
     target changed since the preview (the owners keep adding to it) is previewed and tried
-    again, as a person would."""
+    again, as a person would; one still refused after ten tries while the owners are busy is
+    tried again once the load has stopped (a person would come back later), and only a
+    refusal then is an error."""
 
     def __init__(self, app: RunningApp, cookie: str, pairs: list[tuple[int, int]],
                  every: float, stop: threading.Event) -> None:
@@ -429,7 +432,10 @@ class StaffClient(threading.Thread):
         self.tab.call(_name(BackOfficeState, "load"), {}, {"header_rx_state_",
                                                           "org_error_rx_state_"}, router)
         self.record.sent["merge"] += 1
-        for _attempt in range(10):
+        for attempt in range(20):
+            if attempt == 10:
+                self.record.merges_deferred += 1
+                self.stop.wait()
             preview = self.tab.call(_name(MergeState, "pick"), {"other_id": source},
                                     {"has_preview_rx_state_", "merge_error_rx_state_"}, router)
             if not preview.get("has_preview_rx_state_"):
@@ -816,6 +822,8 @@ def test_killed_workers_lose_nothing_confirmed_and_half_apply_nothing(
           f"  operations sent {sum(sent.values())} {dict(sent)}\n"
           f"  confirmed       {sum(confirmed.values())} {dict(confirmed)}\n"
           f"  found in the DB {sum(found.values())} {dict(found)}\n"
+          f"  merges refused ten times while owners added, then done after the load: "
+          f"{staff.record.merges_deferred}\n"
           f"  reconnects {reconnects} (staff {staff.record.reconnects}); the owners' next "
           f"operation after one: {continued} confirmed, "
           f"{sum(o.record.reconnects for o in owners) - continued} cut off by another kill\n"

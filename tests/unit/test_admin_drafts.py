@@ -4,12 +4,9 @@ checkboxes (permissions, Seat Benefits, a seat type's contents) and the owner fi
 (through the EventGuard, tests/handler_harness.py); a reload is the same tab opening the page
 again."""
 
-import asyncio
-import json
-
 import pytest
 from factories import make_course, make_license, make_org_type, make_seat_type, make_staff
-from handler_harness import Browser, event_name
+from handler_harness import last_value, signed_in_tab
 
 import membersync_app.membersync_app as web_app
 from membersync_app import db, routes
@@ -20,48 +17,22 @@ from membersync_app.state.admin_org_types import AdminOrgTypesState
 from membersync_app.state.admin_organizations import AdminOrganizationsState
 
 
-def last_value(wire: str, state: type, var: str):
-    """The last value the server sent for `state`'s var `var`, or None."""
-    found = []
-    for line in wire.splitlines():
-        delta = json.loads(line).get("delta", {}).get(state.get_full_name(), {})
-        if f"{var}_rx_state_" in delta:
-            found.append(delta[f"{var}_rx_state_"])
-    return found[-1] if found else None
-
-
 @pytest.fixture
 def staff_tab(app_database):
-    """A staff member's tab: open(path, id) and send(handler, payload, path)."""
-    if not web_app.app._load_events:
-        web_app.app._apply_decorated_pages()
-    runner, browser = asyncio.Runner(), Browser(web_app.app)
-    runner.run(browser.start())
+    """A staff member's tab: open(path, record id) and send(handler, payload, path)."""
     with db.unit_of_work() as session:
         staff = make_staff(session)
         cookie = auth.activate_session(session, grant=auth.start_session(session, user=staff))
-    tab_id = browser.new_tab()
+    with signed_in_tab(web_app.app, cookie) as tab:
 
-    class Tab:
-        @staticmethod
-        def open(path: str, record_id: int | None = None) -> str:
-            query = {} if record_id is None else {"id": str(record_id)}
-            sent = runner.run(browser.open_page(tab_id, path=path, query=query, cookie=cookie))
-            assert not sent.errors, sent.errors
-            return sent.wire
+        class Tab:
+            @staticmethod
+            def open(path: str, record_id: int | None = None) -> str:
+                return tab.open(path, None if record_id is None else {"id": str(record_id)})
 
-        @staticmethod
-        def send(handler, payload: dict, path: str) -> str:
-            sent = runner.run(browser.send(tab_id, event_name(handler), payload, path=path,
-                                           cookie=cookie))
-            assert not sent.errors, sent.errors
-            return sent.wire
+            send = staticmethod(tab.send)
 
-    try:
         yield Tab
-    finally:
-        runner.run(browser.stop())
-        runner.close()
 
 
 def test_org_type_ticks_survive_a_reload(staff_tab):
