@@ -150,54 +150,46 @@ def _cancel() -> rx.Component:
                                      on_click=A.discard_draft))
 
 
-def _add_form() -> rx.Component:
+def _modal_form(kind: str, fields: list[rx.Component], submit_label: str, on_submit,
+                spacing: str) -> rx.Component:
+    """One tab's form: its own fields, then what both tabs share (the seats refusal, the form's
+    message, Cancel and the submit button). Keyed by form_key, so each opening starts afresh."""
     return rx.form(
         rx.vstack(
-            rx.foreach(A.add_rows, _entry_row),
-            _domain_rule(),
-            rx.button("Add another row", type="button", variant="ghost", size="1",
-                      on_click=A.add_row),
+            *fields,
             _seats_refusal(),
-            error_callout(A.errors["form"], "add-error"),
-            rx.hstack(
-                _cancel(),
-                rx.button("Add Members", type="submit"),
-                justify="end", width="100%", spacing="2",
-            ),
-            spacing="3", width="100%",
+            error_callout(A.errors["form"], f"{kind}-error"),
+            rx.hstack(_cancel(), rx.button(submit_label, type="submit"),
+                      justify="end", width="100%", spacing="2"),
+            spacing=spacing, width="100%",
         ),
-        on_submit=A.submit_add,
-        key="add-" + A.form_key.to_string(),
+        on_submit=on_submit,
+        key=f"{kind}-" + A.form_key.to_string(),
         width="100%",
     )
+
+
+def _add_form() -> rx.Component:
+    return _modal_form("add", [
+        rx.foreach(A.add_rows, _entry_row),
+        _domain_rule(),
+        rx.button("Add another row", type="button", variant="ghost", size="1",
+                  on_click=A.add_row),
+    ], "Add Members", A.submit_add, spacing="3")
 
 
 def _invite_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            _label("Email addresses", "invite-emails"),
-            rx.text_area(name="emails", id="invite-emails", rows="4", width="100%",
-                         placeholder="one@example.com, two@example.com",
-                         default_value=A.kept_emails, on_change=_kept("emails")),
-            rx.text("Separate addresses with commas, spaces or new lines.", size="1",
-                    color="gray"),
-            field_error(A.errors["emails"], "invite-emails"),
-            _label("Role", "invite-role"),
-            _role_select("invite_role", "invite-role", _kept("invite_role"), A.kept_invite_role),
-            field_error(A.errors["invite_role"], "invite-role"),
-            _seats_refusal(),
-            error_callout(A.errors["form"], "invite-error"),
-            rx.hstack(
-                _cancel(),
-                rx.button("Send invitations", type="submit"),
-                justify="end", width="100%", spacing="2",
-            ),
-            spacing="2", width="100%",
-        ),
-        on_submit=A.submit_invite,
-        key="invite-" + A.form_key.to_string(),
-        width="100%",
-    )
+    return _modal_form("invite", [
+        _label("Email addresses", "invite-emails"),
+        rx.text_area(name="emails", id="invite-emails", rows="4", width="100%",
+                     placeholder="one@example.com, two@example.com",
+                     default_value=A.kept_emails, on_change=_kept("emails")),
+        rx.text("Separate addresses with commas, spaces or new lines.", size="1", color="gray"),
+        field_error(A.errors["emails"], "invite-emails"),
+        _label("Role", "invite-role"),
+        _role_select("invite_role", "invite-role", _kept("invite_role"), A.kept_invite_role),
+        field_error(A.errors["invite_role"], "invite-role"),
+    ], "Send invitations", A.submit_invite, spacing="2")
 
 
 def add_member_modal(trigger: rx.Component) -> rx.Component:

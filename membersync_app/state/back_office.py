@@ -18,6 +18,7 @@ from ..services.validation import whole_number
 from .admin_common import AdminFormMixin, ticked
 from .base import AppState
 from .paged_list import PagedListMixin, toggled
+from .selection import SelectionMixin
 
 TABS = ("details", "members", "jobs", "merge", "delete")
 NO_HEADER = OrgHeader(id=0, title="", owner_username="", owner_label="", type_name="",
@@ -77,12 +78,11 @@ class BackOfficeState(AppState):
 # ---------------------------------------------------------------- Members
 
 
-class BackOfficeMembersState(PagedListMixin, AdminFormMixin, BackOfficeState):
+class BackOfficeMembersState(SelectionMixin, PagedListMixin, AdminFormMixin, BackOfficeState):
     """The members list, selection, Unassign and Edit membership (the form)."""
 
     sort_by: str = "name"
     rows: list[OrgMemberRow] = []  # noqa: RUF012
-    selected: list[int] = []  # noqa: RUF012
     row_error: str = ""
     edit_username: str = ""
     edit_org_admin: bool = False
@@ -92,25 +92,18 @@ class BackOfficeMembersState(PagedListMixin, AdminFormMixin, BackOfficeState):
         result = back_office.list_org_members(session, actor=user, org_id=self._org_id,
                                               **listing)
         self.rows = result.rows
-        visible = {row.membership_id for row in self.rows}
-        self.selected = [i for i in self.selected if i in visible]
+        self._keep_shown_selection()
         self._load_header(session, user)
         return result
+
+    def _selectable_ids(self) -> list[int]:
+        return [row.membership_id for row in self.rows if not row.is_owner]
 
     @rx.event
     def load(self):
         self.selected, self.row_error = [], ""
         self._done("")
         self._refresh(search="", page=1)
-
-    @rx.event
-    def toggle(self, membership_id: int, checked: bool):
-        self.selected = toggled(self.selected, membership_id, checked)
-
-    @rx.event
-    def toggle_all(self, checked: bool):
-        self.selected = ([r.membership_id for r in self.rows if not r.is_owner]
-                         if checked is True else [])
 
     def _unassign(self, ids: list) -> None:
         self.notice, self.row_error = "", ""
@@ -268,28 +261,25 @@ class ChangeOwnerState(_UserPicker, _TabForm, BackOfficeState):
 # ---------------------------------------------------------------- Direct Jobs
 
 
-class BackOfficeJobsState(PagedListMixin, BackOfficeState):
+class BackOfficeJobsState(SelectionMixin, PagedListMixin, BackOfficeState):
     sort_by: str = "title"
     rows: list[JobRow] = []  # noqa: RUF012
-    selected: list[int] = []  # noqa: RUF012
     jobs_notice: str = ""
     jobs_error: str = ""
 
     def _load_page(self, session, user, **listing):
         result = jobs.list_org_jobs(session, actor=user, org_id=self._org_id, **listing)
         self.rows = result.rows
-        visible = {row.id for row in self.rows}
-        self.selected = [i for i in self.selected if i in visible]
+        self._keep_shown_selection()
         return result
+
+    def _selectable_ids(self) -> list[int]:
+        return [row.id for row in self.rows]
 
     @rx.event
     def load(self):
         self.selected, self.jobs_notice, self.jobs_error = [], "", ""
         self._refresh(search="", page=1)
-
-    @rx.event
-    def toggle(self, job_id: int, checked: bool):
-        self.selected = toggled(self.selected, job_id, checked)
 
     def _unassign(self, ids: list) -> None:
         self.jobs_notice, self.jobs_error = "", ""

@@ -15,7 +15,8 @@ from ..services.display import counted, names_list
 from ..services.errors import ServiceError
 from ..services.validation import clean_search
 from .org_page import OrgPageState
-from .paged_list import PagerMixin, toggled
+from .paged_list import PagerMixin
+from .selection import SelectionMixin
 
 
 class MemberItem(BaseModel):
@@ -37,7 +38,7 @@ class MemberItem(BaseModel):
 SORTABLE = ("name", "email", "role", "status", "joined")
 
 
-class OrgMembersState(PagerMixin, OrgPageState):
+class OrgMembersState(SelectionMixin, PagerMixin, OrgPageState):
     rows: list[MemberItem] = rx.field(default_factory=list)
     total: int = 0
     page: int = 1
@@ -45,7 +46,6 @@ class OrgMembersState(PagerMixin, OrgPageState):
     search: str = ""
     sort: str = "name"
     descending: bool = False
-    selected: list[int] = rx.field(default_factory=list)
     members_error: str = ""
     members_notice: str = ""
     viewer_membership_id: int = 0  # the viewer's own row, when it is on this page
@@ -90,8 +90,10 @@ class OrgMembersState(PagerMixin, OrgPageState):
             for row in result.rows
         ]
         self.viewer_membership_id = next((r.membership_id for r in self.rows if r.is_viewer), 0)
-        visible = {row.membership_id for row in self.rows}
-        self.selected = [i for i in self.selected if i in visible]
+        self._keep_shown_selection()
+
+    def _selectable_ids(self) -> list[int]:
+        return [row.membership_id for row in self.rows if not row.is_owner]
 
     def _reload(self) -> None:
         with self._reading() as (session, user):
@@ -125,14 +127,6 @@ class OrgMembersState(PagerMixin, OrgPageState):
         """The pager (PagerMixin) checked both; list_members clamps the page to the last."""
         self.page, self.page_size = max(page, 1), page_size
         self._reload()
-
-    @rx.event
-    def toggle(self, membership_id: int, checked: bool):
-        self.selected = toggled(self.selected, membership_id, checked)
-
-    @rx.event
-    def toggle_all(self, checked: bool):
-        self.selected = [r.membership_id for r in self.rows if not r.is_owner] if checked else []
 
     def _change(self, action, ids: list[int], done_message) -> bool:
         """Run one Manage Members action; True when it was done (the table is reloaded)."""

@@ -1,9 +1,10 @@
 """End-to-end harness: the real production build, its own database, Debian's Chromium.
 
 The app is built and started once per test session on a free port, with a temporary SQLite
-database migrated by alembic. Tests create what they need in that database through the same
-factories as the unit tests (the app reads the database on every event, so nothing is cached),
-then drive Chromium and assert what a person sees and what the database holds.
+database migrated by alembic. Each test starts on an empty database (`_empty_database`), creates
+what it needs through the same factories as the unit tests (the app reads the database on
+every event, so nothing is cached), then drives Chromium and asserts what a person sees and
+what the database holds: no test sees another's rows.
 `start_app(env_overrides, tmp)` starts another instance the same way with other settings
 (test_scale_out_e2e.py: PostgreSQL, Redis, three workers).
 """
@@ -246,6 +247,27 @@ def no_new_app_errors(app: RunningApp) -> Iterator[None]:
     yield
     new_errors = app.log_errors()[before:]
     assert not new_errors, "the app logged errors:\n" + "\n".join(new_errors)
+
+
+# Rows a test may leave behind without another test seeing them: the outbox (the app's
+# delivery threads may still be recording a send of the last test's mail; tests find their
+# mail by address), and alembic's own.
+KEPT_BETWEEN_TESTS = {"outbox_messages", "alembic_version"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(app_server):
+    """Before each test, every table of the shared app's database is emptied (children before
+    parents), so no test depends on, or is disturbed by, another test's rows."""
+    from sqlmodel import SQLModel
+
+    import membersync_app.models  # noqa: F401  (every table is in the metadata)
+
+    with app_server.engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name not in KEPT_BETWEEN_TESTS:
+                connection.execute(table.delete())
+    yield
 
 
 @pytest.fixture(autouse=True)
