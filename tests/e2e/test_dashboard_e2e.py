@@ -93,14 +93,11 @@ def test_owner_adds_a_member_who_sets_a_password_and_sees_their_access(
     expect(page.locator("#course-progress")).to_contain_text("1 / 2 lessons completed")
 
 
-def test_invite_accept_revoke_roles_full_seats_and_settings(
-    page, app_url, uow, smtp_server, browser
-):
+def test_invite_accept_and_revoke(page, app_url, uow, smtp_server, browser):
     with uow() as session:
         owner = make_user(session, password=PASSWORD)
         org = make_org(session, owner=owner, seat_count=3)
-        existing = make_membership(session, org, make_user(session, full_name="Erin Existing"))
-        existing_email = session.get(User, existing.user_id).email
+        make_membership(session, org, make_user(session, full_name="Erin Existing"))
     first, second = f"inv1-{org.id}@example.com", f"inv2-{org.id}@example.com"
 
     sign_in(page, app_url, owner.username, PASSWORD)
@@ -141,12 +138,30 @@ def test_invite_accept_revoke_roles_full_seats_and_settings(
         revoked = session.exec(select(Invitation).where(Invitation.email == second)).one()
         assert revoked.revoked_at is not None
 
-    # Promote, then demote.
+
+def test_promote_then_demote(page, app_url, uow):
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD)
+        org = make_org(session, owner=owner, seat_count=3)
+        existing = make_membership(session, org, make_user(session, full_name="Erin Existing"))
+        existing_email = session.get(User, existing.user_id).email
+    sign_in(page, app_url, owner.username, PASSWORD)
+    open_org(page, app_url, org)
     member_row(page, existing_email).get_by_role("button", name="Promote to manager").click()
     expect(member_row(page, existing_email)).to_contain_text("Manager")
     member_row(page, existing_email).get_by_role("button", name="Demote to member").click()
     expect(member_row(page, existing_email).get_by_role(
         "button", name="Promote to manager")).to_be_visible()
+
+
+def test_the_last_seat_then_a_refusal_then_settings_raise_the_seat_count(page, app_url, uow):
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD)
+        org = make_org(session, owner=owner, seat_count=3)
+        for _ in range(2):
+            make_membership(session, org)
+    sign_in(page, app_url, owner.username, PASSWORD)
+    open_org(page, app_url, org)
 
     # Fill the last seat, then see the refusal with what was typed kept.
     page.get_by_role("button", name="Add Member").click()
