@@ -4,11 +4,22 @@ Native <input type=checkbox> and <select> keep their state in the DOM and submit
 browser's FormData like any input, so rx.form handlers get every ticked box by name.
 """
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import reflex as rx
 from reflex.vars import Var
 
 from .. import routes
-from .forms import draft_kept_callout, draft_left_callout, error_callout, field_error
+from ..state.base import AppState
+from .data_table import Column, data_table
+from .forms import (
+    draft_kept_callout,
+    draft_left_callout,
+    error_callout,
+    field_error,
+    form_field,
+)
 from .layout import page_shell
 
 ADMIN_SECTIONS = (
@@ -22,6 +33,7 @@ ADMIN_SECTIONS = (
     ("Audit log", routes.ADMIN_AUDIT),
 )
 
+LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 _CONTROL_STYLE = {
     "padding": "6px 8px",
     "border": "1px solid var(--gray-7)",
@@ -49,23 +61,74 @@ def admin_page(*children: rx.Component, title: str) -> rx.Component:
 
 
 def admin_list_page(state, *, form: rx.Component, table: rx.Component,
-                    title: str, restored_notice: bool = True) -> rx.Component:
-    """An admin list page: the last notice, then the add / edit form while it is open (in place
-    of the list, so nothing else is clicked meanwhile), else the list; and what became of the
-    unsaved input of a form left by a reload or Back (state/admin_common.py)."""
+                    title: str, restored_notice: bool = True,
+                    messages: Sequence[rx.Component] = (),
+                    above_table: Sequence[rx.Component] = ()) -> rx.Component:
+    """An admin list page: the last notice (and `messages`), then the add / edit form while it
+    is open (in place of the list, so nothing else is clicked meanwhile), else the list; and
+    what became of the unsaved input of a form left by a reload or Back
+    (state/admin_common.py)."""
     return admin_page(
         notice(state.notice),
+        *messages,
         rx.cond(state.form_open,
                 rx.vstack(*([draft_restored_notice(state)] if restored_notice else []), form,
                           width="100%"),
-                rx.vstack(draft_left_notice(state), table, width="100%")),
+                rx.vstack(draft_left_notice(state), *above_table, table, width="100%")),
         title=title,
     )
+
+
+def admin_list_pages(state, *, title: str, route: str, record: tuple[str, str] | None,
+                     form: Callable[[], rx.Component], columns: list[Column],
+                     row: Callable[[Any], rx.Component], search_label: str, empty_text: str,
+                     table_id: str, **page_options: Any) -> None:
+    """Add a staff-only admin list page at `route`: `admin_list_page` with the add / edit
+    `form` and the table of `state.rows` (search, sort headers from `columns`, pager, Add new).
+
+    `record` (its title, its route with [id]) adds each record's own address: the same page,
+    whose on_load opens the form on that record, so reload and Back land where the person was.
+    `page_options` go to `admin_list_page`; components among them as functions that make them
+    (`above_table=lambda: [...]`), so that each address renders its own.
+    """
+    def list_page() -> rx.Component:
+        options = {key: value() if callable(value) else value
+                   for key, value in page_options.items()}
+        return admin_list_page(
+            state, form=form(), title=title, **options,
+            table=data_table(state, columns=columns, rows=state.rows, row=row,
+                             search_label=search_label, empty_text=empty_text,
+                             table_id=table_id, toolbar=add_button(state)),
+        )
+
+    rx.page(route=route, title=f"{title} · Admin · MemberSync",
+            on_load=[AppState.guard_staff, state.load])(list_page)
+    if record is not None:
+        record_title, record_route = record
+
+        def record_page() -> rx.Component:
+            return list_page()
+
+        rx.page(route=record_route, title=f"{record_title} · Admin · MemberSync",
+                on_load=[AppState.guard_staff, state.load_record])(record_page)
 
 
 def kept(state, name: str) -> dict:
     """Props of a form input whose typed value the state keeps as a draft (`keep_draft`)."""
     return {"on_change": lambda value: state.keep_draft(name, value)}
+
+
+def kept_field(state, label: str, name: str, *, field_id: str, **props) -> rx.Component:
+    """A text field of an admin form: the record's value (`f_<name>`), the refusal of that
+    field, and what is typed kept as the draft (`keep_draft`)."""
+    return form_field(label, name, field_id=field_id, default_value=getattr(state, f"f_{name}"),
+                      error=state.errors.get(name, ""), **kept(state, name), **props)
+
+
+def kept_select(state, label: str, name: str, *, field_id: str, **props) -> rx.Component:
+    """A select of an admin form, as `kept_field` for a text field."""
+    return select_field(label, name, field_id=field_id, default_value=getattr(state, f"f_{name}"),
+                        error=state.errors.get(name, ""), **kept(state, name), **props)
 
 
 def draft_restored_notice(state) -> rx.Component:
@@ -182,6 +245,20 @@ def select_field(label: str, name: str, *, options: Var | list, default_value: V
                      style=_CONTROL_STYLE, **select_props),
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
         field_error(error, field_id),
+        spacing="1",
+    )
+
+
+def job_type_select(select_id: str, job_types: Var, *, min_width: str,
+                    **select_props) -> rx.Component:
+    """"Job type" with "any type" first, to narrow a list of jobs (`select_props`: its name and
+    default value in a form, or its value and on_change)."""
+    return rx.vstack(
+        rx.el.label("Job type", html_for=select_id, style=LABEL_STYLE),
+        rx.el.select(
+            rx.el.option("any type", value=""),
+            rx.foreach(job_types, lambda t: rx.el.option(t, value=t)),
+            id=select_id, style={"padding": "6px 8px", "min_width": min_width}, **select_props),
         spacing="1",
     )
 

@@ -5,10 +5,9 @@ Use it in two steps:
 
     class CoursesState(PagedListMixin, AppState):   # PagedListMixin: state/paged_list.py
         rows: list[catalog.CourseRow] = []   # the service's frozen rows, held as they are
-        def _load_page(self, session, user, **listing):  # search, sort, page, ...
-            result = catalog.list_courses(session, actor=user, **listing)
-            self.rows = list(result.rows)
-            return result                                   # anything with page, total, page_count
+        # called with search, sort, page, ...; returns anything with rows, page, total,
+        # page_count (a state that needs more overrides `_load_page`)
+        _list_service = staticmethod(catalog.list_courses)
 
     data_table(CoursesState, columns=[Column("Title", "title"), Column("Lessons")],
                rows=CoursesState.rows, row=lambda c: rx.table.row(...),
@@ -191,13 +190,16 @@ def data_table(
         state.loaded,
         _table(state, columns=columns, rows=rows, row=row, search_label=search_label,
                empty_text=empty_text, table_id=table_id, toolbar=toolbar, searchable=searchable),
-        rx.cond(
-            state.list_error != "",
-            rx.callout(state.list_error, color_scheme="red", icon="triangle_alert",
-                       role="alert"),
-            rx.spinner(aria_label="Loading"),
-        ),
+        _list_error(state, otherwise=rx.spinner(aria_label="Loading")),
     )
+
+
+def _list_error(state: type[PagedListMixin], otherwise: rx.Component | None = None):
+    """Why the list could not be read (a refused search, sort or page), where there is one."""
+    shown = rx.callout(state.list_error, color_scheme="red", icon="triangle_alert", role="alert")
+    if otherwise is None:
+        return rx.cond(state.list_error != "", shown)
+    return rx.cond(state.list_error != "", shown, otherwise)
 
 
 def _table(state, *, columns, rows, row, search_label, empty_text, table_id, toolbar,
@@ -212,11 +214,7 @@ def _table(state, *, columns, rows, row, search_label, empty_text, table_id, too
             wrap="wrap",
             gap="12px",
         ),
-        rx.cond(
-            state.list_error != "",
-            rx.callout(state.list_error, color_scheme="red", icon="triangle_alert",
-                       role="alert"),
-        ),
+        _list_error(state),
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(*[_header_cell(state, c) for c in columns])),

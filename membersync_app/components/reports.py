@@ -184,6 +184,17 @@ def _course_member_row(row) -> rx.Component:
     )
 
 
+# The first columns of both member tables: the tick for reminders, then who they are.
+_MEMBER_COLUMNS = [Column(""), Column("Name", "name"), Column("E-mail", "email"),
+                   Column("Role", "role"), Column("Status", "status")]
+
+
+def _remind_button(s) -> rx.Component:
+    """Remind the ticked members (services/report_reminders.py): off until one is ticked."""
+    return rx.button("Remind selected", on_click=s.remind_selected,
+                     disabled=s.selected.length() == 0)
+
+
 def _course_members() -> rx.Component:
     s = CourseMembersState
     return rx.cond(s.open, rx.card(rx.vstack(
@@ -197,16 +208,13 @@ def _course_members() -> rx.Component:
                          *[rx.el.option(text, value=value) for value, text in STATUS_TEXT.items()],
                          id="course-members-status", value=s.status,
                          on_change=s.filter_status, style=SELECT_STYLE),
-            rx.button("Remind selected", on_click=s.remind_selected,
-                      disabled=s.selected.length() == 0),
+            _remind_button(s),
             align="center", spacing="3",
         ),
         _notices(s),
         data_table(
-            s, columns=[Column(""), Column("Name", "name"), Column("E-mail", "email"),
-                        Column("Role", "role"), Column("Status", "status"),
-                        Column("Lessons", "lessons"), Column("Started", "started"),
-                        Column("Completed", "completed"),
+            s, columns=[*_MEMBER_COLUMNS, Column("Lessons", "lessons"),
+                        Column("Started", "started"), Column("Completed", "completed"),
                         Column("Last activity", "last_activity")],
             rows=s.rows, row=_course_member_row, search_label="Search members",
             empty_text="No member of this course matches the filters.",
@@ -242,14 +250,12 @@ def _user_report() -> rx.Component:
         rx.hstack(
             rx.button("Show inactive for 30 days", variant="soft",
                       on_click=R.show_inactive(30)),
-            rx.button("Remind selected", on_click=s.remind_selected,
-                      disabled=s.selected.length() == 0),
+            _remind_button(s),
             spacing="3",
         ),
         _notices(s),
         data_table(
-            s, columns=[Column(""), Column("Name", "name"), Column("E-mail", "email"),
-                        Column("Role", "role"), Column("Status", "status"),
+            s, columns=[*_MEMBER_COLUMNS,
                         Column("Courses", "courses"), Column("Completed", "completed"),
                         Column("In progress", "in_progress"),
                         Column("Average progress", "progress"),

@@ -4,20 +4,13 @@ title, filtered by type and organization, with the add / edit form."""
 import reflex as rx
 
 from .. import routes
-from ..components.admin import (
-    add_button,
-    admin_list_page,
-    edit_button,
-    form_card,
-)
-from ..components.data_table import Column, data_table, long_text
+from ..components import admin
+from ..components.data_table import Column, long_text
 from ..components.forms import form_field
 from ..services.jobs import JobRow
 from ..state.admin_jobs import AdminJobsState
-from ..state.base import AppState
 
 S = AdminJobsState
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 
 
 def _row(job: JobRow) -> rx.Component:
@@ -29,24 +22,17 @@ def _row(job: JobRow) -> rx.Component:
             rx.text("unassigned", color_scheme="gray"),
             rx.link(job.organization,
                     href="/admin/organizations/" + job.organization_id.to_string()))),
-        rx.table.cell(edit_button("Edit " + job.title, S.open_edit(job.id))),
+        rx.table.cell(admin.edit_button("Edit " + job.title, S.open_edit(job.id))),
     )
 
 
 def _filters() -> rx.Component:
     return rx.form(
         rx.hstack(
+            admin.job_type_select("jobs-filter-type", S.job_types, min_width="180px",
+                                  name="job_type", default_value=S.filter_type),
             rx.vstack(
-                rx.el.label("Job type", html_for="jobs-filter-type", style=LABEL_STYLE),
-                rx.el.select(
-                    rx.el.option("any type", value=""),
-                    rx.foreach(S.job_types, lambda t: rx.el.option(t, value=t)),
-                    name="job_type", id="jobs-filter-type", default_value=S.filter_type,
-                    style={"padding": "6px 8px", "min_width": "180px"}),
-                spacing="1",
-            ),
-            rx.vstack(
-                rx.el.label("Organization", html_for="jobs-filter-org", style=LABEL_STYLE),
+                rx.el.label("Organization", html_for="jobs-filter-org", style=admin.LABEL_STYLE),
                 rx.input(name="organization", id="jobs-filter-org",
                          default_value=S.filter_organization,
                          placeholder="title, or - for unassigned"),
@@ -61,7 +47,7 @@ def _filters() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return form_card(
+    return admin.form_card(
         S, "Add a job", "Edit job",
         form_field("Job type", "job_type", field_id="job-type", default_value=S.f_job_type,
                    error=S.errors.get("job_type", "")),
@@ -74,23 +60,10 @@ def _form() -> rx.Component:
     )
 
 
-@rx.page(route=routes.ADMIN_JOBS, title="Jobs · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load])
-def admin_jobs_page() -> rx.Component:
-    return admin_list_page(
-        S,
-        form=_form(),
-        table=rx.vstack(
-            _filters(),
-            data_table(
-                S,
-                columns=[Column("Job type", "job_type"), Column("Title", "title"),
-                         Column("Organization", "organization"), Column("")],
-                rows=S.rows, row=_row, search_label="Search jobs",
-                empty_text="No jobs match.", table_id="jobs", toolbar=add_button(S),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        title="Jobs",
-    )
+admin.admin_list_pages(
+    S, title="Jobs", route=routes.ADMIN_JOBS, record=None, form=_form,
+    columns=[Column("Job type", "job_type"), Column("Title", "title"),
+             Column("Organization", "organization"), Column("")],
+    row=_row, search_label="Search jobs", empty_text="No jobs match.", table_id="jobs",
+    above_table=lambda: [_filters()],
+)

@@ -3,22 +3,11 @@
 import reflex as rx
 
 from .. import routes
-from ..components.admin import (
-    add_button,
-    admin_list_page,
-    checkbox,
-    checkbox_group,
-    edit_button,
-    form_card,
-    kept,
-    select_field,
-    side_by_side,
-)
-from ..components.data_table import Column, data_table, long_text
-from ..components.forms import field_error, form_field
+from ..components import admin
+from ..components.data_table import Column, long_text
+from ..components.forms import field_error
 from ..services.org_types import MANAGER_PERMISSIONS, OrgTypeRow
 from ..state.admin_org_types import ROLES, AdminOrgTypesState
-from ..state.base import AppState
 
 S = AdminOrgTypesState
 VISIBILITIES = (
@@ -36,22 +25,19 @@ def _row(org_type: OrgTypeRow) -> rx.Component:
         rx.table.cell(org_type.visibility),
         rx.table.cell(long_text(org_type.default_seat_type, "10em")),
         rx.table.cell(org_type.organization_count),
-        rx.table.cell(edit_button("Edit " + org_type.name, S.open_edit(org_type.id))),
+        rx.table.cell(admin.edit_button("Edit " + org_type.name, S.open_edit(org_type.id))),
     )
 
 
 def _general_tab() -> rx.Component:
     return rx.vstack(
-        form_field("Name", "name", field_id="org-type-name", default_value=S.f_name,
-                   error=S.errors.get("name", ""), **kept(S, "name")),
-        select_field("Visibility", "visibility", options=list(VISIBILITIES),
-                     default_value=S.f_visibility, field_id="org-type-visibility",
-                     error=S.errors.get("visibility", ""), **kept(S, "visibility")),
-        select_field("Default Seat Type", "default_seat_type_id", options=S.seat_type_choices,
-                     default_value=S.f_default_seat_type_id, field_id="org-type-seat-type",
-                     empty_label="— none —", error=S.errors.get("default_seat_type_id", ""),
-                     hint="Organizations of this type get it unless they pick their own.",
-                     **kept(S, "default_seat_type_id")),
+        admin.kept_field(S, "Name", "name", field_id="org-type-name"),
+        admin.kept_select(S, "Visibility", "visibility", options=list(VISIBILITIES),
+                          field_id="org-type-visibility"),
+        admin.kept_select(S, "Default Seat Type", "default_seat_type_id",
+                          options=S.seat_type_choices,
+                          field_id="org-type-seat-type", empty_label="— none —",
+                          hint="Organizations of this type get it unless they pick their own."),
         spacing="3",
         width="100%",
     )
@@ -62,7 +48,7 @@ def _access_tab() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend("Managers may", style={"font_weight": "500", "font_size": "14px"}),
             rx.vstack(
-                *[checkbox(label, name, checked=S.f_permissions.get(name, False), keep=S)
+                *[admin.checkbox(label, name, checked=S.f_permissions.get(name, False), keep=S)
                   for name, label in MANAGER_PERMISSIONS],
                 spacing="1",
             ),
@@ -71,16 +57,14 @@ def _access_tab() -> rx.Component:
                    "padding": "8px 12px"},
         ),
         rx.text("Owners and staff may always do all of these.", size="1", color_scheme="gray"),
-        form_field("Invitation lifetime (days)", "invitation_days", field_id="invitation-days",
-                   default_value=S.f_invitation_days, input_mode="numeric",
-                   error=S.errors.get("invitation_days", ""), **kept(S, "invitation_days")),
-        checkbox("Access ends when the organization expires", "access_ends_at_expiry",
-                 checked=S.f_access_ends_at_expiry, keep=S),
-        form_field("E-mail domain added without invitation", "auto_add_domain",
-                   field_id="auto-add-domain", default_value=S.f_auto_add_domain,
-                   placeholder="example.com (optional)",
-                   error=S.errors.get("auto_add_domain", ""), **kept(S, "auto_add_domain"),
-                   aria_describedby="auto-add-domain-hint"),
+        admin.kept_field(S, "Invitation lifetime (days)", "invitation_days",
+                         field_id="invitation-days",
+                         input_mode="numeric"),
+        admin.checkbox("Access ends when the organization expires", "access_ends_at_expiry",
+                       checked=S.f_access_ends_at_expiry, keep=S),
+        admin.kept_field(S, "E-mail domain added without invitation", "auto_add_domain",
+                         field_id="auto-add-domain", placeholder="example.com (optional)",
+                         aria_describedby="auto-add-domain-hint"),
         rx.text("When set, Add Member adds addresses at this domain at once; any other address "
                 "gets an invitation instead (and managers who may not invite are refused). "
                 "Empty: every address is added at once.", size="1", color_scheme="gray",
@@ -96,13 +80,15 @@ def _benefits_tab() -> rx.Component:
         *[
             rx.vstack(
                 rx.heading(role.capitalize(), size="3", as_="h3"),
-                side_by_side(
-                    checkbox_group(f"{role.capitalize()} courses", f"{role}_course_ids",
-                                   S.course_choices, S.f_benefits.get(f"{role}_course_ids", []),
-                                   "No courses yet.", keep=S),
-                    checkbox_group(f"{role.capitalize()} licenses", f"{role}_license_ids",
-                                   S.license_choices, S.f_benefits.get(f"{role}_license_ids", []),
-                                   "No licenses yet.", keep=S),
+                admin.side_by_side(
+                    admin.checkbox_group(f"{role.capitalize()} courses", f"{role}_course_ids",
+                                         S.course_choices,
+                                         S.f_benefits.get(f"{role}_course_ids", []),
+                                         "No courses yet.", keep=S),
+                    admin.checkbox_group(f"{role.capitalize()} licenses", f"{role}_license_ids",
+                                         S.license_choices,
+                                         S.f_benefits.get(f"{role}_license_ids", []),
+                                         "No licenses yet.", keep=S),
                 ),
                 spacing="2",
             )
@@ -115,7 +101,7 @@ def _benefits_tab() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return form_card(
+    return admin.form_card(
         S, "Add an organization type", "Edit organization type",
         rx.tabs.root(
             rx.tabs.list(
@@ -135,27 +121,12 @@ def _form() -> rx.Component:
     )
 
 
-@rx.page(route=routes.ADMIN_ORG_TYPE, title="Organization Type · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load_record])
-def admin_org_type_page() -> rx.Component:
-    """One organization type's address: its form (reload and Back land here)."""
-    return admin_org_types_page()
-
-
-@rx.page(route=routes.ADMIN_ORG_TYPES, title="Organization Types · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load])
-def admin_org_types_page() -> rx.Component:
-    return admin_list_page(
-        S,
-        form=_form(),
-        table=data_table(
-            S,
-            columns=[Column("Name", "name"), Column("Visibility", "visibility"),
-                     Column("Default seat type", "default_seat_type"),
-                     Column("Organizations", "organizations"), Column("")],
-            rows=S.rows, row=_row, search_label="Search organization types",
-            empty_text="No organization types yet.", table_id="org-types",
-            toolbar=add_button(S),
-        ),
-        title="Organization Types",
-    )
+admin.admin_list_pages(
+    S, title="Organization Types", route=routes.ADMIN_ORG_TYPES,
+    record=("Organization Type", routes.ADMIN_ORG_TYPE), form=_form,
+    columns=[Column("Name", "name"), Column("Visibility", "visibility"),
+             Column("Default seat type", "default_seat_type"),
+             Column("Organizations", "organizations"), Column("")],
+    row=_row, search_label="Search organization types",
+    empty_text="No organization types yet.", table_id="org-types",
+)

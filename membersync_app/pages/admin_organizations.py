@@ -3,17 +3,8 @@
 import reflex as rx
 
 from .. import routes
-from ..components.admin import (
-    add_button,
-    admin_list_page,
-    checkbox,
-    draft_restored_notice,
-    edit_button,
-    form_card,
-    kept,
-    select_field,
-)
-from ..components.data_table import Column, data_table, long_text
+from ..components import admin
+from ..components.data_table import Column, long_text
 from ..components.forms import field_error, form_field
 from ..services.admin_organizations import OrgRow
 from ..state.admin_organizations import (
@@ -21,7 +12,6 @@ from ..state.admin_organizations import (
     AdminOrganizationsState,
     OwnerMatch,
 )
-from ..state.base import AppState
 
 S = AdminOrganizationsState
 
@@ -38,7 +28,7 @@ def _row(org: OrgRow) -> rx.Component:
                               rx.text("no"))),
         rx.table.cell(
             rx.hstack(
-                edit_button("Edit " + org.title, S.open_edit(org.id)),
+                admin.edit_button("Edit " + org.title, S.open_edit(org.id)),
                 rx.link("Audit log", href=routes.audit_of_organization(org.id), size="1",
                         aria_label="Audit log of " + org.title),
                 align="center",
@@ -77,16 +67,10 @@ def _owner_picker() -> rx.Component:
     )
     new = rx.vstack(
         rx.text("New owner", weight="medium", size="2"),
-        form_field("Owner username", "new_owner_username", field_id="new-owner-username",
-                   default_value=S.f_new_owner_username,
-                   error=S.errors.get("new_owner_username", ""), **kept(S, "new_owner_username")),
-        form_field("Owner email", "new_owner_email", field_id="new-owner-email",
-                   default_value=S.f_new_owner_email,
-                   error=S.errors.get("new_owner_email", ""), **kept(S, "new_owner_email")),
-        form_field("Owner full name", "new_owner_full_name", field_id="new-owner-full-name",
-                   default_value=S.f_new_owner_full_name,
-                   error=S.errors.get("new_owner_full_name", ""),
-                   **kept(S, "new_owner_full_name")),
+        admin.kept_field(S, "Owner username", "new_owner_username", field_id="new-owner-username"),
+        admin.kept_field(S, "Owner email", "new_owner_email", field_id="new-owner-email"),
+        admin.kept_field(S, "Owner full name", "new_owner_full_name",
+                         field_id="new-owner-full-name"),
         form_field("Owner password (optional)", "new_owner_password",
                    field_id="new-owner-password", type_="password",
                    auto_complete="new-password",
@@ -105,11 +89,10 @@ def _owner_picker() -> rx.Component:
 
 def organization_form() -> rx.Component:
     """The add / edit form (also the Details tab of the organization's back-office page)."""
-    return form_card(
+    return admin.form_card(
         S, "Add an organization", "Edit organization",
-        draft_restored_notice(S),
-        form_field("Title", "title", field_id="org-title", default_value=S.f_title,
-                   error=S.errors.get("title", ""), **kept(S, "title")),
+        admin.draft_restored_notice(S),
+        admin.kept_field(S, "Title", "title", field_id="org-title"),
         rx.cond(
             S.editing_id == 0,
             _owner_picker(),
@@ -119,9 +102,8 @@ def organization_form() -> rx.Component:
                 spacing="1",
             ),
         ),
-        form_field("Organization expires at", "expires_at", field_id="org-expires",
-                   type_="date", default_value=S.f_expires_at,
-                   error=S.errors.get("expires_at", ""), **kept(S, "expires_at")),
+        admin.kept_field(S, "Organization expires at", "expires_at", field_id="org-expires",
+                         type_="date"),
         rx.text("Leave empty if the organization never expires.", size="1",
                 color_scheme="gray"),
         rx.cond(
@@ -129,48 +111,35 @@ def organization_form() -> rx.Component:
             rx.vstack(
                 rx.callout(S.errors.get("confirm_expired", ""), icon="triangle_alert",
                            color_scheme="amber", id="confirm-expired-warning", role="alert"),
-                checkbox("Create it already expired", "confirm_expired"),
+                admin.checkbox("Create it already expired", "confirm_expired"),
                 spacing="2", width="100%",
             ),
         ),
-        form_field("Seat count", "seat_count", field_id="org-seat-count",
-                   default_value=S.f_seat_count, input_mode="numeric",
-                   error=S.errors.get("seat_count", ""), **kept(S, "seat_count")),
+        admin.kept_field(S, "Seat count", "seat_count", field_id="org-seat-count",
+                         input_mode="numeric"),
         rx.cond(S.editing_id != 0,
                 rx.text(S.f_seats_used, " seats are in use now.", size="1",
                         color_scheme="gray")),
-        select_field("Organization type", "org_type_id", options=S.org_type_choices,
-                     default_value=S.f_org_type_id, field_id="org-type",
-                     empty_label="— choose —", error=S.errors.get("org_type_id", ""),
-                     **kept(S, "org_type_id")),
+        admin.kept_select(S, "Organization type", "org_type_id", options=S.org_type_choices,
+                          field_id="org-type", empty_label="— choose —"),
         rx.cond(S.org_type_choices.length() == 0,
                 rx.text("There are no organization types yet: ",
                         rx.link("create one first", href=routes.ADMIN_ORG_TYPES), ".",
                         size="2", color="red")),
-        select_field("Seat type", "seat_type_id", options=S.seat_type_choices,
-                     default_value=S.f_seat_type_id, field_id="org-seat-type",
-                     empty_label="— the type's default —",
-                     error=S.errors.get("seat_type_id", ""), **kept(S, "seat_type_id")),
+        admin.kept_select(S, "Seat type", "seat_type_id", options=S.seat_type_choices,
+                          field_id="org-seat-type", empty_label="— the type's default —"),
         delete_label=None,
     )
 
 
-@rx.page(route=routes.ADMIN_ORGANIZATIONS, title="Organizations · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load])
-def admin_organizations_page() -> rx.Component:
-    return admin_list_page(
-        S,
-        form=organization_form(),
-        table=data_table(
-            S,
-            columns=[Column("Title", "title"), Column("Type", "type"),
-                     Column("Owner", "owner"), Column("Seats used", "seats"),
-                     Column("Expires", "expires"), Column("Expired", "expired"),
-                     Column("")],
-            rows=S.rows, row=_row, search_label="Search organizations",
-            empty_text="No organizations match.", table_id="organizations",
-            toolbar=add_button(S),
-        ),
-        title="Organizations",
-        restored_notice=False,  # the form shows it itself (it is also the Details tab)
-    )
+# An organization's own address is its back-office page (pages/admin_organization.py).
+admin.admin_list_pages(
+    S, title="Organizations", route=routes.ADMIN_ORGANIZATIONS, record=None,
+    form=organization_form,
+    columns=[Column("Title", "title"), Column("Type", "type"), Column("Owner", "owner"),
+             Column("Seats used", "seats"), Column("Expires", "expires"),
+             Column("Expired", "expired"), Column("")],
+    row=_row, search_label="Search organizations", empty_text="No organizations match.",
+    table_id="organizations",
+    restored_notice=False,  # the form shows it itself (it is also the Details tab)
+)

@@ -4,23 +4,12 @@ resend the set-password e-mail, make staff, deactivate (both asked first), unloc
 import reflex as rx
 
 from .. import routes
-from ..components.admin import (
-    add_button,
-    admin_page,
-    checkbox,
-    draft_left_notice,
-    draft_restored_notice,
-    edit_button,
-    form_card,
-    kept,
-    notice,
-)
-from ..components.data_table import Column, data_table, long_text
+from ..components import admin
+from ..components.data_table import Column, long_text
 from ..components.forms import error_callout, form_field
 from ..components.modal import confirm_dialog
 from ..services.users import UserMembership, UserRow
 from ..state.admin_users import RESET_PASSWORD_INPUT_ID, AdminUsersState
-from ..state.base import AppState
 
 S = AdminUsersState
 
@@ -58,6 +47,15 @@ def _who(user: UserRow):
                    user.username)
 
 
+def _asked_first(label: str, aria_label, *, title, question, on_confirm,
+                 **button_style) -> rx.Component:
+    """A row's button whose action is asked first (confirm_dialog); its Confirm says `label`."""
+    return confirm_dialog(
+        rx.button(label, size="1", variant="soft", aria_label=aria_label, **button_style),
+        title=title, question=question, confirm_label=label, on_confirm=on_confirm,
+    )
+
+
 def _row(user: UserRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(long_text(user.username, "10em")),
@@ -83,7 +81,7 @@ def _row(user: UserRow) -> rx.Component:
                               aria_label="Unlock " + user.username,
                               on_click=S.unlock(user.id)),
                 ),
-                edit_button("Edit " + user.username, S.open_edit(user.id)),
+                admin.edit_button("Edit " + user.username, S.open_edit(user.id)),
                 rx.button("Reset password", size="1", variant="soft",
                           aria_label="Reset password of " + user.username,
                           on_click=S.start_reset(user.id, user.username)),
@@ -98,28 +96,24 @@ def _row(user: UserRow) -> rx.Component:
                     rx.button("Remove staff", size="1", variant="soft", color_scheme="gray",
                               aria_label="Remove staff rights of " + user.username,
                               on_click=S.set_staff(user.id, False)),
-                    confirm_dialog(
-                        rx.button("Make staff", size="1", variant="soft",
-                                  aria_label="Make " + user.username + " staff"),
+                    _asked_first(
+                        "Make staff", "Make " + user.username + " staff",
                         title="Make " + _who(user) + " staff?",
                         question=_who(user) + " will use every admin page: organizations, "
                         "users (passwords, staff rights), the audit log. Only staff can take "
                         "this back.",
-                        confirm_label="Make staff",
                         on_confirm=S.set_staff(user.id, True),
                     ),
                 ),
                 rx.cond(
                     user.is_active,
-                    confirm_dialog(
-                        rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
-                                  aria_label="Deactivate " + user.username),
+                    _asked_first(
+                        "Deactivate", "Deactivate " + user.username,
                         title="Deactivate " + _who(user) + "?",
                         question=_who(user) + " is signed out everywhere now and can no "
                         "longer sign in. Their memberships and seats stay; Reactivate undoes "
                         "it.",
-                        confirm_label="Deactivate",
-                        on_confirm=S.set_active(user.id, False),
+                        on_confirm=S.set_active(user.id, False), color_scheme="red",
                     ),
                     rx.button("Reactivate", size="1", variant="soft", color_scheme="green",
                               aria_label="Reactivate " + user.username,
@@ -134,15 +128,11 @@ def _row(user: UserRow) -> rx.Component:
 
 def _edit_form() -> rx.Component:
     """Staff correct a user's name and e-mail (the username stays)."""
-    return form_card(
+    return admin.form_card(
         S, "Add a user", f"Edit the user {S.f_username}",
-        draft_restored_notice(S),
-        form_field("Full name", "full_name", field_id="user-full-name",
-                   default_value=S.f_full_name, error=S.errors.get("full_name", ""),
-                   **kept(S, "full_name")),
-        form_field("Email", "email", field_id="user-email", type_="email",
-                   default_value=S.f_email, error=S.errors.get("email", ""),
-                   **kept(S, "email")),
+        admin.draft_restored_notice(S),
+        admin.kept_field(S, "Full name", "full_name", field_id="user-full-name"),
+        admin.kept_field(S, "Email", "email", field_id="user-email", type_="email"),
         rx.text("A new e-mail address takes effect at once; links already sent to the "
                 "old one stop working.", size="1", color_scheme="gray"),
         delete_label=None, max_width="600px",
@@ -150,7 +140,7 @@ def _edit_form() -> rx.Component:
 
 
 def _create_form() -> rx.Component:
-    return form_card(
+    return admin.form_card(
         S, "Add a user", "Edit a user",
         form_field("Username", "username", field_id="user-username",
                    auto_complete="off", error=S.errors.get("username", "")),
@@ -162,7 +152,7 @@ def _create_form() -> rx.Component:
                    auto_complete="new-password", error=S.errors.get("password", "")),
         rx.text("Leave the password empty to create the account without one "
                 "(it can be set later with Reset password).", size="1", color_scheme="gray"),
-        checkbox("Staff (may use the admin pages)", "is_staff"),
+        admin.checkbox("Staff (may use the admin pages)", "is_staff"),
         delete_label=None, save_label="Create user", max_width="600px",
     )
 
@@ -192,38 +182,18 @@ def _reset_form() -> rx.Component:
     )
 
 
-@rx.page(route=routes.ADMIN_USER, title="User · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load_record])
-def admin_user_page() -> rx.Component:
-    """One user's address: the form that edits their name and e-mail."""
-    return admin_users_page()
+def _form() -> rx.Component:
+    return rx.cond(S.editing_id != 0, _edit_form(), _create_form())
 
 
-@rx.page(route=routes.ADMIN_USERS, title="Users · Admin · MemberSync",
-         on_load=[AppState.guard_staff, S.load])
-def admin_users_page() -> rx.Component:
-    return admin_page(
-        notice(S.notice),
-        error_callout(S.row_error, "user-action-error"),
-        rx.cond(
-            S.form_open,
-            rx.cond(S.editing_id != 0, _edit_form(), _create_form()),
-            rx.vstack(
-                draft_left_notice(S),
-                _reset_form(),
-                data_table(
-                    S,
-                    columns=[Column("Username", "username"), Column("Full name", "full_name"),
-                             Column("Email", "email"), Column("Staff", "is_staff"),
-                             Column("Status", "is_active"), Column("Memberships"),
-                             Column("Created", "created_at"), Column("")],
-                    rows=S.rows, row=_row, search_label="Search users",
-                    empty_text="No users match.", table_id="users",
-                    toolbar=add_button(S),
-                ),
-                width="100%",
-                spacing="4",
-            ),
-        ),
-        title="Users",
-    )
+admin.admin_list_pages(
+    S, title="Users", route=routes.ADMIN_USERS, record=("User", routes.ADMIN_USER),
+    form=_form,
+    columns=[Column("Username", "username"), Column("Full name", "full_name"),
+             Column("Email", "email"), Column("Staff", "is_staff"), Column("Status", "is_active"),
+             Column("Memberships"), Column("Created", "created_at"), Column("")],
+    row=_row, search_label="Search users", empty_text="No users match.", table_id="users",
+    restored_notice=False,  # the edit form shows it itself; a new user's form keeps nothing
+    messages=lambda: [error_callout(S.row_error, "user-action-error")],
+    above_table=lambda: [_reset_form()],
+)

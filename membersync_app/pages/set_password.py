@@ -3,8 +3,8 @@
 import reflex as rx
 
 from .. import routes
+from ..components.email_link import done_callout, email_link_page
 from ..components.forms import form_field
-from ..components.layout import link_page, link_problem
 from ..state.set_password import SetPasswordState
 
 S = SetPasswordState
@@ -13,34 +13,24 @@ S = SetPasswordState
 @rx.page(route=routes.SET_PASSWORD, title="Set your password · MemberSync",
          on_load=SetPasswordState.load)
 def set_password_page() -> rx.Component:
-    return link_page(
-        "Set your password", S.link_checked,
-        rx.cond(
-            S.password_done,
+    return email_link_page(
+        S, "Set your password", done=S.password_done,
+        done_view=done_callout("Your password is set. Sign in with your e-mail address "
+                               + S.account_email + ".",
+                               "password-set", rx.link(rx.button("Sign in"), href=S.sign_in_href)),
+        form=rx.form(
             rx.vstack(
-                rx.callout("Your password is set. Sign in with your e-mail "
-                           "address " + S.account_email + ".",
-                           icon="circle_check", color_scheme="green",
-                           id="password-set", role="status"),
-                rx.link(rx.button("Sign in"), href=S.sign_in_href),
+                rx.text("Account: ", rx.text.strong(S.account_email), size="2"),
+                form_field("New password", "password", field_id="sp-password",
+                           type_="password", error=S.errors["password"],
+                           auto_complete="new-password"),
+                form_field("Confirm password", "confirm", field_id="sp-confirm",
+                           type_="password", error=S.errors["confirm"],
+                           auto_complete="new-password"),
+                rx.button("Set password", type="submit"),
+                spacing="3", width="100%",
             ),
-            rx.cond(
-                S.link_valid,
-                rx.form(
-                    rx.vstack(
-                        rx.text("Account: ", rx.text.strong(S.account_email), size="2"),
-                        form_field("New password", "password", field_id="sp-password",
-                                   type_="password", error=S.errors["password"],
-                                   auto_complete="new-password"),
-                        form_field("Confirm password", "confirm", field_id="sp-confirm",
-                                   type_="password", error=S.errors["confirm"],
-                                   auto_complete="new-password"),
-                        rx.button("Set password", type="submit"),
-                        spacing="3", width="100%",
-                    ),
-                    on_submit=S.submit,
-                ),
-                link_problem(S.link_message, "Go to sign in", routes.LOGIN),
-            ),
+            on_submit=S.submit,
         ),
+        elsewhere=("Go to sign in", routes.LOGIN),
     )

@@ -49,25 +49,25 @@ def _granting_memberships(user_id: int):
     )
 
 
-def _course_grants(user_id: int):
-    """(course id, organization id) for every way the user gets a course."""
+def _grants(user_id: int, seat_link, benefit_link, item_key: str):
+    """(item id, organization id) for every way the user gets an item: through the seat type
+    of an organization (`seat_link`), or as a Seat Benefit of their role (`benefit_link`).
+    `item_key` is the links' item column, "course_id" or "license_id"."""
     grants = _granting_memberships(user_id)
-    via_seat = select(SeatTypeCourse.course_id.label("item_id"), grants.c.org_id).join(
-        grants, grants.c.seat_type_id == SeatTypeCourse.seat_type_id)
-    via_role = select(RoleBenefitCourse.course_id.label("item_id"), grants.c.org_id).join(
-        grants, and_(grants.c.org_type_id == RoleBenefitCourse.org_type_id,
-                     grants.c.role == RoleBenefitCourse.role))
+    via_seat = select(getattr(seat_link, item_key).label("item_id"), grants.c.org_id).join(
+        grants, grants.c.seat_type_id == seat_link.seat_type_id)
+    via_role = select(getattr(benefit_link, item_key).label("item_id"), grants.c.org_id).join(
+        grants, and_(grants.c.org_type_id == benefit_link.org_type_id,
+                     grants.c.role == benefit_link.role))
     return union(via_seat, via_role).subquery()
+
+
+def _course_grants(user_id: int):
+    return _grants(user_id, SeatTypeCourse, RoleBenefitCourse, "course_id")
 
 
 def _license_grants(user_id: int):
-    grants = _granting_memberships(user_id)
-    via_seat = select(SeatTypeLicense.license_id.label("item_id"), grants.c.org_id).join(
-        grants, grants.c.seat_type_id == SeatTypeLicense.seat_type_id)
-    via_role = select(RoleBenefitLicense.license_id.label("item_id"), grants.c.org_id).join(
-        grants, and_(grants.c.org_type_id == RoleBenefitLicense.org_type_id,
-                     grants.c.role == RoleBenefitLicense.role))
-    return union(via_seat, via_role).subquery()
+    return _grants(user_id, SeatTypeLicense, RoleBenefitLicense, "license_id")
 
 
 def has_course(session: Session, *, user_id: int, course_id: int) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, select
 
 from ..models import (
@@ -32,11 +32,10 @@ from .listing import (
     Page,
     apply_changes,
     as_text,
-    clean_listing,
     clean_optional_id,
     collect,
+    list_page,
     name_taken,
-    paginate,
 )
 from .permissions import is_expired, require_staff
 from .seats import (
@@ -85,39 +84,28 @@ class OrgForm:
     opened: dict = field(default_factory=dict)  # for update_organization(opened=...)
 
 
-ORG_SORTS = ("title", "type", "owner", "seats", "seat_count", "expires", "expired")
-
-
 def list_organizations(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "title",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "title",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[OrgRow]:
     """One page of organizations, searched by title or owner, sorted by any column, in SQL."""
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=ORG_SORTS, default_sort="title")
-    query = (
-        select(Organization, OrganizationType.name, User)
-        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
-        .join(User, User.id == Organization.owner_id)
-    )
-    if listing.search:
-        text = listing.search
-        query = query.where(or_(
-            Organization.title.icontains(text, autoescape=True),
-            User.username.icontains(text, autoescape=True),
-            User.email.icontains(text, autoescape=True),
-            User.full_name.icontains(text, autoescape=True),
-        ))
     now = utcnow()
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing,
+
+    def rows(results: list) -> list[OrgRow]:
+        used = seats_used_by_org(session, org_ids=[org.id for org, _, _ in results])
+        return [OrgRow(id=org.id, title=org.title, type_name=type_name,
+                       owner_username=owner.username, seats_used=used[org.id],
+                       seat_count=org.seat_count, expires=expiry_text(org.expires_at),
+                       expired=is_expired(org))
+                for org, type_name, owner in results]
+
+    return list_page(
+        session,
+        query=select(Organization, OrganizationType.name, User)
+        .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
+        .join(User, User.id == Organization.owner_id),
+        search_in=[Organization.title, User.username, User.email, User.full_name],
         sort_columns={
             "title": func.lower(Organization.title),
             "type": func.lower(OrganizationType.name),
@@ -131,17 +119,8 @@ def list_organizations(
                 else_=0,
             ),
         },
-        tiebreak=Organization.id,
-    )
-    used = seats_used_by_org(session, org_ids=[org.id for org, _, _ in rows])
-    return Page(
-        rows=[
-            OrgRow(id=org.id, title=org.title, type_name=type_name, owner_username=owner.username,
-                   seats_used=used[org.id], seat_count=org.seat_count,
-                   expires=expiry_text(org.expires_at), expired=is_expired(org))
-            for org, type_name, owner in rows
-        ],
-        total=total, page=page_number, page_size=listing.page_size,
+        default_sort="title", tiebreak=Organization.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from ..models import (
@@ -30,7 +30,7 @@ from ..models import (
 )
 from . import audit
 from .errors import FieldErrors, ServiceError
-from .listing import Page, as_text, clean_bool, clean_id_list, clean_listing, paginate
+from .listing import Page, as_text, clean_bool, clean_id_list, list_page
 from .permissions import is_expired, require_staff
 from .roster import parse_role, pending_invitation_emails, remember_blocks
 from .seats import seats_used
@@ -39,7 +39,6 @@ from .validation import clean_search, refuse_control_characters, shorten, whole_
 
 MAX_LINES = 500
 SUGGESTIONS = 10
-MEMBER_SORTS = ("name", "username", "email", "role", "org_admin", "status", "joined")
 
 
 # ---------------------------------------------------------------- the organization
@@ -189,25 +188,19 @@ def list_org_members(
     """One page of the organization's members, searched by name, username or e-mail, in SQL."""
     require_staff(actor)
     org = get_org(session, org_id=org_id)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=MEMBER_SORTS, default_sort="name")
-    query = (select(Membership, User).join(User, User.id == Membership.user_id)
-             .where(Membership.organization_id == org.id))
-    if listing.search:
-        text = listing.search
-        query = query.where(or_(User.username.icontains(text, autoescape=True),
-                                User.email.icontains(text, autoescape=True),
-                                User.full_name.icontains(text, autoescape=True)))
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing,
+    return list_page(
+        session,
+        query=select(Membership, User).join(User, User.id == Membership.user_id)
+        .where(Membership.organization_id == org.id),
+        search_in=[User.username, User.email, User.full_name],
         sort_columns={"name": func.lower(User.full_name), "username": func.lower(User.username),
-         "email": User.email, "role": Membership.role,
-         "org_admin": Membership.role, "status": Membership.status,
-         "joined": Membership.joined_at},
-        tiebreak=Membership.id,
+                      "email": User.email, "role": Membership.role,
+                      "org_admin": Membership.role, "status": Membership.status,
+                      "joined": Membership.joined_at},
+        default_sort="name", tiebreak=Membership.id,
+        make_rows=lambda results: [_member_row(m, u) for m, u in results],
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
-    return Page(rows=[_member_row(m, u) for m, u in rows], total=total, page=page_number,
-                page_size=listing.page_size)
 
 
 def _member_row(membership: Membership, user: User) -> OrgMemberRow:

@@ -33,15 +33,14 @@ from .listing import (
     apply_changes,
     as_text,
     check_form,
-    clean_listing,
     clean_optional_id,
+    delete_unless_used,
     existing_ids,
     flush_or_refuse,
     get_or_refuse,
     grouped_count,
-    name_list,
+    list_page,
     optional_text,
-    paginate,
 )
 from .permissions import require_staff
 from .validation import clean_name, parse_whole_number, shorten
@@ -111,7 +110,15 @@ def _usage_counts(session: Session, kind: _ItemKind, ids: list[int]) -> dict[int
     return counts
 
 
-def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
+def _checked(session: Session, kind: _ItemKind, checks: dict, own_id: int | None) -> dict:
+    """The form's values once every field's check passed and the name is free (all refusals
+    at once); `own_id` is the item being edited."""
+    return check_form(session, checks=checks, name_column=getattr(kind.model, kind.name_field),
+                      taken=kind.taken, own_id=own_id)
+
+
+def _create_item(session: Session, actor: User, kind: _ItemKind, checks: dict):
+    values = _checked(session, kind, checks, None)
     item = kind.model(**values)
     session.add(item)
     flush_or_refuse(session, message=kind.taken.format(shorten(values[kind.name_field])),
@@ -121,9 +128,11 @@ def _create_item(session: Session, actor: User, kind: _ItemKind, values: dict):
     return item
 
 
-def _update_item(session: Session, actor: User, kind: _ItemKind, item, values: dict,
+def _update_item(session: Session, actor: User, kind: _ItemKind, item_id: Any, checks: dict,
                  opened: Any = None):
     """Write what the person changed since the form opened (`opened`; None: every field)."""
+    item = get_or_refuse(session, model=kind.model, item_id=item_id, message=kind.missing)
+    values = _checked(session, kind, checks, item.id)
     values = edits.changed_since(
         what=kind.noun, record=item.id, version=item.version, values=values,
         current={key: getattr(item, key) for key in values}, opened_form=opened,
@@ -145,27 +154,22 @@ def _delete_item(session: Session, actor: User, kind: _ItemKind, item_id: Any) -
     item = get_or_refuse(session, model=kind.model, item_id=item_id, message=kind.missing)
     name = getattr(item, kind.name_field)
     seat_link, benefit_link = kind.seat_type_link, kind.benefit_link
-    seat_types = session.exec(
+    seat_types = (
         select(SeatType.name).join(seat_link, seat_link.seat_type_id == SeatType.id)
         .where(getattr(seat_link, kind.id_key) == item.id)
-    ).all()
-    org_types = session.exec(
+    )
+    org_types = (
         select(OrganizationType.name)
         .join(benefit_link, benefit_link.org_type_id == OrganizationType.id)
         .where(getattr(benefit_link, kind.id_key) == item.id)
-    ).all()
-    used = []
-    if seat_types:
-        used.append(f"seat types {name_list(seat_types)}")
-    if org_types:
-        used.append(f"the Seat Benefits of organization types {name_list(org_types)}")
-    if used:
-        raise ServiceError(
-            f"Cannot delete the {kind.noun} “{name}”: it is still used by " + " and ".join(used)
-            + ". Remove it there first."
-        )
-    session.delete(item)
-    session.flush()
+    )
+    delete_unless_used(
+        session, row=item,
+        uses=[("seat types {}", seat_types),
+              ("the Seat Benefits of organization types {}", org_types)],
+        refusal=lambda used: f"Cannot delete the {kind.noun} “{name}”: it is still used by "
+                             f"{used}. Remove it there first.",
+    )
     audit.record(session, actor=actor, action=kind.audit_action("delete"),
                  **{kind.id_key: item.id, kind.name_field: name})
 
@@ -181,34 +185,23 @@ class CourseRow:
     used_by: int  # seat types + organization types using it
 
 
-COURSE_SORTS = ("title", "lesson_count")
-
-
 def list_courses(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "title",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "title",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[CourseRow]:
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=COURSE_SORTS, default_sort="title")
-    query = select(Course)
-    if listing.search:
-        query = query.where(Course.title.icontains(listing.search, autoescape=True))
-    courses, total, page_number = paginate(
-        session, query=query, listing=listing,
-        sort_columns={"title": func.lower(Course.title),
-                      "lesson_count": Course.lesson_count}, tiebreak=Course.id,
+
+    def rows(courses: list[Course]) -> list[CourseRow]:
+        usage = _usage_counts(session, _COURSE, [c.id for c in courses])
+        return [CourseRow(id=c.id, title=c.title, lesson_count=c.lesson_count,
+                          used_by=usage[c.id]) for c in courses]
+
+    return list_page(
+        session, query=select(Course), search_in=[Course.title],
+        sort_columns={"title": func.lower(Course.title), "lesson_count": Course.lesson_count},
+        default_sort="title", tiebreak=Course.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
-    usage = _usage_counts(session, _COURSE, [c.id for c in courses])
-    rows = [CourseRow(id=c.id, title=c.title, lesson_count=c.lesson_count, used_by=usage[c.id])
-            for c in courses]
-    return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
 def get_course(session: Session, *, actor: User | None, course_id: Any) -> Course:
@@ -219,30 +212,28 @@ def get_course(session: Session, *, actor: User | None, course_id: Any) -> Cours
 def create_course(
     session: Session, *, actor: User | None, title: Any, lesson_count: Any
 ) -> Course:
-    actor = require_staff(actor)
-    return _create_item(session, actor, _COURSE, _check_course(session, title, lesson_count, None))
+    return _create_item(session, require_staff(actor), _COURSE,
+                        _course_checks(title, lesson_count))
 
 
 def update_course(
     session: Session, *, actor: User | None, course_id: Any, title: Any, lesson_count: Any,
     opened: Any = None,
 ) -> Course:
-    actor = require_staff(actor)
-    course = get_or_refuse(session, model=Course, item_id=course_id, message=_COURSE.missing)
-    values = _check_course(session, title, lesson_count, course.id)
-    return _update_item(session, actor, _COURSE, course, values, opened)
+    return _update_item(session, require_staff(actor), _COURSE, course_id,
+                        _course_checks(title, lesson_count), opened)
 
 
 def delete_course(session: Session, *, actor: User | None, course_id: Any) -> None:
     _delete_item(session, require_staff(actor), _COURSE, course_id)
 
 
-def _check_course(session: Session, title: Any, lesson_count: Any, own_id: int | None) -> dict:
-    return check_form(session, checks={
+def _course_checks(title: Any, lesson_count: Any) -> dict:
+    return {
         "title": lambda: clean_name(as_text(title), "title", "Title"),
         "lesson_count": lambda: parse_whole_number(
             lesson_count, "lesson_count", "Number of lessons", 1, MAX_LESSONS),
-    }, name_column=Course.title, taken=_COURSE.taken, own_id=own_id)
+    }
 
 
 # ---------------------------------------------------------------- licenses
@@ -256,37 +247,23 @@ class LicenseRow:
     used_by: int
 
 
-LICENSE_SORTS = ("name", "product")
-
-
 def list_licenses(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "name",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "name",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[LicenseRow]:
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=LICENSE_SORTS, default_sort="name")
-    query = select(License)
-    if listing.search:
-        query = query.where(
-            License.name.icontains(listing.search, autoescape=True)
-            | License.product.icontains(listing.search, autoescape=True)
-        )
-    licenses, total, page_number = paginate(
-        session, query=query, listing=listing,
-        sort_columns={"name": func.lower(License.name),
-                      "product": func.lower(License.product)}, tiebreak=License.id,
+
+    def rows(licenses: list[License]) -> list[LicenseRow]:
+        usage = _usage_counts(session, _LICENSE, [lic.id for lic in licenses])
+        return [LicenseRow(id=lic.id, name=lic.name, product=lic.product,
+                           used_by=usage[lic.id]) for lic in licenses]
+
+    return list_page(
+        session, query=select(License), search_in=[License.name, License.product],
+        sort_columns={"name": func.lower(License.name), "product": func.lower(License.product)},
+        default_sort="name", tiebreak=License.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
-    usage = _usage_counts(session, _LICENSE, [lic.id for lic in licenses])
-    rows = [LicenseRow(id=lic.id, name=lic.name, product=lic.product, used_by=usage[lic.id])
-            for lic in licenses]
-    return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
 def get_license(session: Session, *, actor: User | None, license_id: Any) -> License:
@@ -295,29 +272,26 @@ def get_license(session: Session, *, actor: User | None, license_id: Any) -> Lic
 
 
 def create_license(session: Session, *, actor: User | None, name: Any, product: Any) -> License:
-    actor = require_staff(actor)
-    return _create_item(session, actor, _LICENSE, _check_license(session, name, product, None))
+    return _create_item(session, require_staff(actor), _LICENSE, _license_checks(name, product))
 
 
 def update_license(
     session: Session, *, actor: User | None, license_id: Any, name: Any, product: Any,
     opened: Any = None,
 ) -> License:
-    actor = require_staff(actor)
-    license_ = get_or_refuse(session, model=License, item_id=license_id, message=_LICENSE.missing)
-    values = _check_license(session, name, product, license_.id)
-    return _update_item(session, actor, _LICENSE, license_, values, opened)
+    return _update_item(session, require_staff(actor), _LICENSE, license_id,
+                        _license_checks(name, product), opened)
 
 
 def delete_license(session: Session, *, actor: User | None, license_id: Any) -> None:
     _delete_item(session, require_staff(actor), _LICENSE, license_id)
 
 
-def _check_license(session: Session, name: Any, product: Any, own_id: int | None) -> dict:
-    return check_form(session, checks={
+def _license_checks(name: Any, product: Any) -> dict:
+    return {
         "name": lambda: clean_name(as_text(name), "name", "Name"),
         "product": lambda: optional_text(product, "product", "Product"),
-    }, name_column=License.name, taken=_LICENSE.taken, own_id=own_id)
+    }
 
 
 # ---------------------------------------------------------------- seat types
@@ -349,50 +323,44 @@ class Choice:
     label: str
 
 
-SEAT_TYPE_SORTS = ("name",)
 _SEAT_TYPE_TAKEN = "A seat type named “{}” already exists."
 
 
 def list_seat_types(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "name",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "name",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[SeatTypeRow]:
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=SEAT_TYPE_SORTS, default_sort="name")
-    query = select(SeatType)
-    if listing.search:
-        query = query.where(SeatType.name.icontains(listing.search, autoescape=True))
-    seat_types, total, page_number = paginate(
-        session, query=query, listing=listing, sort_columns={"name": func.lower(SeatType.name)},
-        tiebreak=SeatType.id,
+
+    def rows(seat_types: list[SeatType]) -> list[SeatTypeRow]:
+        ids = [st.id for st in seat_types]
+        courses = grouped_count(session, column=SeatTypeCourse.seat_type_id, ids=ids)
+        licenses = grouped_count(session, column=SeatTypeLicense.seat_type_id, ids=ids)
+        orgs = grouped_count(session, column=Organization.seat_type_id, ids=ids)
+        return [SeatTypeRow(id=st.id, name=st.name, course_count=courses[st.id],
+                            license_count=licenses[st.id], organization_count=orgs[st.id])
+                for st in seat_types]
+
+    return list_page(
+        session, query=select(SeatType), search_in=[SeatType.name],
+        sort_columns={"name": func.lower(SeatType.name)}, default_sort="name",
+        tiebreak=SeatType.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
-    ids = [st.id for st in seat_types]
-    courses = grouped_count(session, column=SeatTypeCourse.seat_type_id, ids=ids)
-    licenses = grouped_count(session, column=SeatTypeLicense.seat_type_id, ids=ids)
-    orgs = grouped_count(session, column=Organization.seat_type_id, ids=ids)
-    rows = [
-        SeatTypeRow(id=st.id, name=st.name, course_count=courses[st.id],
-                    license_count=licenses[st.id], organization_count=orgs[st.id])
-        for st in seat_types
-    ]
-    return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
 def get_seat_type_form(session: Session, *, actor: User | None, seat_type_id: Any) -> SeatTypeForm:
     require_staff(actor)
-    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
-                              message="That seat type does not exist.")
+    seat_type = _seat_type(session, seat_type_id)
     values = _seat_type_values(session, seat_type)
     return SeatTypeForm(id=seat_type.id, **values,
                         opened=edits.opened(seat_type.version, values,
                                             record=seat_type.id).as_dict())
+
+
+def _seat_type(session: Session, seat_type_id: Any) -> SeatType:
+    return get_or_refuse(session, model=SeatType, item_id=seat_type_id,
+                         message="That seat type does not exist.")
 
 
 _SEAT_TYPE_LABELS = {"name": "Name", "course_ids": "Courses", "license_ids": "Licenses"}
@@ -458,8 +426,7 @@ def update_seat_type(
 ) -> SeatType:
     """Save what the person changed since the form opened (`opened`; None: everything)."""
     require_staff(actor)
-    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
-                              message="That seat type does not exist.")
+    seat_type = _seat_type(session, seat_type_id)
     values = _check_seat_type(session, name, course_ids, license_ids, seat_type.id)
     current = _seat_type_values(session, seat_type)
     mine = edits.changed_since(
@@ -493,27 +460,17 @@ def _save_seat_type(
 
 def delete_seat_type(session: Session, *, actor: User | None, seat_type_id: Any) -> None:
     require_staff(actor)
-    seat_type = get_or_refuse(session, model=SeatType, item_id=seat_type_id,
-                              message="That seat type does not exist.")
-    orgs = session.exec(
-        select(Organization.title).where(Organization.seat_type_id == seat_type.id)
-    ).all()
-    org_types = session.exec(
-        select(OrganizationType.name)
-        .where(OrganizationType.default_seat_type_id == seat_type.id)
-    ).all()
-    used = []
-    if orgs:
-        used.append(f"organizations {name_list(orgs)}")
-    if org_types:
-        used.append(f"organization types {name_list(org_types)} (default seat type)")
-    if used:
-        raise ServiceError(
-            f"The seat type “{seat_type.name}” is still used by " + " and ".join(used)
-            + ". Change those first."
-        )
-    session.delete(seat_type)
-    session.flush()
+    seat_type = _seat_type(session, seat_type_id)
+    delete_unless_used(
+        session, row=seat_type,
+        uses=[("organizations {}",
+               select(Organization.title).where(Organization.seat_type_id == seat_type.id)),
+              ("organization types {} (default seat type)",
+               select(OrganizationType.name)
+               .where(OrganizationType.default_seat_type_id == seat_type.id))],
+        refusal=lambda used: f"The seat type “{seat_type.name}” is still used by {used}. "
+                             "Change those first.",
+    )
     audit.record(session, actor=actor, action=AuditAction.SEAT_TYPE_DELETE,
                  seat_type_id=seat_type.id,
                  name=seat_type.name)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, or_, true
 from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, User, Visibility
-from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, paginate
+from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import is_expired, require_signed_in
 from .seats import seats_used_by_org
 
@@ -26,9 +26,6 @@ class DirectoryRow:
     seat_count: int
     is_member: bool
     expired_on: str = ""  # YYYY-MM-DD when the organization has expired, else ""
-
-
-DIRECTORY_SORTS = ("title", "type", "seat_count")
 
 
 def visible_condition(actor: User):
@@ -47,46 +44,34 @@ def visible_condition(actor: User):
 
 
 def list_directory(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "title",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "title",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[DirectoryRow]:
     actor = require_signed_in(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=DIRECTORY_SORTS, default_sort="title")
-    query = (
-        select(Organization, OrganizationType.name, OrganizationType.visibility)
+
+    def rows(results: list) -> list[DirectoryRow]:
+        ids = [org.id for org, _, _ in results]
+        used = seats_used_by_org(session, org_ids=ids)
+        mine = set(session.exec(
+            select(Membership.organization_id).where(Membership.user_id == actor.id,
+                                                     Membership.organization_id.in_(ids))
+        ).all()) if ids else set()
+        return [DirectoryRow(id=org.id, title=org.title, type_name=type_name,
+                             visibility=str(visibility), seats_used=used[org.id],
+                             seat_count=org.seat_count, is_member=org.id in mine,
+                             expired_on=org.expires_at.date().isoformat() if is_expired(org)
+                             else "")
+                for org, type_name, visibility in results]
+
+    return list_page(
+        session,
+        query=select(Organization, OrganizationType.name, OrganizationType.visibility)
         .join(OrganizationType, OrganizationType.id == Organization.org_type_id)
-        .where(visible_condition(actor))
-    )
-    if listing.search:
-        query = query.where(Organization.title.icontains(listing.search, autoescape=True))
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing,
+        .where(visible_condition(actor)),
+        search_in=[Organization.title],
         sort_columns={"title": func.lower(Organization.title),
                       "type": func.lower(OrganizationType.name),
-         "seat_count": Organization.seat_count},
-        tiebreak=Organization.id,
-    )
-    ids = [org.id for org, _, _ in rows]
-    used = seats_used_by_org(session, org_ids=ids)
-    mine = set(session.exec(
-        select(Membership.organization_id).where(Membership.user_id == actor.id,
-                                                 Membership.organization_id.in_(ids))
-    ).all()) if ids else set()
-    return Page(
-        rows=[
-            DirectoryRow(id=org.id, title=org.title, type_name=type_name,
-                         visibility=str(visibility), seats_used=used[org.id],
-                         seat_count=org.seat_count, is_member=org.id in mine,
-                         expired_on=org.expires_at.date().isoformat() if is_expired(org)
-                         else "")
-            for org, type_name, visibility in rows
-        ],
-        total=total, page=page_number, page_size=listing.page_size,
+                      "seat_count": Organization.seat_count},
+        default_sort="title", tiebreak=Organization.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )

@@ -16,15 +16,13 @@ from .listing import (
     apply_changes,
     as_text,
     clean_id_list,
-    clean_listing,
     collect,
     get_or_refuse,
-    paginate,
+    list_page,
 )
 from .permissions import require_staff
 from .validation import clean_name, clean_search, refuse_control_characters, shorten
 
-JOB_SORTS = ("title", "job_type", "organization")
 MAX_JOB_TYPES = 200
 MAX_PICK = 20  # jobs offered by the "Assign existing jobs" search
 GONE = "That job no longer exists (another staff member may have deleted it)."
@@ -52,16 +50,12 @@ def _query():
 
 def _page(session: Session, query, **listing_args: Any) -> Page[JobRow]:
     """One page of `query`'s jobs, searched by title, sorted by any column, in SQL."""
-    listing = clean_listing(**listing_args, sorts=JOB_SORTS, default_sort="title")
-    if listing.search:
-        query = query.where(Job.title.icontains(listing.search, autoescape=True))
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing,
+    return list_page(
+        session, query=query, search_in=[Job.title],
         sort_columns={"title": func.lower(Job.title), "job_type": func.lower(Job.job_type),
-         "organization": func.lower(func.coalesce(Organization.title, ""))},
-        tiebreak=Job.id,
+                      "organization": func.lower(func.coalesce(Organization.title, ""))},
+        default_sort="title", tiebreak=Job.id, make_rows=_rows, **listing_args,
     )
-    return Page(rows=_rows(rows), total=total, page=page_number, page_size=listing.page_size)
 
 
 def list_jobs(
@@ -127,11 +121,8 @@ def create_job(
     values = _check(session, job_type, title, organization)
     job = Job(**values)
     session.add(job)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.JOB_CREATE,
-                 organization_id=job.organization_id, job_id=job.id,
-                 job_type=job.job_type, title=job.title)
-    return job
+    return _recorded(session, actor, job, AuditAction.JOB_CREATE, job_type=job.job_type,
+                     title=job.title)
 
 
 def update_job(
@@ -143,21 +134,24 @@ def update_job(
     values = _check(session, job_type, title, organization)
     changes = apply_changes(job, values)
     session.add(job)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.JOB_UPDATE,
-                 organization_id=job.organization_id, job_id=job.id,
-                 title=job.title, changes=changes)
-    return job
+    return _recorded(session, actor, job, AuditAction.JOB_UPDATE, title=job.title,
+                     changes=changes)
 
 
 def delete_job(session: Session, *, actor: User | None, job_id: Any) -> Job:
     actor = require_staff(actor)
     job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
     session.delete(job)
+    return _recorded(session, actor, job, AuditAction.JOB_DELETE, job_type=job.job_type,
+                     title=job.title)
+
+
+def _recorded(session: Session, actor: User, job: Job, action: AuditAction, **details: Any) -> Job:
+    """Write the job's change and its audit event, under the job's organization so that the
+    organization's audit trail shows it too."""
     session.flush()
-    audit.record(session, actor=actor, action=AuditAction.JOB_DELETE,
-                 organization_id=job.organization_id, job_id=job.id,
-                 job_type=job.job_type, title=job.title)
+    audit.record(session, actor=actor, action=action, organization_id=job.organization_id,
+                 job_id=job.id, **details)
     return job
 
 
@@ -212,14 +206,7 @@ def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: A
             where = session.get(Organization, job.organization_id)
             raise ServiceError(f"The job “{job.title}” is assigned to “{where.title}”: unassign "
                                "it there first.", "jobs")
-    for job in jobs:
-        job.organization_id = org.id
-        session.add(job)
-        audit.record(session, actor=actor, action=AuditAction.JOB_ASSIGN, organization_id=org.id,
-                     job_id=job.id,
-                     job_type=job.job_type, title=job.title)
-    session.flush()
-    return len(jobs)
+    return _move_jobs(session, actor, jobs, org=org, assign=True)
 
 
 def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
@@ -231,11 +218,18 @@ def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids:
         if job.organization_id != org.id:
             raise ServiceError(f"The job “{job.title}” is not assigned to this organization "
                                "(any more). Reload the page.", "jobs")
+    return _move_jobs(session, actor, jobs, org=org, assign=False)
+
+
+def _move_jobs(session: Session, actor: User, jobs: list[Job], *, org: Organization,
+               assign: bool) -> int:
+    """Assign the jobs to `org` (or take them from it), each with its audit event under `org`;
+    returns how many moved."""
+    action = AuditAction.JOB_ASSIGN if assign else AuditAction.JOB_UNASSIGN
     for job in jobs:
-        job.organization_id = None
+        job.organization_id = org.id if assign else None
         session.add(job)
-        audit.record(session, actor=actor, action=AuditAction.JOB_UNASSIGN, organization_id=org.id,
-                     job_id=job.id,
+        audit.record(session, actor=actor, action=action, organization_id=org.id, job_id=job.id,
                      job_type=job.job_type, title=job.title)
     session.flush()
     return len(jobs)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -128,6 +128,38 @@ def paginate(
         .limit(listing.page_size)
     ).all()
     return list(rows), total, page
+
+
+def list_page(
+    session: Session,
+    *,
+    query,
+    search_in: Iterable[ColumnElement],
+    sort_columns: Mapping[str, ColumnElement],
+    default_sort: str,
+    tiebreak: ColumnElement,
+    make_rows: Callable[[list], list[T]],
+    search: Any,
+    sort: Any,
+    descending: Any,
+    page: Any,
+    page_size: Any,
+) -> Page[T]:
+    """One page of a list as a client asked for it, the way every list service answers.
+
+    The request is checked (`clean_listing`; the sorts offered are `sort_columns`' names), a
+    search keeps the rows where any of `search_in` contains it (ignoring case), and the page is
+    counted, sorted and sliced in SQL (`paginate`). `make_rows` turns the page's results into
+    the rows the list shows, so lookups for the page (counts, names) run once, for its rows only.
+    """
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=sort_columns, default_sort=default_sort)
+    if listing.search:
+        query = query.where(or_(*(column.icontains(listing.search, autoescape=True)
+                                  for column in search_in)))
+    rows, total, page_number = paginate(session, query=query, listing=listing,
+                                        sort_columns=sort_columns, tiebreak=tiebreak)
+    return Page(rows=make_rows(rows), total=total, page=page_number, page_size=listing.page_size)
 
 
 def grouped_count(session: Session, *, column, ids: list[int]) -> dict[int, int]:
@@ -272,6 +304,27 @@ def apply_changes(row, values: dict) -> dict:
             changes[key] = [old, value]
             setattr(row, key, value)
     return changes
+
+
+def delete_unless_used(
+    session: Session,
+    *,
+    row,
+    uses: Iterable[tuple[str, Any]],
+    refusal: Callable[[str], str],
+) -> None:
+    """Delete `row` unless other rows still use it; a deletion would leave them dangling.
+
+    `uses` pairs a label ("seat types {}") with a query for the names of the rows that use `row`
+    in that way; the refusal names them all (`refusal(what)`), so the person knows what to
+    change first.
+    """
+    named = ((label, session.exec(query).all()) for label, query in uses)
+    used = [label.format(name_list(names)) for label, names in named if names]
+    if used:
+        raise ServiceError(refusal(" and ".join(used)))
+    session.delete(row)
+    session.flush()
 
 
 def name_list(values: Iterable[str]) -> str:

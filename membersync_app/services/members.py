@@ -427,20 +427,28 @@ def _memberships(
     return list(rows)
 
 
+def _selected_non_owners(
+    session: Session, org_id: int, membership_ids: Any, *, owner_refusal: str
+) -> list[tuple[Membership, User]]:
+    """The selected memberships of the organization, none of them the owner's: removing and
+    role changes never apply to the owner (ownership is handed over instead). A selected owner
+    is refused with their name and `owner_refusal`."""
+    rows = _memberships(session, org_id, _ids(membership_ids))
+    for membership, user in rows:
+        if membership.role == Role.OWNER:
+            raise ServiceError(f"{user.full_name or user.email} {owner_refusal}")
+    return rows
+
+
 def remove_members(
     session: Session, *, actor: User | None, org_id: int, membership_ids: Any
 ) -> int:
     """Remove the selected members (each frees a seat). The owner is never removed."""
     access = access_org(session, actor=actor, org_id=org_id, action=Action.REMOVE_MEMBERS,
                         lock=True)
-    ids = _ids(membership_ids)
-    rows = _memberships(session, access.org.id, ids)
-    for membership, user in rows:
-        if membership.role == Role.OWNER:
-            raise ServiceError(
-                f"{user.full_name or user.email} is the owner and cannot be removed; "
-                "hand ownership to a manager first."
-            )
+    rows = _selected_non_owners(
+        session, access.org.id, membership_ids,
+        owner_refusal="is the owner and cannot be removed; hand ownership to a manager first.")
     remember_blocks(session, org_id=access.org.id, memberships=[membership for membership,
                                                                 _ in rows])
     for membership, user in rows:
@@ -458,14 +466,10 @@ def set_role(
     """Promote to manager or demote to member; returns how many changed (others had it already)."""
     access = access_org(session, actor=actor, org_id=org_id, action=Action.CHANGE_ROLES, lock=True)
     new_role = parse_role(role)
-    ids = _ids(membership_ids)
-    rows = _memberships(session, access.org.id, ids)
-    for membership, user in rows:
-        if membership.role == Role.OWNER:
-            raise ServiceError(
-                f"{user.full_name or user.email} is the owner; the owner's role changes only "
-                "by handing ownership to a manager."
-            )
+    rows = _selected_non_owners(
+        session, access.org.id, membership_ids,
+        owner_refusal="is the owner; the owner's role changes only by handing ownership to a "
+                      "manager.")
     changed = 0
     for membership, user in rows:
         if membership.role == new_role:

@@ -37,13 +37,12 @@ from .listing import (
     as_text,
     check_form,
     clean_bool,
-    clean_listing,
+    delete_unless_used,
     existing_ids,
     flush_or_refuse,
     get_or_refuse,
     grouped_count,
-    name_list,
-    paginate,
+    list_page,
 )
 from .permissions import require_staff
 from .validation import clean_name, parse_whole_number, refuse_control_characters, shorten
@@ -96,50 +95,37 @@ class OrgTypeForm:
     opened: dict = field(default_factory=dict)  # for update_org_type(opened=...)
 
 
-ORG_TYPE_SORTS = ("name", "visibility", "default_seat_type", "organizations")
-
-
 def list_org_types(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "name",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = DEFAULT_PAGE_SIZE,
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "name",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[OrgTypeRow]:
     require_staff(actor)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=ORG_TYPE_SORTS, default_sort="name")
     org_count = (
         select(func.count()).where(Organization.org_type_id == OrganizationType.id)
         .correlate(OrganizationType).scalar_subquery()
     )
-    query = (
-        select(OrganizationType, SeatType.name)
-        .outerjoin(SeatType, SeatType.id == OrganizationType.default_seat_type_id)
-    )
-    if listing.search:
-        query = query.where(OrganizationType.name.icontains(listing.search, autoescape=True))
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing,
+
+    def rows(results: list) -> list[OrgTypeRow]:
+        counts = grouped_count(session, column=Organization.org_type_id,
+                               ids=[t.id for t, _ in results])
+        return [OrgTypeRow(id=t.id, name=t.name, visibility=str(t.visibility),
+                           default_seat_type=seat_type_name or "",
+                           organization_count=counts[t.id])
+                for t, seat_type_name in results]
+
+    return list_page(
+        session,
+        query=select(OrganizationType, SeatType.name)
+        .outerjoin(SeatType, SeatType.id == OrganizationType.default_seat_type_id),
+        search_in=[OrganizationType.name],
         sort_columns={
             "name": func.lower(OrganizationType.name),
             "visibility": OrganizationType.visibility,
             "default_seat_type": func.lower(func.coalesce(SeatType.name, "")),
             "organizations": org_count,
         },
-        tiebreak=OrganizationType.id,
-    )
-    counts = grouped_count(session, column=Organization.org_type_id, ids=[t.id for t, _ in rows])
-    return Page(
-        rows=[
-            OrgTypeRow(id=t.id, name=t.name, visibility=str(t.visibility),
-                       default_seat_type=seat_type_name or "", organization_count=counts[t.id])
-            for t, seat_type_name in rows
-        ],
-        total=total, page=page_number, page_size=listing.page_size,
+        default_sort="name", tiebreak=OrganizationType.id, make_rows=rows,
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
 
 
@@ -163,8 +149,7 @@ def new_org_type_form() -> OrgTypeForm:
 
 def get_org_type_form(session: Session, *, actor: User | None, org_type_id: Any) -> OrgTypeForm:
     require_staff(actor)
-    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
-                    message="That organization type does not exist.")
+    org_type = _org_type(session, org_type_id)
     benefits = _benefits_of(session, org_type.id)
     return OrgTypeForm(
         opened=edits.opened(org_type.version, _comparable(org_type, benefits),
@@ -272,8 +257,7 @@ def update_org_type(
     `get_org_type_form`; None: every field). Members' access is computed on read, so it
     changes at once."""
     require_staff(actor)
-    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
-                    message="That organization type does not exist.")
+    org_type = _org_type(session, org_type_id)
     values, benefits_ = _check(session, org_type.id, name=name, visibility=visibility,
                                default_seat_type_id=default_seat_type_id,
                                permissions=permissions, invitation_days=invitation_days,
@@ -314,21 +298,22 @@ def update_org_type(
 
 def delete_org_type(session: Session, *, actor: User | None, org_type_id: Any) -> None:
     require_staff(actor)
-    org_type = get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
-                    message="That organization type does not exist.")
-    orgs = session.exec(
-        select(Organization.title).where(Organization.org_type_id == org_type.id)
-    ).all()
-    if orgs:
-        raise ServiceError(
-            f"Cannot delete the organization type “{org_type.name}”: it is still used by "
-            f"organizations {name_list(orgs)}. Change their type first."
-        )
-    session.delete(org_type)
-    session.flush()
+    org_type = _org_type(session, org_type_id)
+    delete_unless_used(
+        session, row=org_type,
+        uses=[("organizations {}",
+               select(Organization.title).where(Organization.org_type_id == org_type.id))],
+        refusal=lambda used: f"Cannot delete the organization type “{org_type.name}”: it is "
+                             f"still used by {used}. Change their type first.",
+    )
     audit.record(session, actor=actor, action=AuditAction.ORGANIZATION_TYPE_DELETE,
                  org_type_id=org_type.id,
                  name=org_type.name)
+
+
+def _org_type(session: Session, org_type_id: Any) -> OrganizationType:
+    return get_or_refuse(session, model=OrganizationType, item_id=org_type_id,
+                         message="That organization type does not exist.")
 
 
 _TAKEN = "An organization type named “{}” already exists."

@@ -39,23 +39,23 @@ def pending_invitation_emails(session: Session, *, org_id: int, emails: Sequence
 
 
 def member_emails(session: Session, *, org_id: int, emails: Sequence[str]) -> set[str]:
-    if not emails:
-        return set()
-    return set(session.exec(
-        select(User.email).join(Membership, Membership.user_id == User.id).where(
-            Membership.organization_id == org_id, User.email.in_(list(emails))
-        )
-    ).all())
+    return _emails_with(session, Membership, org_id, emails)
 
 
 def staff_blocked_emails(session: Session, *, org_id: int, emails: Sequence[str]) -> set[str]:
     """Addresses of people staff blocked here whose membership was then removed: only staff
     may add them back."""
+    return _emails_with(session, StaffBlock, org_id, emails)
+
+
+def _emails_with(session: Session, table, org_id: int, emails: Sequence[str]) -> set[str]:
+    """Which of `emails` are accounts with a row of `table` (user_id, organization_id) in the
+    organization: one query for a whole batch of addresses."""
     if not emails:
         return set()
     return set(session.exec(
-        select(User.email).join(StaffBlock, StaffBlock.user_id == User.id).where(
-            StaffBlock.organization_id == org_id, User.email.in_(list(emails))
+        select(User.email).join(table, table.user_id == User.id).where(
+            table.organization_id == org_id, User.email.in_(list(emails))
         )
     ).all())
 

@@ -24,7 +24,7 @@ from . import audit, edits, throttle
 from .auth import revoke_all_sessions
 from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
-from .listing import Page, clean_listing, collect, flush_or_refuse, grouped_count, paginate
+from .listing import Page, clean_bool, collect, flush_or_refuse, grouped_count, list_page
 from .password_rules import check_password
 from .passwords import hash_password
 from .permissions import Action, access_org, require_signed_in, require_staff
@@ -149,15 +149,23 @@ def set_password(session: Session, *, actor: User, user_id: int, password: str) 
     return user
 
 
+def _set_flag(session: Session, actor: User, user_id: Any, flag: str, value: Any, *,
+              own_refusal: str) -> User:
+    """Set a yes / no of an account (`flag`) for staff; nobody turns one off on their own
+    account (`own_refusal`), so staff never lock themselves out."""
+    user = _get_user(session, user_id)
+    value = clean_bool(value, flag)
+    if user.id == actor.id and not value:
+        raise ServiceError(own_refusal)
+    setattr(user, flag, value)
+    session.add(user)
+    return user
+
+
 def set_staff(session: Session, *, actor: User, user_id: int, is_staff: bool) -> User:
     require_staff(actor)
-    user = _get_user(session, user_id)
-    if not isinstance(is_staff, bool):
-        raise ServiceError("Choose yes or no.", "is_staff")
-    if user.id == actor.id and not is_staff:
-        raise ServiceError("You cannot remove your own staff rights.")
-    user.is_staff = bool(is_staff)
-    session.add(user)
+    user = _set_flag(session, actor, user_id, "is_staff", is_staff,
+                     own_refusal="You cannot remove your own staff rights.")
     audit.record(session, actor=actor, action=AuditAction.USER_SET_STAFF, user_id=user.id,
                  is_staff=user.is_staff)
     return user
@@ -168,13 +176,8 @@ def set_active(session: Session, *, actor: User, user_id: int, is_active: bool) 
 
     Memberships stay."""
     require_staff(actor)
-    user = _get_user(session, user_id)
-    if not isinstance(is_active, bool):
-        raise ServiceError("Choose yes or no.", "is_active")
-    if user.id == actor.id and not is_active:
-        raise ServiceError("You cannot deactivate your own account.")
-    user.is_active = bool(is_active)
-    session.add(user)
+    user = _set_flag(session, actor, user_id, "is_active", is_active,
+                     own_refusal="You cannot deactivate your own account.")
     if not user.is_active:
         revoke_all_sessions(session, user_id=user.id)
     audit.record(session, actor=actor, action=AuditAction.USER_SET_ACTIVE, user_id=user.id,
@@ -362,46 +365,23 @@ class UserRow:
     memberships: tuple[UserMembership, ...] = ()  # the first MEMBERSHIPS_SHOWN, by title
 
 
-USER_SORTS = ("username", "email", "full_name", "created_at", "is_staff", "is_active")
 OWNER_SEARCH_LIMIT = 10
+# A user search looks in these: the users list and the owner picker.
+_SEARCHED = (User.username, User.email, User.full_name)
 
 
 def _matches(text: str):
-    return or_(
-        User.username.icontains(text, autoescape=True),
-        User.email.icontains(text, autoescape=True),
-        User.full_name.icontains(text, autoescape=True),
-    )
+    return or_(*(column.icontains(text, autoescape=True) for column in _SEARCHED))
 
 
 def list_users(
-    session: Session,
-    *,
-    actor: User | None,
-    search: Any = "",
-    sort: Any = "username",
-    descending: Any = False,
-    page: Any = 1,
-    page_size: Any = 20,
-):
+    session: Session, *, actor: User | None, search: Any = "", sort: Any = "username",
+    descending: Any = False, page: Any = 1, page_size: Any = 20,
+) -> Page[UserRow]:
     """One page of users (staff only), searched by username, e-mail or name, sorted in SQL."""
     require_staff(actor)
-    listing = clean_listing(
-        search=search,
-        sort=sort,
-        descending=descending,
-        page=page,
-        page_size=page_size,
-        sorts=USER_SORTS,
-        default_sort="username",
-    )
-    query = select(User)
-    if listing.search:
-        query = query.where(_matches(listing.search))
-    users, total, page_number = paginate(
-        session,
-        query=query,
-        listing=listing,
+    return list_page(
+        session, query=select(User), search_in=_SEARCHED,
         sort_columns={
             "username": func.lower(User.username),
             "email": User.email,
@@ -410,12 +390,20 @@ def list_users(
             "is_staff": User.is_staff,
             "is_active": User.is_active,
         },
-        tiebreak=User.id,
+        default_sort="username", tiebreak=User.id,
+        make_rows=lambda users: _user_rows(session, users),
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
-    orgs = grouped_count(session, column=Membership.user_id, ids=[u.id for u in users])
-    memberships = _memberships_of(session, [u.id for u in users])
+
+
+def _user_rows(session: Session, users: list[User]) -> list[UserRow]:
+    """The list's rows for one page of users, with their organizations and locks (a few queries
+    for the whole page)."""
+    ids = [u.id for u in users]
+    orgs = grouped_count(session, column=Membership.user_id, ids=ids)
+    memberships = _memberships_of(session, ids)
     locked = throttle.locked_user_ids(session, people=users)
-    rows = [
+    return [
         UserRow(
             id=u.id,
             username=u.username,
@@ -431,7 +419,6 @@ def list_users(
         )
         for u in users
     ]
-    return Page(rows=rows, total=total, page=page_number, page_size=listing.page_size)
 
 
 MEMBERSHIPS_SHOWN = 10

@@ -8,6 +8,7 @@ from ..services import my_account
 from ..services.display import moment_text
 from ..services.errors import ServiceError, errors_by_field
 from .base import AppState
+from .email_link import EmailLinkMixin
 
 PASSWORD_FIELD_IDS = ("acc-current", "acc-password", "acc-confirm")
 EMAIL_PASSWORD_ID = "acc-email-current"
@@ -86,89 +87,69 @@ class _FormMixin(rx.State, mixin=True):
     def _clear(self) -> None:
         self.errors, self.notice = {}, ""
 
+    def _change_own(self, change, *, notice: str, default_field: str = "form") -> None:
+        """One change of one's own account: `change(session, user)` in one transaction (it may
+        return a my_account.Outcome). A refusal fills `errors` (by field, `default_field` when
+        the message names none); accepted, `notice` and the page's figures read again."""
+        self._clear()
+        try:
+            with self._unit() as (session, user):
+                outcome = change(session, user)
+        except ServiceError as error:
+            self.errors = errors_by_field(error, default_field)
+            return
+        if isinstance(outcome, my_account.Outcome) and outcome.errors:
+            self.errors = outcome.errors
+            return
+        self.notice = notice
+        self._reload()
+
 
 class PasswordFormState(_FormMixin, AccountState):
     @rx.event
     def change_password(self, form_data: dict):
-        self._clear()
-        try:
-            with self._unit() as (session, user):
-                outcome = my_account.change_password(
-                    session, actor=user, session_token=self._session_token(),
-                    current=form_data.get("current", ""),
-                    password=form_data.get("password", ""), confirm=form_data.get("confirm", ""))
-        except ServiceError as error:
-            outcome = my_account.Outcome(errors_by_field(error))
-        self.errors = outcome.errors
-        if not outcome.errors:
-            self.notice = "Your password is changed. Your other sessions were signed out."
-            self._reload()
+        self._change_own(
+            lambda session, user: my_account.change_password(
+                session, actor=user, session_token=self._session_token(),
+                current=form_data.get("current", ""),
+                password=form_data.get("password", ""), confirm=form_data.get("confirm", "")),
+            notice="Your password is changed. Your other sessions were signed out.")
         return [rx.set_value(field_id, "") for field_id in PASSWORD_FIELD_IDS]
 
 
 class NameFormState(_FormMixin, AccountState):
     @rx.event
     def change_name(self, form_data: dict):
-        self._clear()
-        try:
-            with self._unit() as (session, user):
-                my_account.change_name(session, actor=user,
-                                       full_name=form_data.get("full_name", ""))
-        except ServiceError as error:
-            self.errors = errors_by_field(error, "full_name")
-            return
-        self.notice = "Your name is saved."
-        self._reload()
+        self._change_own(
+            lambda session, user: my_account.change_name(
+                session, actor=user, full_name=form_data.get("full_name", "")),
+            notice="Your name is saved.", default_field="full_name")
 
 
 class EmailFormState(_FormMixin, AccountState):
     @rx.event
-    async def change_email(self, form_data: dict):
-        self._clear()
-        try:
-            with self._unit() as (session, user):
-                outcome = my_account.request_email_change(
-                    session, actor=user, new_email=form_data.get("new_email", ""),
-                    current=form_data.get("current", ""))
-        except ServiceError as error:
-            outcome = my_account.Outcome(errors_by_field(error))
-        self.errors = outcome.errors
-        yield rx.set_value(EMAIL_PASSWORD_ID, "")
-        if outcome.errors:
-            return
-        self.notice = ("We sent a link to the new address: your e-mail changes when you open "
-                       "it.")
-        self._reload()
+    def change_email(self, form_data: dict):
+        self._change_own(
+            lambda session, user: my_account.request_email_change(
+                session, actor=user, new_email=form_data.get("new_email", ""),
+                current=form_data.get("current", "")),
+            notice="We sent a link to the new address: your e-mail changes when you open it.")
+        return rx.set_value(EMAIL_PASSWORD_ID, "")
 
 
-class ConfirmEmailState(AppState):
-    _token: str = ""
-    link_checked: bool = False
-    link_valid: bool = False
-    link_message: str = ""
+class ConfirmEmailState(EmailLinkMixin, AppState):
     new_email: str = ""
     confirmed: bool = False
 
     @rx.event
     def load(self):
-        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.confirmed = False
-        with self._unit() as (session, user):
-            self._show_viewer(user)
-            view = my_account.inspect_email_link(session, token=self._token,
-                                                 address=self.router.session.client_ip)
-        self.link_valid, self.link_message, self.new_email = (view.valid, view.message,
-                                                              view.new_email)
-        self.link_checked = True
+        self.new_email = self._inspect_link(my_account.inspect_email_link).new_email
 
     @rx.event
-    async def confirm(self):
-        try:
-            with self._unit() as (session, _user):
-                changed = my_account.confirm_email_change(
-                    session, token=self._token, address=self.router.session.client_ip)
-                self.new_email = changed.user.email
-        except ServiceError as error:
-            self.link_valid, self.link_message = False, error.message
-            return
-        self.confirmed = True
+    def confirm(self):
+        accepted, new_email = self._use_link(
+            lambda session: my_account.confirm_email_change(
+                session, token=self._token, address=self.router.session.client_ip).user.email)
+        if accepted:
+            self.new_email, self.confirmed = new_email, True

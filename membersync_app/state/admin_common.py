@@ -13,6 +13,7 @@ and a reload would still lose the input.)
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -21,6 +22,7 @@ from sqlmodel import Session
 
 from .. import routes
 from ..models import User
+from ..services import catalog, org_types
 from ..services.catalog import Choice
 from ..services.edits import EditConflict
 from ..services.errors import FieldErrors, ServiceError
@@ -40,8 +42,30 @@ def choice_items(choices: list[Choice]) -> list[ChoiceItem]:
     return [ChoiceItem(id=str(c.id), label=c.label) for c in choices]
 
 
+# Where each picker's choices come from: a form state names the ones it shows (`_choices`).
+CHOICE_SOURCES: dict[str, Callable[..., list[Choice]]] = {
+    "course_choices": catalog.course_choices,
+    "license_choices": catalog.license_choices,
+    "seat_type_choices": catalog.seat_type_choices,
+    "org_type_choices": org_types.org_type_choices,
+}
+
+
 def form_id(value) -> str:
     return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class RecordServices:
+    """The services behind one kind of admin record, called by AdminFormMixin's `_save_record`
+    and `_delete_record` (and RecordFormMixin's `read`): `id_name` is the keyword that names the
+    record ("course_id")."""
+
+    id_name: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any] | None = None
+    read: Callable[..., Any] | None = None
 
 
 class AdminFormMixin(rx.State, mixin=True):
@@ -70,7 +94,10 @@ class AdminFormMixin(rx.State, mixin=True):
     _draft_fields: ClassVar[tuple[str, ...]] = ()  # text fields kept as typed (f_<name> vars)
     _draft_ticks: ClassVar[tuple[str, ...]] = ()  # checkbox names whose ticks are kept
     _noun: ClassVar[str] = "record"
-    _label_field: ClassVar[str] = "name"  # the f_<field> that names the record
+    _label_field: ClassVar[str] = "name"  # the f_<field> (and the saved row's field) naming it
+    _services: ClassVar[RecordServices | None] = None  # what Save and Delete call
+    # The pickers whose choices are loaded when the form opens: vars named in CHOICE_SOURCES.
+    _choices: ClassVar[tuple[str, ...]] = ()
 
     _carried_notice: str = ""  # a save's notice, for the list it redirected to
 
@@ -114,6 +141,8 @@ class AdminFormMixin(rx.State, mixin=True):
                 or not isinstance(value, str) or len(value) > 10_000):
             return
         self._keep("values", name, value)
+        if name in self.errors:  # it described the value before this change
+            self.errors = {key: message for key, message in self.errors.items() if key != name}
 
     @rx.event
     def keep_tick(self, name: str, value: str, ticked: bool):
@@ -238,11 +267,18 @@ class AdminFormMixin(rx.State, mixin=True):
         self.confirm_delete = False
         self.notice = notice
 
+    def _load_choices(self, session: Session, user: User | None) -> None:
+        """Fill each picker's choices (`_choices`) for the form about to open."""
+        for var in self._choices:
+            setattr(self, var, choice_items(CHOICE_SOURCES[var](session, actor=user)))
+
     def _open_new_with(self, prepare: Callable[[Session, User | None], None]) -> None:
-        """Open an empty form once `prepare` (load the pickers' choices, reset the fields) ran in
-        one transaction; a refusal shows above the list and the form stays closed."""
+        """Open an empty form once the pickers' choices are loaded and `prepare` (reset the
+        fields) ran, in one transaction; a refusal shows above the list and the form stays
+        closed."""
         try:
             with self._unit() as (session, user):
+                self._load_choices(session, user)
                 prepare(session, user)
         except ServiceError as error:
             self.list_error = error.message
@@ -259,10 +295,38 @@ class AdminFormMixin(rx.State, mixin=True):
         try:
             with self._unit() as (session, user):
                 record_id = read(session, user)
+                self._load_choices(session, user)
         except ServiceError as error:
             self.notice, self.list_error = "", error.message
             return
         self._open_form(record_id)
+
+    def _save_record(self, fields: dict[str, Any]) -> bool:
+        """Create the record from the form's `fields`, or update the one being edited (only what
+        changed since it opened), through `_services`. Returns whether it was accepted."""
+        services = self._services
+
+        def write(session, user):
+            if self.editing_id:
+                return services.update(session, actor=user, opened=self._opened,
+                                       **{services.id_name: self.editing_id}, **fields)
+            return services.create(session, actor=user, **fields)
+
+        return self._submit(write, self._saved_notice)
+
+    def _saved_notice(self, record) -> str:
+        return f"Saved the {self._noun} “{getattr(record, self._label_field)}”."
+
+    def _delete_record(self):
+        """Delete the record being edited; accepted: back to the list with a notice."""
+        services = self._services
+
+        def write(session, user):
+            return services.delete(session, actor=user, **{services.id_name: self.editing_id})
+
+        if self._submit(write, lambda _: f"Deleted the {self._noun}."):
+            return self._back_to_list()
+        return None
 
     def _submit(self, write: Callable[[Session, User | None], Any],
                 notice: Callable[[Any], str]) -> bool:
@@ -293,6 +357,48 @@ class AdminFormMixin(rx.State, mixin=True):
     @rx.event
     def cancel_delete(self):
         self.confirm_delete = False
+
+
+class RecordFormMixin(AdminFormMixin, mixin=True):
+    """The whole add / edit form of a record kind its `_services` describe in full (a catalog
+    entry): the form's inputs are its text fields (`_draft_fields`) and checkbox groups
+    (`_draft_ticks`); a state says how to empty them (`_blank_form`) and how to fill them from
+    the record it read (`_fill_form`, which also sets `_opened`)."""
+
+    def _blank_form(self) -> None:
+        raise NotImplementedError
+
+    def _fill_form(self, record) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    def open_new(self):
+        if self._choices:  # the pickers' choices are read first
+            self._open_new_with(lambda _session, _user: self._blank_form())
+            return
+        self._blank_form()
+        self._opened = {}
+        self._open_form(0)
+
+    def _open_record(self, record_id: int) -> None:
+        services = self._services
+
+        def read(session, user):
+            record = services.read(session, actor=user, **{services.id_name: record_id})
+            self._fill_form(record)
+            return record.id
+
+        self._open_edit_with(read)
+
+    @rx.event
+    def save(self, form_data: rx.form.FormData):
+        fields = {name: form_data.get(name) for name in self._draft_fields}
+        fields |= {name: form_data.getlist(name) for name in self._draft_ticks}
+        return self._back_to_list() if self._save_record(fields) else None
+
+    @rx.event
+    def delete(self):
+        return self._delete_record()
 
 
 def ticked(form_data, name: str) -> bool:

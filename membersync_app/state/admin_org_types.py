@@ -1,10 +1,12 @@
 """Admin state for Organization Types: the list, and the form with its three tabs."""
 
+from typing import ClassVar
+
 import reflex as rx
 
 from .. import routes
-from ..services import catalog, org_types
-from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
+from ..services import org_types
+from .admin_common import AdminFormMixin, ChoiceItem, RecordServices, form_id, ticked
 from .base import AppState
 from .paged_list import PagedListMixin
 
@@ -25,6 +27,11 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     _draft_ticks = (*org_types.PERMISSION_FIELDS, "access_ends_at_expiry",
                     *(f"{role}_{kind}" for role in ROLES for kind in ("course_ids", "license_ids")))
     _noun = "organization type"
+    _list_service = staticmethod(org_types.list_org_types)
+    _services: ClassVar[RecordServices] = RecordServices(
+        "org_type_id", org_types.create_org_type, org_types.update_org_type,
+        org_types.delete_org_type)
+    _choices: ClassVar[tuple[str, ...]] = ("course_choices", "license_choices", "seat_type_choices")
     sort_by: str = "name"
     rows: list[org_types.OrgTypeRow] = []  # noqa: RUF012
     course_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -42,28 +49,13 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     # Seat Benefits: "owner_course_ids" -> ["3", "5"], ...
     f_benefits: dict[str, list[str]] = {}  # noqa: RUF012
 
-    def _load_page(self, session, user, **listing):
-        result = org_types.list_org_types(session, actor=user, **listing)
-        self.rows = list(result.rows)
-        return result
-
-    def _load_choices(self, session, user) -> None:
-        self.course_choices = choice_items(catalog.course_choices(session, actor=user))
-        self.license_choices = choice_items(catalog.license_choices(session, actor=user))
-        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, actor=user))
-
     @rx.event
     def open_new(self):
-        def prepare(session, user):
-            self._load_choices(session, user)
-            self._fill_form(org_types.new_org_type_form())
-
-        self._open_new_with(prepare)
+        self._open_new_with(lambda session, user: self._fill_form(org_types.new_org_type_form()))
 
     def _open_record(self, org_type_id: int) -> None:
         def read(session, user):
             form = org_types.get_org_type_form(session, actor=user, org_type_id=org_type_id)
-            self._load_choices(session, user)
             self._fill_form(form)
             self._opened = form.opened
             return form.id
@@ -108,17 +100,7 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
                 for role in ROLES
             },
         }
-
-        def write(session, user):
-            if self.editing_id:
-                return org_types.update_org_type(session, actor=user, org_type_id=self.editing_id,
-                                                 opened=self._opened, **fields)
-            return org_types.create_org_type(session, actor=user, **fields)
-
-        def saved(org_type) -> str:
-            return f"Saved the organization type “{org_type.name}”."
-
-        if self._submit(write, saved):
+        if self._save_record(fields):
             return self._back_to_list()
         # A refused field may sit on a hidden tab: name the tabs to look at.
         tabs = {TAB_OF_FIELD.get(field, "") for field in self.errors}
@@ -128,9 +110,4 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
 
     @rx.event
     def delete(self):
-        if self._submit(
-            lambda session, user: org_types.delete_org_type(session, actor=user,
-                                                            org_type_id=self.editing_id),
-            lambda _: "Deleted the organization type."):
-            return self._back_to_list()
-        return None
+        return self._delete_record()

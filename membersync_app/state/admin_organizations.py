@@ -1,14 +1,16 @@
 """Admin state for Organizations: the list (search, sort, pages in SQL) and the add / edit form."""
 
+from typing import ClassVar
+
 import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..services import admin_organizations, catalog, org_types, users
+from ..services import admin_organizations, users
 from ..services.display import on_the_way
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
-from .admin_common import AdminFormMixin, ChoiceItem, choice_items, form_id, ticked
+from .admin_common import AdminFormMixin, ChoiceItem, form_id, ticked
 from .back_office import BackOfficeState
 from .base import AppState
 from .paged_list import PagedListMixin
@@ -29,6 +31,8 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                      "new_owner_username", "new_owner_email", "new_owner_full_name")
     _draft_ticks = ("new_owner",)
     _noun, _label_field = "organization", "title"
+    _list_service = staticmethod(admin_organizations.list_organizations)
+    _choices: ClassVar[tuple[str, ...]] = ("org_type_choices", "seat_type_choices")
     sort_by: str = "title"
     rows: list[admin_organizations.OrgRow] = []  # noqa: RUF012
     org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
@@ -50,20 +54,10 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     _details: bool = False  # the form is the Details tab of /admin/organizations/[id]
     _details_id: int = 0
 
-    def _load_page(self, session, user, **listing):
-        result = admin_organizations.list_organizations(session, actor=user, **listing)
-        self.rows = list(result.rows)
-        return result
-
-    def _load_choices(self, session, user) -> None:
-        self.org_type_choices = choice_items(org_types.org_type_choices(session, actor=user))
-        self.seat_type_choices = choice_items(catalog.seat_type_choices(session, actor=user))
-
     @rx.event
     def open_new(self):
         self._details = False
         def prepare(session, user):
-            self._load_choices(session, user)
             self.f_title, self.f_owner, self.f_owner_label, self.f_expires_at = "", "", "", ""
             self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
             self.f_org_type_id = ""
@@ -85,7 +79,6 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     def _open_org(self, org_id: int) -> None:
         def read(session, user):
             form = admin_organizations.get_organization_form(session, actor=user, org_id=org_id)
-            self._load_choices(session, user)
             self.f_title, self.f_owner, self.f_owner_label = (
                 form.title, form.owner_username, form.owner_label)
             self.f_expires_at, self.f_seat_count = form.expires_on, str(form.seat_count)
@@ -157,7 +150,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
 
         owner_told = (not self.editing_id and self.new_owner
                       and admin_organizations.emails_new_owner(new_owner))
-        saved = self._submit(write, lambda org: f"Saved the organization “{org.title}”.")
+        saved = self._submit(write, self._saved_notice)
         if saved and owner_told:
             self.notice = (f"{self.notice} The owner was sent an e-mail to set their password. "
                            f"{on_the_way(1)}")

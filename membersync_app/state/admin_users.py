@@ -16,6 +16,7 @@ RESET_PASSWORD_INPUT_ID = "reset-password"
 class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_USERS, routes.ADMIN_USER
     _draft_fields, _noun, _label_field = ("full_name", "email"), "user", "username"
+    _list_service = staticmethod(users.list_users)
     sort_by: str = "username"
     f_username: str = ""  # the account edited (its username does not change here)
     f_full_name: str = ""
@@ -25,11 +26,6 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     reset_username: str = ""
     reset_error: str = ""
     row_error: str = ""
-
-    def _load_page(self, session, user, **listing):
-        result = users.list_users(session, actor=user, **listing)
-        self.rows = list(result.rows)
-        return result
 
     @rx.event
     def load(self):
@@ -120,16 +116,12 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
     @rx.event
     async def resend_set_password(self, user_id: int):
         """E-mail a new "set your password" link to an account that never set a password."""
-        try:
-            with self._unit() as (session, user):
-                users.resend_set_password_email(session, actor=user, user_id=user_id)
-                username = users.get_user_form(session, actor=user, user_id=user_id).username
-        except ServiceError as error:
-            self.row_error, self.notice = error.message, ""
-            return
-        self.row_error = ""
-        self.notice = f"Sent “{username}” a new set-password e-mail. It is on its way."
-        self._refresh()
+        def resend(session, user):
+            users.resend_set_password_email(session, actor=user, user_id=user_id)
+            return users.get_user_form(session, actor=user, user_id=user_id)
+
+        self._row_action(resend, lambda found: f"Sent “{found.username}” a new set-password "
+                                               "e-mail. It is on its way.")
 
     @rx.event
     def unlock(self, user_id: int):
@@ -139,12 +131,18 @@ class AdminUsersState(PagedListMixin, AdminFormMixin, AppState):
             "is unlocked: they can sign in again")
 
     def _change(self, call, what: str) -> None:
+        """A row's action that returns the changed user: the notice says “username” `what`."""
+        self._row_action(call, lambda changed: f"“{changed.username}” {what}.")
+
+    def _row_action(self, call, notice) -> None:
+        """Run a row's button through a service in one transaction: accepted, `notice(what it
+        returned)` and the list reloaded; refused, the message above the list."""
         try:
             with self._unit() as (session, user):
-                changed = call(session, user)
+                result = call(session, user)
         except ServiceError as error:
             self.row_error, self.notice = error.message, ""
             return
         self.row_error = ""
-        self.notice = f"“{changed.username}” {what}."
+        self.notice = notice(result)
         self._refresh()

@@ -10,11 +10,7 @@ from .paged_list import PagedListMixin
 class DirectoryState(PagedListMixin, AppState):
     sort_by: str = "title"
     rows: list[directory.DirectoryRow] = []  # noqa: RUF012
-
-    def _load_page(self, session, user, **listing):
-        result = directory.list_directory(session, actor=user, **listing)
-        self.rows = list(result.rows)
-        return result
+    _list_service = staticmethod(directory.list_directory)
 
     @rx.event
     def load(self):

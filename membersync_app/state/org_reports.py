@@ -6,6 +6,9 @@ Handlers are thin: the services check who asks and every argument. Reads run in 
 transactions (`reading()`), so a big report never holds up an "Add Members".
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 import plotly.graph_objects as go
 import reflex as rx
 
@@ -168,9 +171,6 @@ class OrgReportsState(AppState):
     def set_view(self, value: str):
         self.view = value if value in REPORT_VIEWS else "course"
 
-    def _csv(self, report: Report, **extra: str) -> str:
-        return routes.report_csv(self._org_id, report.value, {**self.filters, **extra})
-
 
 class ReportTableMixin(PagedListMixin, mixin=True):
     """A report table: one page of rows from a report service, with the tab's filters; mixed
@@ -179,10 +179,31 @@ class ReportTableMixin(PagedListMixin, mixin=True):
     selected: list[int] = []  # noqa: RUF012
     remind_notice: str = ""
     remind_error: str = ""
+    _searchable: ClassVar[bool] = False  # the table has a search box
+    _report: ClassVar[Report]  # which report its CSV download is
+
+    def _read_report(self, report: Callable[..., Any], session, user, listing: dict[str, Any],
+                     **target: int) -> Any:
+        """One page of `report` (a services/reports function) for this organization, with the
+        tab's filters and the table's sort and page (and search, where it has a box)."""
+        if not self._searchable:
+            listing = {key: value for key, value in listing.items() if key != "search"}
+        return report(session, actor=user, org_id=self._org_id,
+                      filters=self._report_filters(), **target, **listing)
 
     def _listing_query(self) -> dict[str, str]:
         return {"sort": self.sort_by, "desc": "1" if self.sort_desc else "",
                 "search": self.list_search}
+
+    def _csv_query(self) -> dict[str, str]:
+        """The filters of this table's CSV: the tab's (a drill-down adds what it shows)."""
+        return dict(self.filters)
+
+    @rx.var(cache=False)
+    def csv_url(self) -> str:
+        """This table's CSV download, filtered and sorted as it is shown (all its pages)."""
+        return routes.report_csv(self._org_id, self._report.value,
+                                 {**self._csv_query(), **self._listing_query()})
 
     @rx.event
     def first_page(self):
@@ -232,15 +253,13 @@ class DrillDownMixin(ReportTableMixin, mixin=True):
 
 
 class CourseReportState(ReportTableMixin, OrgReportsState):
+    _report: ClassVar[Report] = Report.COURSE
     sort_by: str = "title"
     rows: list[CourseRow] = []  # noqa: RUF012
     _chart_rows: list[CourseRow] = []  # noqa: RUF012
 
     def _load_page(self, session, user, **listing):
-        filters = self._report_filters()
-        listing.pop("search", None)
-        result = reports.course_report(session, actor=user, org_id=self._org_id,
-                                       filters=filters, **listing)
+        result = self._read_report(reports.course_report, session, user, listing)
         self.rows = result.page.rows
         self._chart_rows = result.chart
         return result.page
@@ -249,24 +268,18 @@ class CourseReportState(ReportTableMixin, OrgReportsState):
     def course_chart(self) -> go.Figure:
         return course_figure(self._chart_rows)
 
-    @rx.var(cache=False)
-    def csv_url(self) -> str:
-        return self._csv(Report.COURSE, **self._listing_query())
-
 
 class UserReportState(ReportTableMixin, OrgReportsState):
+    _report: ClassVar[Report] = Report.USER
     sort_by: str = "name"
     rows: list[UserRow] = []  # noqa: RUF012
     _histogram: ProgressHistogram | None = None
 
     def _load_page(self, session, user, **listing):
-        filters = self._report_filters()
-        listing.pop("search", None)
-        result = reports.user_report(session, actor=user, org_id=self._org_id, filters=filters,
-                                     **listing)
+        result = self._read_report(reports.user_report, session, user, listing)
         self.rows = result.rows
         self._histogram = reports.progress_histogram(session, actor=user, org_id=self._org_id,
-                                                     filters=filters)
+                                                     filters=self._report_filters())
         visible = {row.membership_id for row in result.rows}
         self.selected = [i for i in self.selected if i in visible]
         return result
@@ -274,10 +287,6 @@ class UserReportState(ReportTableMixin, OrgReportsState):
     @rx.var
     def progress_chart(self) -> go.Figure:
         return progress_figure(self._histogram)
-
-    @rx.var(cache=False)
-    def csv_url(self) -> str:
-        return self._csv(Report.USER, **self._listing_query())
 
     @rx.event
     async def remind_selected(self):
@@ -287,7 +296,9 @@ class UserReportState(ReportTableMixin, OrgReportsState):
 class CourseMembersState(DrillDownMixin, OrgReportsState):
     """Drill-down: one course's members (a course title was clicked)."""
 
+    _report: ClassVar[Report] = Report.COURSE_MEMBERS
     sort_by: str = "name"
+    _searchable: ClassVar[bool] = True
     status: str = ""  # this table's own course-status filter ("": the tab's)
     rows: list[CourseMemberRow] = []  # noqa: RUF012
 
@@ -298,9 +309,8 @@ class CourseMembersState(DrillDownMixin, OrgReportsState):
         return {**self.filters, "course_status": self.status} if self.status else self.filters
 
     def _load_page(self, session, user, **listing):
-        result = reports.course_members(session, actor=user, org_id=self._org_id,
-                                        course_id=self._target_id,
-                                        filters=self._report_filters(), **listing)
+        result = self._read_report(reports.course_members, session, user, listing,
+                                   course_id=self._target_id)
         self.heading = result.title
         self.rows = result.page.rows
         visible = {row.membership_id for row in result.page.rows}
@@ -320,10 +330,8 @@ class CourseMembersState(DrillDownMixin, OrgReportsState):
         if self.list_error:
             self.status = previous
 
-    @rx.var(cache=False)
-    def csv_url(self) -> str:
-        return routes.report_csv(self._org_id, Report.COURSE_MEMBERS.value, {
-            **self._query(), "course": str(self._target_id), **self._listing_query()})
+    def _csv_query(self) -> dict[str, str]:
+        return {**self._query(), "course": str(self._target_id)}
 
     @rx.event
     async def remind_selected(self):
@@ -333,15 +341,14 @@ class CourseMembersState(DrillDownMixin, OrgReportsState):
 class MemberCoursesState(DrillDownMixin, OrgReportsState):
     """Drill-down: one member's courses (a member's name was clicked)."""
 
+    _report: ClassVar[Report] = Report.MEMBER_COURSES
     sort_by: str = "title"
     member_email: str = ""
     rows: list[MemberCourseRow] = []  # noqa: RUF012
 
     def _load_page(self, session, user, **listing):
-        listing.pop("search", None)
-        result = reports.member_courses(session, actor=user, org_id=self._org_id,
-                                        membership_id=self._target_id,
-                                        filters=self._report_filters(), **listing)
+        result = self._read_report(reports.member_courses, session, user, listing,
+                                   membership_id=self._target_id)
         self.heading, self.member_email = result.name, result.email
         self.rows = result.page.rows
         return result.page
@@ -351,8 +358,6 @@ class MemberCoursesState(DrillDownMixin, OrgReportsState):
         self._open(membership_id)
         return MemberCoursesState.first_page
 
-    @rx.var(cache=False)
-    def csv_url(self) -> str:
-        return self._csv(Report.MEMBER_COURSES, member=str(self._target_id),
-                         **self._listing_query())
+    def _csv_query(self) -> dict[str, str]:
+        return {**self.filters, "member": str(self._target_id)}
 

@@ -3,7 +3,8 @@
 The page components that draw it are in components/data_table.py.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -72,10 +73,15 @@ class PagedListMixin(PagerMixin, mixin=True):
     sort_desc: bool = False
     list_error: str = ""
     loaded: bool = False  # the first page arrived: until then a spinner, not an empty table
+    # The service that lists one page (`catalog.list_courses`), as a staticmethod; its rows go
+    # to the state's `rows` var. A state whose page needs more overrides `_load_page`.
+    _list_service: ClassVar[Callable[..., Any] | None] = None
 
     def _load_page(self, session, user, **listing: Any):
         """Fetch one page through a service, store its rows, return the service's Page."""
-        raise NotImplementedError
+        result = self._list_service(session, actor=user, **listing)
+        self.rows = list(result.rows)
+        return result
 
     def _refresh(self, **changes: Any) -> None:
         """Reload the current page (with `changes` to search / sort / page), via the service.

@@ -4,8 +4,9 @@ signs the person in."""
 import reflex as rx
 
 from ..services import accounts, auth
-from ..services.errors import FieldErrors, ServiceError, errors_by_field
+from ..services.errors import ServiceError, errors_by_field
 from .base import AppState
+from .email_link import EmailLinkMixin
 
 RESET_PASSWORD_IDS = ("rp-password", "rp-confirm")
 
@@ -37,41 +38,24 @@ class ForgotPasswordState(AppState):
         self.notice = accounts.RESET_REQUESTED
 
 
-class ResetPasswordState(AppState):
-    _token: str = ""
-    link_checked: bool = False
-    link_valid: bool = False
-    link_message: str = ""
+class ResetPasswordState(EmailLinkMixin, AppState):
     account_username: str = ""
-    errors: dict[str, str] = {}  # noqa: RUF012  (Reflex copies var defaults)
 
     @rx.event
     def load(self):
-        self._token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        self.errors = {}
-        with self._unit() as (session, user):
-            self._show_viewer(user)
-            view = accounts.inspect_reset_link(session, token=self._token,
-                                               address=self.router.session.client_ip)
-        self.link_valid, self.link_message = view.valid, view.message
-        self.account_username = view.username
-        self.link_checked = True
+        self.account_username = self._inspect_link(accounts.inspect_reset_link).username
 
     @rx.event
     def submit(self, form_data: dict):
-        self.errors = {}
-        try:
-            with self._unit() as (session, _user):
-                user = accounts.reset_password_with_link(
-                    session, token=self._token, password=form_data.get("password", ""),
-                    confirm=form_data.get("confirm", ""), address=self.router.session.client_ip)
-                grant = auth.start_session(session, user=user)
-                landing = self._landing_path(session, user)
-        except FieldErrors as error:
-            self.errors = dict(error.errors)
+        def reset(session):
+            user = accounts.reset_password_with_link(
+                session, token=self._token, password=form_data.get("password", ""),
+                confirm=form_data.get("confirm", ""), address=self.router.session.client_ip)
+            return auth.start_session(session, user=user), self._landing_path(session, user)
+
+        accepted, grant_and_landing = self._use_link(reset)
+        if accepted:
+            self._enter_session(*grant_and_landing)
+        elif self.errors:
             return [rx.set_value(field_id, "") for field_id in RESET_PASSWORD_IDS]
-        except ServiceError as error:
-            self.link_valid, self.link_message = False, error.message
-            return None
-        self._enter_session(grant, landing)
         return None

@@ -4,19 +4,14 @@ import reflex as rx
 
 from .. import routes
 from ..services import accounts
-from ..services.errors import FieldErrors, ServiceError
 from .base import AppState
+from .email_link import EmailLinkMixin
 
 
-class SetPasswordState(AppState):
-    _token: str = ""
-    link_valid: bool = False
-    link_checked: bool = False
-    link_message: str = ""
+class SetPasswordState(EmailLinkMixin, AppState):
     account_email: str = ""
     account_username: str = ""
     password_done: bool = False
-    errors: dict[str, str] = {}  # noqa: RUF012  ("password", "confirm")
 
     @rx.var
     def sign_in_href(self) -> str:
@@ -24,30 +19,15 @@ class SetPasswordState(AppState):
 
     @rx.event
     def load(self):
-        self._token = self.token if isinstance(self.token, str) else ""  # the route's [token]
         self.password_done = False
-        self.errors = {}
-        with self._unit() as (session, user):
-            self._show_viewer(user)
-            view = accounts.inspect_password_link(session, token=self._token,
-                                                  address=self.router.session.client_ip)
-        self.link_valid, self.link_message = view.valid, view.message
+        view = self._inspect_link(accounts.inspect_password_link)
         self.account_email, self.account_username = view.email, view.username
-        self.link_checked = True
 
     @rx.event
     def submit(self, form_data: dict):
-        self.errors = {}
-        try:
-            with self._unit() as (session, _user):
-                accounts.set_password_with_link(session, token=self._token,
-                                                password=form_data.get("password", ""),
-                                                confirm=form_data.get("confirm", ""),
-                                                address=self.router.session.client_ip)
-        except FieldErrors as errors:
-            self.errors = dict(errors.errors)
-            return
-        except ServiceError as error:
-            self.link_valid, self.link_message = False, error.message
-            return
-        self.password_done = True
+        accepted, _ = self._use_link(
+            lambda session: accounts.set_password_with_link(
+                session, token=self._token, password=form_data.get("password", ""),
+                confirm=form_data.get("confirm", ""), address=self.router.session.client_ip))
+        if accepted:
+            self.password_done = True

@@ -24,7 +24,15 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from membersync_app import routes
-from membersync_app.models import AuditEvent, Organization, OutboxMessage, User, Visibility
+from membersync_app.models import (
+    AuditEvent,
+    Course,
+    Organization,
+    OrganizationType,
+    OutboxMessage,
+    User,
+    Visibility,
+)
 
 PASSWORD = "correct-horse-1"
 
@@ -330,3 +338,189 @@ def test_the_directory_marks_an_expired_organization(page, app_url, uow):
     page.get_by_label("Search organizations").fill("Bygone")
     expect(page.get_by_role("rowheader", name="Bygone Club")).to_contain_text(
         "expired 2021-03-01")
+
+
+# ---------------------------------------------------------------- two tabs on the admin forms
+
+
+def _open_record_in(tab, app_url: str, record: str, field: str, saved: str) -> None:
+    """Open an admin record's form in `tab` and wait until it shows what is saved."""
+    tab.goto(app_url + record)
+    expect(tab.get_by_label(field, exact=True)).to_have_value(saved)
+
+
+def test_two_tabs_on_a_course_keep_both_changes_and_refuse_the_same_field_twice(
+        page, app_url, uow):
+    staff = _staff(uow, full_name="Sam Staff")
+    with uow() as session:
+        course = make_course(session, title="Two Tab Course", lesson_count=4)
+    sign_in(page, app_url, staff.username, PASSWORD)
+    record = routes.admin_record(routes.ADMIN_COURSE, course.id)
+    tab_b = page.context.new_page()  # opened first, saved last
+    for tab in (tab_b, page):
+        _open_record_in(tab, app_url, record, "Title", "Two Tab Course")
+
+    page.get_by_label("Title", exact=True).fill("Renamed In Tab A")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Saved the course “Renamed In Tab A”.")
+    tab_b.get_by_label("Number of lessons").fill("9")
+    tab_b.get_by_role("button", name="Save").click()
+    expect(tab_b.locator("#admin-notice")).to_contain_text("Saved the course")
+    with uow() as session:
+        saved = session.get(Course, course.id)
+        assert (saved.title, saved.lesson_count) == ("Renamed In Tab A", 9)  # before: title lost
+
+    # The same field changed in both: the second save is refused, naming who, input kept.
+    for tab in (tab_b, page):
+        _open_record_in(tab, app_url, record, "Title", "Renamed In Tab A")
+    page.get_by_label("Title", exact=True).fill("Renamed Again In A")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Saved the course “Renamed Again In A”.")
+    tab_b.get_by_label("Title", exact=True).fill("Renamed In Tab B")
+    tab_b.get_by_role("button", name="Save").click()
+    expect(tab_b.locator("#form-error")).to_contain_text(
+        "Sam Staff changed Title of this course after you opened the form. Nothing was saved")
+    expect(tab_b.get_by_label("Title", exact=True)).to_have_value("Renamed In Tab B")
+    with uow() as session:
+        saved = session.get(Course, course.id)
+        assert (saved.title, saved.lesson_count) == ("Renamed Again In A", 9)
+    tab_b.close()
+
+
+def test_two_tabs_on_an_organization_type_refuse_the_same_general_field_twice(
+        page, app_url, uow):
+    staff = _staff(uow, full_name="Tess Types")
+    with uow() as session:
+        org_type = make_org_type(session, name="Two Tab Type", visibility=Visibility.PRIVATE)
+    sign_in(page, app_url, staff.username, PASSWORD)
+    record = routes.admin_record(routes.ADMIN_ORG_TYPE, org_type.id)
+    tab_b = page.context.new_page()  # opened first, saved last
+    for tab in (tab_b, page):
+        _open_record_in(tab, app_url, record, "Name", "Two Tab Type")
+
+    page.get_by_label("Name", exact=True).fill("Renamed Type In A")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Saved the organization type “Renamed Type In A”.")
+
+    tab_b.get_by_label("Name", exact=True).fill("Renamed Type In B")
+    tab_b.get_by_label("Visibility").select_option("public")  # not A's: refused with the rest
+    tab_b.get_by_role("button", name="Save").click()
+    expect(tab_b.locator("#form-error")).to_contain_text(
+        "Tess Types changed Name of this organization type after you opened the form. "
+        "Nothing was saved")
+    expect(tab_b.get_by_label("Name", exact=True)).to_have_value("Renamed Type In B")
+    expect(tab_b.get_by_label("Visibility")).to_have_value("public")
+    with uow() as session:
+        saved = session.get(OrganizationType, org_type.id)
+        assert (saved.name, saved.visibility) == ("Renamed Type In A", Visibility.PRIVATE)
+    tab_b.close()
+
+
+# ---------------------------------------------------------------- stale messages
+
+
+def test_an_admin_forms_message_goes_when_its_field_changes(page, app_url, uow):
+    """Issue 9 item 6 on an admin form: a message goes as soon as its field's value changes,
+    and each submit says what is wrong with what is typed now."""
+    staff = _staff(uow)
+    with uow() as session:
+        course = make_course(session, title="My Course", lesson_count=3)
+        make_course(session, title="Taken Course")
+        make_course(session, title="Also Taken")
+    sign_in(page, app_url, staff.username, PASSWORD)
+    _open_record_in(page, app_url, routes.admin_record(routes.ADMIN_COURSE, course.id),
+                    "Title", "My Course")
+    title_error = page.locator("#course-title-error")
+    lessons_error = page.locator("#course-lessons-error")
+
+    page.get_by_label("Title", exact=True).fill("Taken Course")
+    page.get_by_role("button", name="Save").click()
+    expect(title_error).to_have_text("A course titled “Taken Course” already exists.")
+
+    page.get_by_label("Title", exact=True).fill("Also Taken")
+    expect(title_error).to_have_count(0)  # it described the old value
+    page.get_by_role("button", name="Save").click()
+    expect(title_error).to_have_text("A course titled “Also Taken” already exists.")
+
+    page.get_by_label("Title", exact=True).fill("Free Course Title")
+    page.get_by_label("Number of lessons").fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(lessons_error).to_contain_text("Number of lessons must be a whole number from 1")
+    expect(title_error).to_have_count(0)  # the title is free now: its message went
+
+    page.get_by_label("Number of lessons").fill("12")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-notice")).to_contain_text(
+        "Saved the course “Free Course Title”.")
+    with uow() as session:
+        saved = session.get(Course, course.id)
+        assert (saved.title, saved.lesson_count) == ("Free Course Title", 12)
+
+
+# ---------------------------------------------------------------- long text
+
+
+PHONE = {"width": 390, "height": 844}
+LONG_TITLE = "Cartography" + "Y" * 189  # 200 characters, no space to break at
+
+
+def _inside_the_window(page, locator, what: str) -> None:
+    """`locator` is drawn wholly inside the window, left to right (half a pixel of rounding)."""
+    box = locator.bounding_box()
+    assert box is not None, f"{what} is not rendered"
+    width = page.viewport_size["width"]
+    assert box["x"] >= -0.5 and box["x"] + box["width"] <= width + 0.5, \
+        f"{what} runs off the window ({width} px): {box}"
+
+
+def _assert_the_long_course_row_fits(page) -> None:
+    """The row's title is cut, with the whole title in its tooltip and accessible name; Edit is
+    inside the window and can be clicked; the page itself does not scroll sideways."""
+    row = page.locator("#courses tbody tr")
+    expect(row).to_have_count(1)  # the only course: the list has arrived
+    expect(row.get_by_title(LONG_TITLE)).to_have_count(1)
+    expect(row.get_by_role("rowheader", name=LONG_TITLE)).to_be_visible()
+    title_box = row.get_by_title(LONG_TITLE).bounding_box()
+    assert title_box["width"] < 400, f"the title is drawn {title_box['width']} px wide"
+    edit = row.get_by_role("button", name="Edit " + LONG_TITLE)
+    edit.scroll_into_view_if_needed()
+    expect(edit).to_be_visible()
+    _inside_the_window(page, edit, "Edit")
+    _inside_the_window(page, page.locator("#courses"), "the courses table")
+    edit.click(trial=True)  # visible, not covered
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= page.viewport_size["width"], f"the page is {page_width} px wide"
+
+
+def _staff_and_a_long_titled_course(uow) -> User:
+    staff = _staff(uow)
+    with uow() as session:
+        make_course(session, title=LONG_TITLE)
+    return staff
+
+
+def test_a_200_character_course_title_keeps_edit_on_screen_at_1280(page, app_url, uow):
+    staff = _staff_and_a_long_titled_course(uow)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, app_url, staff.username, PASSWORD)
+    page.goto(app_url + routes.ADMIN_COURSES)
+    _assert_the_long_course_row_fits(page)
+
+
+def test_a_200_character_course_title_keeps_edit_on_screen_on_a_phone(browser, app_url, uow):
+    staff = _staff_and_a_long_titled_course(uow)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/login")
+        page.get_by_label("Username or email").fill(staff.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Menu")).to_be_visible()  # the phone header
+        page.goto(app_url + routes.ADMIN_COURSES)
+        _assert_the_long_course_row_fits(page)
+    finally:
+        context.close()
