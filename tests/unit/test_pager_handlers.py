@@ -3,12 +3,11 @@ EventGuard, tests/handler_harness.py): a page size the picker does not offer is 
 to page" is checked and clamped, and the first row shown stays on screen when the size
 changes."""
 
-import asyncio
 import json
 
 import pytest
 from factories import make_membership, make_org, make_org_type, make_user
-from handler_harness import Browser, event_name
+from handler_harness import signed_in_tab
 
 import membersync_app.membersync_app as web_app
 from membersync_app import db, routes
@@ -40,10 +39,6 @@ def _values(wire: str, var: str) -> list:
 @pytest.fixture
 def tab(app_database):
     """A signed-in tab on a fresh database: send(handler, payload, path) -> what was sent."""
-    if not web_app.app._load_events:  # the pages' routes and on_load handlers
-        web_app.app._apply_decorated_pages()
-    runner, browser = asyncio.Runner(), Browser(web_app.app)
-    runner.run(browser.start())
     with db.unit_of_work() as session:
         viewer = make_user(session)
         cookie = auth.activate_session(session, grant=auth.start_session(session, user=viewer))
@@ -53,30 +48,19 @@ def tab(app_database):
         org = make_org(session, owner=viewer, seat_count=40)
         for _ in range(29):
             make_membership(session, org)
-    tab_id = browser.new_tab()
+    with signed_in_tab(web_app.app, cookie) as signed_in:
 
-    class Tab:
-        org_id = org.id
+        class Tab:
+            org_id = org.id
+            send = staticmethod(signed_in.send)
 
-        @staticmethod
-        def open(path: str) -> str:
-            sent = runner.run(browser.open_page(tab_id, path=path, cookie=cookie))
-            assert not sent.errors, sent.errors
-            assert _values(sent.wire, "loaded")[-1] is True  # the page's on_load ran
-            return sent.wire
+            @staticmethod
+            def open(path: str) -> str:
+                wire = signed_in.open(path)
+                assert _values(wire, "loaded")[-1] is True  # the page's on_load ran
+                return wire
 
-        @staticmethod
-        def send(handler, payload: dict, path: str) -> str:
-            sent = runner.run(browser.send(tab_id, event_name(handler), payload, path=path,
-                                           cookie=cookie))
-            assert not sent.errors, sent.errors
-            return sent.wire
-
-    try:
         yield Tab
-    finally:
-        runner.run(browser.stop())
-        runner.close()
 
 
 def test_a_page_size_the_picker_does_not_offer_is_refused_and_changes_nothing(tab):
