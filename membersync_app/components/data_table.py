@@ -14,7 +14,7 @@ Use it in two steps:
                search_label="Search courses")
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +29,12 @@ from ..state.paged_list import PagedListMixin, PagerMixin
 class Column:
     label: str
     sort_key: str | None = None  # None: not sortable
+    header: Any = None  # a component drawn instead of the label (a "Select all" checkbox)
 
 
 def _header_cell(state: type[PagedListMixin], column: Column) -> rx.Component:
+    if column.header is not None:
+        return rx.table.column_header_cell(column.header)
     if column.sort_key is None:
         return rx.table.column_header_cell(column.label)
     active = state.sort_by == column.sort_key
@@ -181,15 +184,24 @@ def data_table(
     table_id: str = "data-table",
     toolbar: rx.Component | None = None,
     searchable: bool = True,
+    above_table: Sequence[rx.Component] = (),
+    summary: rx.Component | None = None,
+    pager_id: str | None = None,
 ) -> rx.Component:
-    """Search box (and an optional toolbar), the table of one page, and the pager.
+    """Search box (and an optional toolbar), `above_table` (messages, bulk actions), the table
+    of one page, and the pager with its `summary` (by default "Page 1 of 3 · 45 results").
 
     Shown once the first page has arrived (so nothing is clicked before the page is live).
     """
+    label = f"Pages of {search_label.removeprefix('Search ')}"
+    pager_id = pager_id or f"{table_id}-pager"
+    controls = (pager(state, label, pager_id) if summary is None else
+                page_controls(state, label=label, pager_id=pager_id, summary=summary))
     return rx.cond(
         state.loaded,
         _table(state, columns=columns, rows=rows, row=row, search_label=search_label,
-               empty_text=empty_text, table_id=table_id, toolbar=toolbar, searchable=searchable),
+               empty_text=empty_text, table_id=table_id, toolbar=toolbar, searchable=searchable,
+               above_table=above_table, controls=controls),
         _list_error(state, otherwise=rx.spinner(aria_label="Loading")),
     )
 
@@ -203,7 +215,7 @@ def _list_error(state: type[PagedListMixin], otherwise: rx.Component | None = No
 
 
 def _table(state, *, columns, rows, row, search_label, empty_text, table_id, toolbar,
-           searchable) -> rx.Component:
+           searchable, above_table, controls) -> rx.Component:
     return rx.vstack(
         rx.flex(
             *([search_box(state, search_label, f"{table_id}-search")] if searchable else []),
@@ -215,6 +227,7 @@ def _table(state, *, columns, rows, row, search_label, empty_text, table_id, too
             gap="12px",
         ),
         _list_error(state),
+        *above_table,
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(*[_header_cell(state, c) for c in columns])),
@@ -226,7 +239,7 @@ def _table(state, *, columns, rows, row, search_label, empty_text, table_id, too
             overflow_x="auto",
         ),
         rx.cond(state.total == 0, rx.text(empty_text, color_scheme="gray", size="2")),
-        pager(state, f"Pages of {search_label.removeprefix('Search ')}", f"{table_id}-pager"),
+        controls,
         width="100%",
         spacing="3",
     )

@@ -43,6 +43,15 @@ def error_callout(message: Var | str, callout_id: str = "form-error") -> rx.Comp
     )
 
 
+def notice(message: Var | str, notice_id: str = "admin-notice") -> rx.Component:
+    """What was just done ("Saved …", "Removed 2 members …"), where there is something."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle_check", color_scheme="green", id=notice_id,
+                   role="status"),
+    )
+
+
 def draft_kept_callout(on_discard, callout_id: str) -> rx.Component:
     """Over a form opened again with the unsaved input a reload or Back left: say so, and
     offer to drop it."""

@@ -2,26 +2,35 @@
 
 import reflex as rx
 
-from ..state.invitation_history import HistoryItem, InvitationHistoryState
+from ..services.invitations import InvitationHistoryRow
+from ..state.invitation_history import InvitationHistoryState
 from .data_table import Column, data_table, long_text
+from .member_table import role_label
 
 S = InvitationHistoryState
-OUTCOME_COLORS = {"Accepted": "green", "Revoked": "red", "Expired": "orange"}
+# outcome: (label, badge colour)
+OUTCOMES = {"accepted": ("Accepted", "green"), "revoked": ("Revoked", "red"),
+            "expired": ("Expired", "orange")}
 
 
-def _row(row: HistoryItem) -> rx.Component:
+def _someone(name) -> rx.Component:
+    """Who did it; "—" when nobody did (an invitation that expired)."""
+    return long_text(rx.cond(name != "", name, "—"), "12em")
+
+
+def _row(row: InvitationHistoryRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(long_text(row.email)),
-        rx.table.cell(row.role),
+        rx.table.cell(role_label(row.role)),
         rx.table.cell(rx.match(
             row.outcome,
-            *[(label, rx.badge(label, color_scheme=color))
-              for label, color in OUTCOME_COLORS.items()],
+            *[(outcome, rx.badge(label, color_scheme=color))
+              for outcome, (label, color) in OUTCOMES.items()],
             rx.badge(row.outcome),
         )),
-        rx.table.cell(long_text(row.by, "12em")),
+        rx.table.cell(_someone(row.by)),
         rx.table.cell(row.when),
-        rx.table.cell(long_text(row.invited_by, "12em")),
+        rx.table.cell(_someone(row.invited_by)),
         rx.table.cell(row.invited),
         data_email=row.email,
     )

@@ -1,32 +1,25 @@
-"""The Members table (one server-side page), its search, sort headers, paging, bulk actions, and
-the pending invitations list."""
+"""The Members table and the Pending invitations list of the Group Dashboard: the shared
+data_table (one server-side page, search, sort headers, pager) with the members' selection,
+Manage Members actions and their confirmations."""
 
 import reflex as rx
+from reflex.vars import Var
 
-from ..state.org_invitations import InvitationItem, OrgInvitationsState
-from ..state.org_members import MemberItem, OrgMembersState
+from ..services.invitations import InvitationRow
+from ..services.members import MemberRow
+from ..state.org_invitations import OrgInvitationsState
+from ..state.org_members import OrgMembersState
 from ..state.org_page import OrgPageState
-from .data_table import long_text, page_controls
-from .forms import error_callout
+from .data_table import Column, data_table, long_text
+from .forms import error_callout, notice
 from .modal import confirm_dialog
 
 S = OrgMembersState
 
 
-def notice(message, notice_id: str) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout(message, icon="circle_check", color_scheme="green", id=notice_id,
-                   role="status"),
-    )
-
-
-def _sort_header(label: str, column: str) -> rx.Component:
-    arrow = rx.cond(S.sort == column, rx.cond(S.descending, " ↓", " ↑"), "")
-    return rx.table.column_header_cell(
-        rx.button(label, arrow, variant="ghost", size="1", on_click=S.sort_by(column),
-                  aria_label=f"Sort by {label.lower()}"),
-    )
+def role_label(role: Var) -> rx.Component:
+    """owner / manager / member as the page says them."""
+    return rx.match(role, ("owner", "Owner"), ("manager", "Manager"), "Member")
 
 
 def _confirm_removal(trigger: rx.Component, question, on_confirm) -> rx.Component:
@@ -35,7 +28,7 @@ def _confirm_removal(trigger: rx.Component, question, on_confirm) -> rx.Componen
                           confirm_label="Yes, remove", on_confirm=on_confirm)
 
 
-def _confirm_make_owner(row: MemberItem) -> rx.Component:
+def _confirm_make_owner(row: MemberRow) -> rx.Component:
     """Handing over ownership cannot be taken back by the one who does it: say who gains and
     who loses what."""
     you = rx.cond(
@@ -67,7 +60,7 @@ def _confirm_demote_self(trigger: rx.Component, on_confirm) -> rx.Component:
     )
 
 
-def _demote_button(row: MemberItem) -> rx.Component:
+def _demote_button(row: MemberRow) -> rx.Component:
     button = rx.button("Demote to member", size="1", variant="soft")
     return rx.cond(
         row.is_viewer,
@@ -77,12 +70,12 @@ def _demote_button(row: MemberItem) -> rx.Component:
     )
 
 
-def _row_actions(row: MemberItem) -> rx.Component:
+def _row_actions(row: MemberRow) -> rx.Component:
     return rx.hstack(
         rx.cond(
             ~row.is_owner & OrgPageState.can_change_roles,
             rx.cond(
-                row.is_manager,
+                row.role == "manager",
                 _demote_button(row),
                 rx.button("Promote to manager", size="1", variant="soft",
                           on_click=S.promote_one(row.membership_id)),
@@ -97,11 +90,11 @@ def _row_actions(row: MemberItem) -> rx.Component:
             ),
         ),
         rx.cond(
-            row.is_manager & OrgPageState.can_transfer,
+            (row.role == "manager") & OrgPageState.can_transfer,
             _confirm_make_owner(row),
         ),
         rx.cond(
-            row.never_set_password & ~row.is_viewer & (row.status == "active")
+            ~row.has_password & ~row.is_viewer & (row.status == "active")
             & OrgPageState.can_add,
             rx.button("Resend set-password e-mail", size="1", variant="soft",
                       on_click=S.resend_set_password(row.user_id),
@@ -112,7 +105,7 @@ def _row_actions(row: MemberItem) -> rx.Component:
     )
 
 
-def _member_row(row: MemberItem) -> rx.Component:
+def _member_row(row: MemberRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.cond(
@@ -127,10 +120,10 @@ def _member_row(row: MemberItem) -> rx.Component:
         ),
         rx.table.row_header_cell(long_text(row.name)),
         rx.table.cell(long_text(row.email)),
-        rx.table.cell(row.role_label),
+        rx.table.cell(role_label(row.role)),
         rx.table.cell(row.status),
-        rx.table.cell(row.joined),
-        rx.table.cell(row.seat),
+        rx.table.cell(row.joined_on),
+        rx.table.cell(rx.cond(row.is_owner, "no seat (owner)", "1 seat")),
         rx.table.cell(_row_actions(row)),
         data_email=row.email,
     )
@@ -167,58 +160,30 @@ def _bulk_bar() -> rx.Component:
 
 
 def members_table() -> rx.Component:
-    return rx.vstack(
-        rx.form(
-            rx.hstack(
-                rx.el.label("Search members", html_for="member-search",
-                            style={"font_size": "14px", "font_weight": "500"}),
-                rx.input(name="search", id="member-search", placeholder="name or e-mail",
-                         width="min(260px, 60vw)"),
-                rx.button("Search", type="submit", variant="soft"),
-                align="center",
-                spacing="2",
-                wrap="wrap",
-            ),
-            on_submit=S.run_search,
-        ),
-        error_callout(S.members_error, "members-error"),
-        notice(S.members_notice, "members-notice"),
-        _bulk_bar(),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(
-                        rx.cond(OrgPageState.expired, rx.fragment(),
-                                rx.checkbox(on_change=S.toggle_all,
-                                            aria_label="Select all on this page")),
-                    ),
-                    _sort_header("Name", "name"),
-                    _sort_header("Email", "email"),
-                    _sort_header("Role", "role"),
-                    _sort_header("Status", "status"),
-                    _sort_header("Joined", "joined"),
-                    rx.table.column_header_cell("Seat"),
-                    rx.table.column_header_cell("Manage Members"),
-                )
-            ),
-            rx.table.body(rx.foreach(S.rows, _member_row)),
-            width="100%",
-            id="members-table",
-        ),
-        page_controls(S, label="Pages of members", pager_id="members-pager",
-                      summary=rx.text("Page ", S.page, " of ", S.page_count, " · ",
-                                      S.members_count_label, size="2", id="members-paging")),
-        width="100%",
-        spacing="3",
+    select_all = rx.cond(OrgPageState.expired, rx.fragment(),
+                         rx.checkbox(on_change=S.toggle_all,
+                                     aria_label="Select all on this page"))
+    return data_table(
+        S,
+        columns=[Column("Select", header=select_all), Column("Name", "name"),
+                 Column("Email", "email"), Column("Role", "role"), Column("Status", "status"),
+                 Column("Joined", "joined"), Column("Seat"), Column("Manage Members")],
+        rows=S.rows, row=_member_row, search_label="Search members",
+        empty_text="No member matches the search.", table_id="members-table",
+        above_table=[error_callout(S.members_error, "members-error"),
+                     notice(S.members_notice, "members-notice"), _bulk_bar()],
+        pager_id="members-pager",
+        summary=rx.text("Page ", S.page, " of ", S.page_count, " · ", S.members_count_label,
+                        size="2", id="members-paging"),
     )
 
 
-def _invitation_row(row: InvitationItem) -> rx.Component:
+def _invitation_row(row: InvitationRow) -> rx.Component:
     inv = OrgInvitationsState
     return rx.table.row(
         rx.table.row_header_cell(long_text(row.email)),
-        rx.table.cell(row.role),
-        rx.table.cell(rx.cond(row.expired, rx.badge("expired", color_scheme="orange"),
+        rx.table.cell(role_label(row.role)),
+        rx.table.cell(rx.cond(row.status == "expired", rx.badge("expired", color_scheme="orange"),
                               rx.badge("pending", color_scheme="blue"))),
         rx.table.cell(row.expires),
         rx.table.cell(
@@ -250,23 +215,16 @@ def invitations_table() -> rx.Component:
         error_callout(inv.invitations_error, "invitations-error"),
         notice(inv.invitations_notice, "invitations-notice"),
         rx.cond(
-            inv.invitations.length() > 0,
-            rx.vstack(
-                rx.table.root(
-                    rx.table.header(rx.table.row(
-                        *[rx.table.column_header_cell(h)
-                          for h in ("Email", "Role", "Status", "Expires", "")])),
-                    rx.table.body(rx.foreach(inv.invitations, _invitation_row)),
-                    width="100%",
-                    id="invitations-table",
-                ),
-                page_controls(inv, label="Pages of pending invitations",
-                              pager_id="invitations-pager",
-                              summary=rx.text(inv.invitations_count_label, size="2",
-                                              id="invitations-count")),
-                width="100%",
+            inv.total > 0,
+            data_table(
+                inv,
+                columns=[Column("Email"), Column("Role"), Column("Status"), Column("Expires"),
+                         Column("")],
+                rows=inv.rows, row=_invitation_row, search_label="Search pending invitations",
+                table_id="invitations-table", searchable=False, pager_id="invitations-pager",
+                summary=rx.text(inv.invitations_count_label, size="2", id="invitations-count"),
             ),
-            rx.text("No pending invitations.", size="2", color="gray"),
+            rx.cond(inv.loaded, rx.text("No pending invitations.", size="2", color="gray")),
         ),
         width="100%",
         spacing="2",

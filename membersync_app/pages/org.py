@@ -4,10 +4,10 @@ Settings. Controls the viewer may not use are hidden; the services refuse them a
 import reflex as rx
 
 from .. import routes
-from ..components.forms import error_callout, field_error
+from ..components.forms import error_callout, field_error, notice
 from ..components.invitation_history import invitation_history
 from ..components.layout import page_shell
-from ..components.member_table import invitations_table, members_table, notice
+from ..components.member_table import invitations_table, members_table
 from ..components.modal import add_member_draft_left, add_member_modal
 from ..components.reports import download_link, reports_section
 from ..state.invitation_history import InvitationHistoryState
@@ -244,7 +244,7 @@ def _sections() -> rx.Component:
 def org_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            P.loaded,
+            P.can_view,
             rx.vstack(_header(), _sections(), width="100%", spacing="4"),
             rx.cond(
                 P.load_error != "",

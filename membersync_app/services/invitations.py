@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -30,8 +30,9 @@ from ..models import (
 from ..settings import base_url
 from . import audit, mail, throttle
 from .csv_safety import quoted_if_formula
+from .display import moment_text
 from .errors import FieldErrors, ServiceError
-from .listing import Page, clean_listing, paginate
+from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, list_page, paginate
 from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
 from .permissions import Action, OrgAccess, access_org, is_expired, require_signed_in
@@ -53,7 +54,6 @@ from .validation import (
 )
 
 MAX_EMAILS_PER_INVITE = 200
-PAGE_SIZE = 25
 
 
 class InvitationStatus(StrEnum):
@@ -204,50 +204,46 @@ def issue(
 
 @dataclass(frozen=True)
 class InvitationRow:
+    """One row of the dashboard's Pending invitations list."""
+
     id: int
     email: str
-    role: Role
-    status: InvitationStatus
-    created_at: datetime
-    expires_at: datetime
+    role: str  # manager / member
+    status: str  # pending, or expired: it holds no seat any more (it may be resent)
+    expires: str  # YYYY-MM-DD HH:MM UTC
 
 
 @dataclass(frozen=True)
-class InvitationPage:
-    rows: list[InvitationRow]
-    total: int  # open: neither accepted nor revoked (the list pages through these)
-    page: int
-    page_size: int
+class InvitationPage(Page[InvitationRow]):
     pending: int = 0  # of `total`, those not expired: the ones holding a seat
 
 
 def list_open_invitations(
-    session: Session, *, actor: User | None, org_id: int, page: int = 1, page_size: int = PAGE_SIZE
+    session: Session, *, actor: User | None, org_id: int, search: Any = "", sort: Any = "open",
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> InvitationPage:
-    """Invitations not accepted or revoked: pending ones first, then expired ones (newest first)."""
+    """Invitations not accepted or revoked: pending ones first, then expired ones, newest
+    first in each; one page counted and sliced in SQL (a search looks in the addresses)."""
     access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
-    page = whole_number(page, allow_text=False) or 1
-    page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
-    page_size = page_size if page_size <= 100 else PAGE_SIZE
-    conditions = (Invitation.organization_id == org_id, Invitation.accepted_at.is_(None),
-                  Invitation.revoked_at.is_(None))
     now = utcnow()
-    total, pending = session.exec(
-        select(func.count(), func.count().filter(Invitation.expires_at > now))
-        .select_from(Invitation).where(*conditions)
-    ).one()
-    page = min(page, max(1, -(-total // page_size)))  # past the end: the last page (no overflow)
-    rows = session.exec(
-        select(Invitation).where(*conditions)
-        .order_by((Invitation.expires_at > now).desc(), Invitation.created_at.desc(),
-                  Invitation.id.desc())
-        .offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return InvitationPage(
-        rows=[InvitationRow(id=i.id, email=i.email, role=i.role, status=status_of(i, now),
-                            created_at=i.created_at, expires_at=i.expires_at) for i in rows],
-        total=total, page=page, page_size=page_size, pending=pending,
+    query = select(Invitation).where(Invitation.organization_id == org_id,
+                                     Invitation.accepted_at.is_(None),
+                                     Invitation.revoked_at.is_(None))
+    found = list_page(
+        session, query=query, search_in=[Invitation.email],
+        sort_columns={"open": case((Invitation.expires_at > now, 0), else_=1),
+                      "email": Invitation.email, "expires": Invitation.expires_at},
+        default_sort="open", tiebreak=(Invitation.created_at.desc(), Invitation.id.desc()),
+        make_rows=lambda invitations: [
+            InvitationRow(id=i.id, email=i.email, role=Role(i.role).value,
+                          status=status_of(i, now).value, expires=moment_text(i.expires_at))
+            for i in invitations],
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
+    pending = session.exec(select(func.count()).select_from(
+        query.where(Invitation.expires_at > now).subquery())).one()
+    return InvitationPage(rows=found.rows, total=found.total, page=found.page,
+                          page_size=found.page_size, pending=pending)
 
 
 @dataclass(frozen=True)
@@ -256,12 +252,12 @@ class InvitationHistoryRow:
 
     id: int
     email: str
-    role: Role
-    outcome: InvitationStatus  # ACCEPTED, REVOKED or EXPIRED
-    happened_at: datetime  # when it was accepted or revoked, or when it ran out
+    role: str  # manager / member
+    outcome: str  # accepted, revoked or expired (InvitationStatus)
+    when: str  # when it was accepted or revoked, or when it ran out (YYYY-MM-DD HH:MM UTC)
     by: str  # who accepted or revoked it ("" when it expired: nobody did anything)
     invited_by: str
-    invited_at: datetime
+    invited: str  # when it was sent
 
 
 HISTORY_SORTS = ("when", "email")
@@ -271,7 +267,7 @@ _DONE_BY = {AuditAction.INVITATION_ACCEPT: InvitationStatus.ACCEPTED,
 
 def list_invitation_history(
     session: Session, *, actor: User | None, org_id: int, search: Any = "", sort: Any = "when",
-    descending: Any = True, page: Any = 1, page_size: Any = PAGE_SIZE,
+    descending: Any = True, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[InvitationHistoryRow]:
     """Accepted, revoked and expired invitations, newest first, one page counted and sliced in
     SQL; who accepted or revoked each comes from its audit event (one query for the page)."""
@@ -299,13 +295,13 @@ def list_invitation_history(
     return Page(
         rows=[
             InvitationHistoryRow(
-                id=invitation.id, email=invitation.email, role=invitation.role,
-                outcome=status_of(invitation, now),
-                happened_at=(invitation.accepted_at or invitation.revoked_at
-                             or invitation.expires_at),
+                id=invitation.id, email=invitation.email, role=Role(invitation.role).value,
+                outcome=status_of(invitation, now).value,
+                when=moment_text(invitation.accepted_at or invitation.revoked_at
+                                 or invitation.expires_at),
                 by=done_by.get(invitation.id, ""),
                 invited_by=full_name or username or "",
-                invited_at=invitation.created_at,
+                invited=moment_text(invitation.created_at),
             )
             for invitation, full_name, username in rows
         ],

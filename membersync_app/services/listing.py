@@ -5,7 +5,7 @@ page number, an id, a form field) is checked here for its type before a service 
 """
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -111,7 +111,7 @@ def paginate(
     query,
     listing: Listing,
     sort_columns: Mapping[str, ColumnElement],
-    tiebreak: ColumnElement,
+    tiebreak: ColumnElement | Sequence[ColumnElement],
 ) -> tuple[list, int, int]:
     """Run `query` for one page, sorted by the listing's column; returns (rows, total, page).
 
@@ -121,13 +121,28 @@ def paginate(
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     page_count = max(1, math.ceil(total / listing.page_size))
     page = min(listing.page, page_count)
-    column = sort_columns[listing.sort]
-    order = column.desc() if listing.descending else column.asc()
     rows = session.exec(
-        query.order_by(order, tiebreak).offset((page - 1) * listing.page_size)
-        .limit(listing.page_size)
+        in_order(query, listing=listing, sort_columns=sort_columns, tiebreak=tiebreak)
+        .offset((page - 1) * listing.page_size).limit(listing.page_size)
     ).all()
     return list(rows), total, page
+
+
+def matching(query, *, search_in: Iterable[ColumnElement], search: str):
+    """The rows of `query` where any of `search_in` contains `search`, ignoring case; % and _
+    are searched for as they are, not as wildcards."""
+    if not search:
+        return query
+    return query.where(or_(*(column.icontains(search, autoescape=True) for column in search_in)))
+
+
+def in_order(query, *, listing: Listing, sort_columns: Mapping[str, ColumnElement],
+             tiebreak: ColumnElement | Sequence[ColumnElement]):
+    """`query` sorted by the listing's column, then by `tiebreak` (one column or several), so
+    rows with equal values keep one order from page to page."""
+    column = sort_columns[listing.sort]
+    ties = tuple(tiebreak) if isinstance(tiebreak, Sequence) else (tiebreak,)
+    return query.order_by(column.desc() if listing.descending else column.asc(), *ties)
 
 
 def list_page(
@@ -137,7 +152,7 @@ def list_page(
     search_in: Iterable[ColumnElement],
     sort_columns: Mapping[str, ColumnElement],
     default_sort: str,
-    tiebreak: ColumnElement,
+    tiebreak: ColumnElement | Sequence[ColumnElement],
     make_rows: Callable[[list], list[T]],
     search: Any,
     sort: Any,
@@ -154,9 +169,7 @@ def list_page(
     """
     listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
                             page_size=page_size, sorts=sort_columns, default_sort=default_sort)
-    if listing.search:
-        query = query.where(or_(*(column.icontains(listing.search, autoescape=True)
-                                  for column in search_in)))
+    query = matching(query, search_in=search_in, search=listing.search)
     rows, total, page_number = paginate(session, query=query, listing=listing,
                                         sort_columns=sort_columns, tiebreak=tiebreak)
     return Page(rows=make_rows(rows), total=total, page=page_number, page_size=listing.page_size)

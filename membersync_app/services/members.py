@@ -12,10 +12,9 @@ one e-mail, and the notice is the same either way.
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ..models import (
@@ -30,6 +29,7 @@ from ..models import (
 )
 from . import accounts, audit, invitations
 from .errors import FieldErrors, ServiceError
+from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, in_order, list_page, matching
 from .permissions import Action, OrgAccess, access_org
 from .roster import (
     member_emails,
@@ -43,13 +43,10 @@ from .seats import require_free_seats
 from .users import _create_user, unique_username_from_email
 from .validation import (
     clean_email,
-    clean_search,
     has_control_characters,
     whole_number,
 )
 
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
 MAX_ROWS_PER_ADD = 200  # the modal; CSV imports go through csv_import with their own limit
 MAX_IDS_PER_CALL = 500
 
@@ -69,56 +66,35 @@ SORT_COLUMNS = {
 
 @dataclass(frozen=True)
 class MemberRow:
+    """One row of the Group Dashboard's members table, held by the page's state as it is."""
+
     membership_id: int
     user_id: int
     name: str
     email: str
-    role: Role
-    status: MembershipStatus
-    joined_at: datetime
-    takes_seat: bool
-    has_password: bool = True  # False: never set one (the "set your password" e-mail may go again)
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    rows: list[MemberRow]
-    total: int
-    page: int
-    page_size: int
+    role: str  # owner / manager / member
+    status: str  # active / blocked
+    joined_on: str  # YYYY-MM-DD
+    is_owner: bool
+    is_viewer: bool  # the signed-in person's own row
+    has_password: bool  # False: never set one (the "set your password" e-mail may go again)
 
     @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+    def takes_seat(self) -> bool:
+        """Every member takes one seat; the owner takes none (DESIGN.md §2)."""
+        return not self.is_owner
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# Who a search finds: the name shown, the e-mail, and the username, but that only while the
+# account's own name shows (the username is the account's, not the name the adder typed).
+SEARCHED = (SHOWN_NAME, User.email, case((Membership.added_name.is_(None), User.username)))
 
 
-def _table_conditions(org_id: int, search: str) -> list:
-    """Which memberships the members table shows for a (cleaned) search."""
-    conditions = [Membership.organization_id == org_id]
-    if search:
-        pattern = f"%{_escape_like(search.lower())}%"
-        conditions.append(or_(
-            func.lower(SHOWN_NAME).like(pattern, escape="\\"),
-            User.email.like(pattern, escape="\\"),
-            # The username is the account's own: not searchable while the typed name shows.
-            and_(Membership.added_name.is_(None),
-                 func.lower(User.username).like(pattern, escape="\\")),
-        ))
-    return conditions
-
-
-def _table_query(conditions: list, sort: Any, descending: Any):
-    """(membership, user, shown name) rows in the table's order; ties broken by id."""
-    sort_column = SORT_COLUMNS.get(sort if isinstance(sort, str) else "", SORT_COLUMNS["name"])
-    order = sort_column.desc() if descending is True else sort_column.asc()
+def _members_query(org_id: int):
+    """(membership, user, shown name) of every member of the organization."""
     return (select(Membership, User, SHOWN_NAME)
             .join(User, User.id == Membership.user_id)
-            .where(*conditions)
-            .order_by(order, Membership.id))
+            .where(Membership.organization_id == org_id))
 
 
 def list_members(
@@ -126,47 +102,33 @@ def list_members(
     *,
     actor: User | None,
     org_id: int,
-    search: str = "",
-    sort: str = "name",
-    descending: bool = False,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> MemberPage:
+    search: Any = "",
+    sort: Any = "name",
+    descending: Any = False,
+    page: Any = 1,
+    page_size: Any = DEFAULT_PAGE_SIZE,
+) -> Page[MemberRow]:
     """One page of the organization's members, searched and sorted by the database."""
     access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
-    search = clean_search(search)
-    page = whole_number(page, allow_text=False) or 1
-    page_size = whole_number(page_size, allow_text=False) or PAGE_SIZE
-    page_size = min(page_size, MAX_PAGE_SIZE)
+    return list_page(
+        session, query=_members_query(org_id), search_in=SEARCHED, sort_columns=SORT_COLUMNS,
+        default_sort="name", tiebreak=Membership.id,
+        make_rows=lambda results: [_member_row(membership, user, shown_name, actor)
+                                   for membership, user, shown_name in results],
+        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
+    )
 
-    conditions = _table_conditions(org_id, search)
-    count_query = select(func.count()).select_from(Membership)
-    if search:  # only a search needs the users' columns; a plain count reads one index
-        count_query = count_query.join(User, User.id == Membership.user_id)
-    total = session.exec(count_query.where(*conditions)).one()
-    # A page past the end shows the last one (a client may send any number; a huge one would
-    # overflow the database's OFFSET and fail instead of being refused).
-    page = min(page, max(1, -(-total // page_size)))
-    results = session.exec(
-        _table_query(conditions, sort, descending)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    rows = [
-        MemberRow(
-            membership_id=membership.id,
-            user_id=user.id,
-            name=shown_name or user.username,
-            email=user.email,
-            role=membership.role,
-            status=membership.status,
-            joined_at=membership.joined_at,
-            takes_seat=membership.role != Role.OWNER,
-            has_password=bool(user.password_hash),
-        )
-        for membership, user, shown_name in results
-    ]
-    return MemberPage(rows=rows, total=total, page=page, page_size=page_size)
+
+def _member_row(membership: Membership, user: User, shown_name: str | None,
+                viewer: User) -> MemberRow:
+    return MemberRow(
+        membership_id=membership.id, user_id=user.id, name=shown_name or user.username,
+        email=user.email, role=Role(membership.role).value,
+        status=MembershipStatus(membership.status).value,
+        joined_on=membership.joined_at.date().isoformat(),
+        is_owner=membership.role == Role.OWNER, is_viewer=user.id == viewer.id,
+        has_password=bool(user.password_hash),
+    )
 
 
 EXPORT_HEADER = ("name", "email", "role", "status", "joined")
@@ -174,14 +136,17 @@ EXPORT_BATCH = 1000
 
 
 def export_members(
-    session: Session, *, actor: User | None, org_id: int, search: str = "",
-    sort: str = "name", descending: bool = False,
+    session: Session, *, actor: User | None, org_id: int, search: Any = "",
+    sort: Any = "name", descending: Any = False,
 ) -> Iterator[tuple[str, ...]]:
     """Export members to CSV: the members table as searched and sorted, every page of it, the
     header first; read in batches, never all in memory. The columns start like the import's
     (name, email, role), so an export can be edited and imported elsewhere."""
     access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
-    query = _table_query(_table_conditions(org_id, clean_search(search)), sort, descending)
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=1,
+                            page_size=1, sorts=SORT_COLUMNS, default_sort="name")
+    query = in_order(matching(_members_query(org_id), search_in=SEARCHED, search=listing.search),
+                     listing=listing, sort_columns=SORT_COLUMNS, tiebreak=Membership.id)
     yield EXPORT_HEADER
     for membership, user, shown_name in session.execute(
             query.execution_options(yield_per=EXPORT_BATCH)):

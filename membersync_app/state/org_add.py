@@ -249,10 +249,8 @@ class OrgAddState(OrgPageState):
     async def _after_change(self, notice: str) -> None:
         members_state = await self.get_state(OrgMembersState)
         invitations_state = await self.get_state(OrgInvitationsState)
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
-            members_state._load_members(session, user)
-            invitations_state._load_invitations(session, user)
+        members_state._refresh()  # each refreshes the header's seat count too
+        invitations_state._refresh()
         members_state.members_error = ""
         members_state.members_notice = notice
 

@@ -136,6 +136,4 @@ class OrgImportState(OrgPageState):
             return
         self.import_notice = f"{result.notice('Imported')} {on_the_way(result.email_count)}"
         members_state = await self.get_state(OrgMembersState)
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
-            members_state._load_members(session, user)
+        members_state._refresh()  # the header's seat count too

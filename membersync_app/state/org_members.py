@@ -6,47 +6,20 @@ first (components/modal.py: confirm_dialog); the services check permissions what
 """
 
 import reflex as rx
-from pydantic import BaseModel
 
 from .. import routes
-from ..models import Role
 from ..services import members, users
 from ..services.display import counted, names_list
 from ..services.errors import ServiceError
-from ..services.validation import clean_search
 from .org_page import OrgPageState
-from .paged_list import PagerMixin
+from .paged_list import PagedListMixin
 from .selection import SelectionMixin
 
 
-class MemberItem(BaseModel):
-    membership_id: int
-    name: str
-    email: str
-    role: str  # owner / manager / member
-    role_label: str
-    status: str
-    joined: str
-    seat: str
-    is_owner: bool
-    is_manager: bool
-    is_viewer: bool  # the signed-in person's own row
-    user_id: int
-    never_set_password: bool  # may be sent the "set your password" e-mail again
-
-
-SORTABLE = ("name", "email", "role", "status", "joined")
-
-
-class OrgMembersState(SelectionMixin, PagerMixin, OrgPageState):
-    rows: list[MemberItem] = rx.field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_count: int = 1
-    search: str = ""
-    sort: str = "name"
-    descending: bool = False
-    members_error: str = ""
+class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
+    sort_by: str = "name"
+    rows: list[members.MemberRow] = []  # noqa: RUF012
+    members_error: str = ""  # why a Manage Members action was refused
     members_notice: str = ""
     viewer_membership_id: int = 0  # the viewer's own row, when it is on this page
 
@@ -57,76 +30,33 @@ class OrgMembersState(SelectionMixin, PagerMixin, OrgPageState):
     @rx.var(cache=False)
     def export_url(self) -> str:
         """Export members to CSV: the table as searched and sorted, every page (web.py)."""
-        return routes.members_csv(self._org_id, self.search, self.sort, self.descending)
+        return routes.members_csv(self._org_id, self.list_search, self.sort_by, self.sort_desc)
 
     @rx.var
     def selected_includes_viewer(self) -> bool:
         """Demoting a selection that holds oneself is asked first: it cannot be undone."""
         return self.viewer_membership_id != 0 and self.viewer_membership_id in self.selected
 
-    def _load_members(self, session, user) -> None:
-        try:
-            result = members.list_members(session, actor=user, org_id=self._org_id,
-                                          search=self.search, sort=self.sort,
-                                          descending=self.descending, page=self.page,
-                                          page_size=self.page_size)
-        except ServiceError as error:
-            self.rows, self.total, self.page_count = [], 0, 1
-            self.members_error = error.message
-            return
-        self.total = result.total
-        self.page = result.page
-        self.page_count = result.page_count
-        self.rows = [
-            MemberItem(
-                membership_id=row.membership_id, name=row.name, email=row.email,
-                role=row.role.value, role_label=row.role.value.capitalize(),
-                status=row.status.value, joined=row.joined_at.date().isoformat(),
-                seat="1 seat" if row.takes_seat else "no seat (owner)",
-                is_owner=row.role == Role.OWNER, is_manager=row.role == Role.MANAGER,
-                is_viewer=row.user_id == user.id, user_id=row.user_id,
-                never_set_password=not row.has_password,
-            )
-            for row in result.rows
-        ]
+    def _load_page(self, session, user, **listing):
+        """The header's facts (seats used change with every action), then the page of rows."""
+        self._refresh_overview(session, user)
+        result = members.list_members(session, actor=user, org_id=self._org_id, **listing)
+        self.rows = list(result.rows)
         self.viewer_membership_id = next((r.membership_id for r in self.rows if r.is_viewer), 0)
         self._keep_shown_selection()
+        return result
 
     def _selectable_ids(self) -> list[int]:
         return [row.membership_id for row in self.rows if not row.is_owner]
 
-    def _reload(self) -> None:
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
-            self._load_members(session, user)
-
     @rx.event
     def load_members(self):
         """on_load (after OrgPageState.load): the first page."""
-        self.page, self.search, self.sort, self.descending = 1, "", "name", False
+        self.list_search, self.sort_by, self.sort_desc = "", "name", False
+        self.rows, self.loaded, self.list_error = [], False, ""
         self.selected, self.members_error, self.members_notice = [], "", ""
         if self._org_id:
-            self._reload()
-
-    @rx.event
-    def run_search(self, form_data: dict):
-        self.search = clean_search(form_data.get("search", ""))
-        self.page = 1
-        self._reload()
-
-    @rx.event
-    def sort_by(self, column: str):
-        if column not in SORTABLE:
-            return
-        self.descending = (not self.descending) if self.sort == column else False
-        self.sort = column
-        self.page = 1
-        self._reload()
-
-    def _open_page(self, page: int, page_size: int) -> None:
-        """The pager (PagerMixin) checked both; list_members clamps the page to the last."""
-        self.page, self.page_size = max(page, 1), page_size
-        self._reload()
+            self._refresh(page=1)
 
     def _change(self, action, ids: list[int], done_message) -> bool:
         """Run one Manage Members action; True when it was done (the table is reloaded)."""
@@ -139,7 +69,7 @@ class OrgMembersState(SelectionMixin, PagerMixin, OrgPageState):
             return False
         self.members_notice = done_message(count)
         self.selected = [i for i in self.selected if i not in ids]
-        self._reload()
+        self._refresh()
         return True
 
     def _remove(self, ids):
@@ -174,7 +104,7 @@ class OrgMembersState(SelectionMixin, PagerMixin, OrgPageState):
             lambda s, u, i: members.set_role(s, actor=u, org_id=self._org_id,
                                              membership_ids=i, role=role),
             ids, notice)
-        if changed and demoting_self and not self.loaded:
+        if changed and demoting_self and not self.can_view:
             with self._reading() as (session, user):
                 return rx.redirect(self._landing_path(session, user) if user else routes.LOGIN)
         return None

@@ -21,7 +21,7 @@ SECTIONS = ("members", "seats", "reports", "settings")
 class OrgPageState(AppState):
     _org_id: int = 0
 
-    loaded: bool = False
+    can_view: bool = False  # the viewer may see this organization (else `load_error`)
     load_error: str = ""
     section: str = "members"
 
@@ -66,10 +66,10 @@ class OrgPageState(AppState):
             view = org_settings.overview(session, actor=user, org_id=self._org_id)
         except ServiceError as error:
             self.load_error = error.message
-            self.loaded = False
+            self.can_view = False
             return False
         self.load_error = ""
-        self.loaded = True
+        self.can_view = True
         self.org_title = view.title
         self.type_name = view.type_name
         self.seats_used = view.seats_used

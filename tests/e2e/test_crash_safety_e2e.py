@@ -339,7 +339,7 @@ class OwnerClient(threading.Thread):
             return self.add()
         email = self.rng.choice(candidates)
         self.record.sent["remove"] += 1
-        found = self.tab.call(_name(OrgMembersState, "run_search"),
+        found = self.tab.call(_name(OrgMembersState, "submit_search"),
                               {"form_data": {"search": email}}, {"rows_rx_state_"})
         rows = [row for row in found["rows_rx_state_"] if row["email"] == email]
         if not rows:

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from membersync_app.models import Invitation, Role, User, utcnow
 from membersync_app.services import invitations
+from membersync_app.services.display import moment_text
 from membersync_app.services.errors import ServiceError
 from membersync_app.services.invitations import InvitationStatus
 
@@ -38,13 +39,14 @@ def test_history_shows_each_outcome_with_who_and_when_and_leaves_pending_out(ses
     assert page.total == 3
     ada, rex, eve = by_email["ada@example.com"], by_email["rex@example.com"], \
         by_email["eve@example.com"]
-    assert (ada.outcome, ada.by, ada.happened_at) == (
-        InvitationStatus.ACCEPTED, "Ada Accepted", session.get(Invitation, accepted.id).accepted_at)
+    assert (ada.outcome, ada.by, ada.when) == (
+        InvitationStatus.ACCEPTED, "Ada Accepted",
+        moment_text(session.get(Invitation, accepted.id).accepted_at))
     assert (rex.outcome, rex.by, rex.role) == (InvitationStatus.REVOKED, "Mia Manager",
                                                Role.MANAGER)
-    assert rex.happened_at == session.get(Invitation, revoked.id).revoked_at
-    assert (eve.outcome, eve.by, eve.happened_at) == (InvitationStatus.EXPIRED, "",
-                                                       expired.expires_at)
+    assert rex.when == moment_text(session.get(Invitation, revoked.id).revoked_at)
+    assert (eve.outcome, eve.by, eve.when) == (InvitationStatus.EXPIRED, "",
+                                               moment_text(expired.expires_at))
     assert {row.invited_by for row in page.rows} == {owner.full_name or owner.username}
     # newest first: the acceptance and the revocation happened now, the expiry yesterday
     assert page.rows[-1].email == "eve@example.com"

@@ -220,9 +220,10 @@ def test_list_members_pages_searches_and_sorts_in_sql(session):
     for i in range(30):
         make_membership(session, org, make_user(session, full_name=f"Person {i:02d}",
                                                 email=f"p{i:02d}@example.com"))
-    first = members.list_members(session, actor=owner, org_id=org.id, sort="email")
+    first = members.list_members(session, actor=owner, org_id=org.id, sort="email", page_size=25)
     assert first.total == 31 and len(first.rows) == 25 and first.page_count == 2
-    second = members.list_members(session, actor=owner, org_id=org.id, sort="email", page=2)
+    second = members.list_members(session, actor=owner, org_id=org.id, sort="email", page=2,
+                                  page_size=25)
     assert len(second.rows) == 6
     found = members.list_members(session, actor=owner, org_id=org.id, search="P07@")
     assert [row.email for row in found.rows] == ["p07@example.com"]
@@ -233,11 +234,15 @@ def test_list_members_pages_searches_and_sorts_in_sql(session):
     owner_row = members.list_members(session, actor=owner, org_id=org.id,
                                      search=owner.username).rows[0]
     assert owner_row.role == Role.OWNER and not owner_row.takes_seat
-    # Wildcards are literal; bad arguments fall back to defaults.
+    # Wildcards are literal; an unknown sort falls back to the default, a huge page size to
+    # the largest, and a value of the wrong type is refused (as in every list: listing.py).
     assert members.list_members(session, actor=owner, org_id=org.id, search="%").total == 0
-    odd = members.list_members(session, actor=owner, org_id=org.id, sort={"x": 1}, page="2",
-                               page_size=10**6, search=["x"])
-    assert odd.page == 1 and odd.total == 31
+    odd = members.list_members(session, actor=owner, org_id=org.id, sort="nonsense", page=2,
+                               page_size=10**6)
+    assert odd.page == 1 and odd.total == 31 and len(odd.rows) == 31
+    for wrong in ({"sort": {"x": 1}}, {"page": "2"}, {"search": ["x"]}):
+        with pytest.raises(ServiceError):
+            members.list_members(session, actor=owner, org_id=org.id, **wrong)
 
 
 def test_remove_frees_the_seat_and_never_removes_the_owner(uow):
