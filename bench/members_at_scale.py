@@ -16,6 +16,7 @@ proposed in bench/README.md, on the scratch database only. Prints figures; asser
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -65,6 +66,7 @@ from membersync_app.services import (
     seats,
     users,
 )
+from membersync_app.services.listing import DEFAULT_PAGE_SIZE
 
 SMALL_ORG = 100
 MAX_MEMBERS = 98_000  # + 1% invitations + the members add_members adds <= MAX_SEAT_COUNT
@@ -127,7 +129,7 @@ class Target:
 
     @property
     def last_page(self) -> int:
-        return max(1, -(-(self.size + 1) // members.PAGE_SIZE))  # + 1: the owner is listed
+        return max(1, -(-(self.size + 1) // DEFAULT_PAGE_SIZE))  # + 1: the owner is listed
 
 
 @dataclass(frozen=True)
@@ -309,21 +311,11 @@ def p95(samples: list[float]) -> float:
 
 def page_json_bytes(engine: Engine, target: Target) -> tuple[int, int]:
     """(rows, bytes) of one page of the members table as the state sends it to the browser."""
-    from membersync_app.state.org_members import MemberItem
-
     with unit_of_work(engine) as session:
         page = members.list_members(session, actor=session.get(User, target.owner_id),
                                     org_id=target.org_id)
-    # The same fields OrgMembersState._load_members puts in its `rows` var.
-    items = [
-        MemberItem(membership_id=row.membership_id, name=row.name, email=row.email,
-                   role=row.role.value, role_label=row.role.value.capitalize(),
-                   status=row.status.value, joined=row.joined_at.date().isoformat(),
-                   seat="1 seat" if row.takes_seat else "no seat (owner)",
-                   is_owner=row.role == Role.OWNER, is_manager=row.role == Role.MANAGER)
-        .model_dump()
-        for row in page.rows
-    ]
+    # OrgMembersState holds the service's rows as they are; Reflex sends each as its fields.
+    items = [dataclasses.asdict(row) for row in page.rows]
     return len(items), len(json.dumps({"rows": items, "total": page.total}).encode())
 
 
@@ -394,12 +386,12 @@ def _last_page_query(target: Target, *, from_the_end: bool):
     rows read from the other end (reversed order, small OFFSET), to reverse in Python."""
     name = members.SORT_COLUMNS["name"]
     total = target.size + 1
-    offset = (target.last_page - 1) * members.PAGE_SIZE
+    offset = (target.last_page - 1) * DEFAULT_PAGE_SIZE
     query = (select(Membership, User).join(User, User.id == Membership.user_id)
              .where(Membership.organization_id == target.org_id))
     if from_the_end:
         return query.order_by(name.desc(), Membership.id.desc()).limit(total - offset)
-    return query.order_by(name.asc(), Membership.id).offset(offset).limit(members.PAGE_SIZE)
+    return query.order_by(name.asc(), Membership.id).offset(offset).limit(DEFAULT_PAGE_SIZE)
 
 
 def _search_conditions(target: Target):
@@ -416,7 +408,7 @@ def _search_two_queries(session, _actor, target):
                          .join(User, User.id == Membership.user_id).where(*conditions)).one()
     rows = session.exec(select(Membership, User).join(User, User.id == Membership.user_id)
                         .where(*conditions).order_by(members.SORT_COLUMNS["name"], Membership.id)
-                        .limit(members.PAGE_SIZE)).all()
+                        .limit(DEFAULT_PAGE_SIZE)).all()
     return total, rows
 
 
@@ -426,7 +418,7 @@ def _search_one_query(session, _actor, target):
                         .join(User, User.id == Membership.user_id)
                         .where(*_search_conditions(target))
                         .order_by(members.SORT_COLUMNS["name"], Membership.id)
-                        .limit(members.PAGE_SIZE)).all()
+                        .limit(DEFAULT_PAGE_SIZE)).all()
     return (rows[0][2] if rows else 0), rows
 
 

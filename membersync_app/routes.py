@@ -43,12 +43,30 @@ MEMBERS_CSV_TEMPLATE = "/_members/csv-template"
 HEALTH = "/health"
 
 
+def _filled(route: str, value) -> str:
+    """`route` with its one `[id]` or `[token]` part filled in, so the builders below reuse the
+    paths above instead of typing them again. An f-string, not str(): a Reflex Var of an id
+    fills in too, as a page's link to each row needs."""
+    head, _, rest = route.partition("[")
+    return f"{head}{value}{rest.partition(']')[2]}"
+
+
+def admin_record(route: str, record_id: int) -> str:
+    """One record's page of an admin list: `admin_record(ADMIN_USER, 7)` is "/admin/users/7"."""
+    return _filled(route, record_id)
+
+
 def org_page(org_id: int) -> str:
-    return f"/dashboard/org/{org_id}"
+    return _filled(ORG_PAGE, org_id)
+
+
+def org_reports(org_id: int, query: dict[str, str] | None = None) -> str:
+    """The Reports tab, its filters in the query (bookmarkable)."""
+    return f"{org_page(org_id)}?{urlencode({'tab': 'reports', **(query or {})})}"
 
 
 def admin_organization(org_id: int) -> str:
-    return f"/admin/organizations/{org_id}"
+    return _filled(ADMIN_ORGANIZATION, org_id)
 
 
 def audit_of_organization(org_id: int) -> str:
@@ -56,18 +74,8 @@ def audit_of_organization(org_id: int) -> str:
     return f"{ADMIN_AUDIT}?org={org_id}"
 
 
-def admin_record(route: str, record_id: int) -> str:
-    """One record's page of an admin list: `admin_record(ADMIN_USER, 7)` is "/admin/users/7"."""
-    return route.replace("[id]", str(record_id))
-
-
 def course_page(course_id: int) -> str:
-    return f"/my/course/{course_id}"
-
-
-def org_reports(org_id: int, query: dict[str, str] | None = None) -> str:
-    """The Reports tab, its filters in the query (bookmarkable)."""
-    return f"/dashboard/org/{org_id}?{urlencode({'tab': 'reports', **(query or {})})}"
+    return _filled(COURSE_PAGE, course_id)
 
 
 def report_csv(org_id: int, report: str, query: dict[str, str] | None = None) -> str:
@@ -81,19 +89,19 @@ def members_csv(org_id: int, search: str, sort: str, descending: bool) -> str:
 
 
 def invite_link(token: str) -> str:
-    return f"/invite/{token}"
+    return _filled(INVITE, token)
 
 
 def set_password_link(token: str) -> str:
-    return f"/set-password/{token}"
+    return _filled(SET_PASSWORD, token)
 
 
 def reset_password_link(token: str) -> str:
-    return f"/reset-password/{token}"
+    return _filled(RESET_PASSWORD, token)
 
 
 def confirm_email_link(token: str) -> str:
-    return f"/confirm-email/{token}"
+    return _filled(CONFIRM_EMAIL, token)
 
 
 def session_link(grant: str, then: str) -> str:

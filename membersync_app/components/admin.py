@@ -14,11 +14,13 @@ from .. import routes
 from ..state.base import AppState
 from .data_table import Column, data_table
 from .forms import (
+    LABEL_STYLE,
     draft_kept_callout,
     draft_left_callout,
     error_callout,
     field_error,
     form_field,
+    notice,
 )
 from .layout import page_shell
 
@@ -33,7 +35,6 @@ ADMIN_SECTIONS = (
     ("Audit log", routes.ADMIN_AUDIT),
 )
 
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 _CONTROL_STYLE = {
     "padding": "6px 8px",
     "border": "1px solid var(--gray-7)",
@@ -207,7 +208,7 @@ def checkbox_group(legend: str, name: str, choices: Var, selected: Var,
     """A fieldset of checkboxes, one per choice; ticked when its id is in `selected` (`keep`:
     as for `checkbox`)."""
     return rx.el.fieldset(
-        rx.el.legend(legend, style={"font_weight": "500", "font_size": "14px"}),
+        rx.el.legend(legend, style=LABEL_STYLE),
         rx.cond(
             choices.length() > 0,
             rx.vstack(
@@ -232,7 +233,8 @@ def select_field(label: str, name: str, *, options: Var | list, default_value: V
                  error: Var | str = "", field_id: str | None = None,
                  empty_label: str | None = None, hint: str = "",
                  **select_props) -> rx.Component:
-    """A labelled native select. `options`: a Var list of ChoiceItem, or (value, label) pairs."""
+    """A labelled native select. `options`: a Var list of catalog.Choice, or (value, label)
+    pairs."""
     field_id = field_id or name
     if isinstance(options, Var):
         rendered = rx.foreach(options, lambda c: rx.el.option(c.label, value=c.id))
@@ -240,7 +242,7 @@ def select_field(label: str, name: str, *, options: Var | list, default_value: V
         rendered = [rx.el.option(text, value=value) for value, text in options]
     empty = [rx.el.option(empty_label, value="")] if empty_label is not None else []
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "14px"}),
+        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
         rx.el.select(*empty, rendered, name=name, id=field_id, default_value=default_value,
                      style=_CONTROL_STYLE, **select_props),
         *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
@@ -260,13 +262,6 @@ def job_type_select(select_id: str, job_types: Var, *, min_width: str,
             rx.foreach(job_types, lambda t: rx.el.option(t, value=t)),
             id=select_id, style={"padding": "6px 8px", "min_width": min_width}, **select_props),
         spacing="1",
-    )
-
-
-def notice(message: Var) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout(message, icon="check", color_scheme="green", role="status", id="admin-notice"),
     )
 
 

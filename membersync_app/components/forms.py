@@ -4,6 +4,8 @@ of unsaved input kept through a reload (an admin form's draft, the Add Member mo
 import reflex as rx
 from reflex.vars import Var
 
+LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}  # every label and legend of a form
+
 
 def field_error(message: Var | str, field_id: str) -> rx.Component:
     """The message under its field, nothing when there is none. `message` may be a lookup in
@@ -28,7 +30,7 @@ def form_field(
     field_id = field_id or name
     props = {"default_value": default_value} if default_value is not None else {}
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "14px"}),
+        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
         rx.input(name=name, id=field_id, type=type_, width="100%", **props, **input_props),
         field_error(error, field_id),
         spacing="1",

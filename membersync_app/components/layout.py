@@ -36,8 +36,7 @@ def _wide_links() -> rx.Component:
             rx.cond(AppState.viewer_manages, _nav_link(DASHBOARD_LINK, routes.DASHBOARD)),
             *[_nav_link(text, href) for text, href in NAV],
             rx.cond(AppState.viewer_is_staff, _nav_link("Admin", routes.ADMIN)),
-            spacing="4",
-            wrap="wrap",
+            spacing="4", wrap="wrap",
         ),
         aria_label="Main",
         style=WIDE_ONLY,
@@ -144,6 +143,18 @@ def narrow_card(*children: rx.Component, max_width: str = "480px") -> rx.Compone
     """A page's one card, centred (sign-in, the pages e-mailed links open)."""
     return rx.card(*children,
                    style={"max_width": max_width, "margin": "40px auto", "width": "100%"})
+
+
+def signed_out_form_page(heading: str, *children: rx.Component, on_submit) -> rx.Component:
+    """A page for someone not signed in (sign in, forgot password): one narrow card holding
+    one form under its heading, so these pages look and behave alike."""
+    return page_shell(narrow_card(
+        rx.form(
+            rx.vstack(rx.heading(heading, size="6", as_="h1"), *children, spacing="3"),
+            on_submit=on_submit,
+        ),
+        max_width="420px",
+    ))
 
 
 def link_page(heading: str, checked: Var, content: rx.Component) -> rx.Component:

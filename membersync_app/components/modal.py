@@ -4,10 +4,9 @@ left unsaved, and the confirmation asked before anything that cannot be undone."
 import reflex as rx
 
 from ..state.org_add import AddRow, OrgAddState
-from .forms import draft_kept_callout, draft_left_callout, error_callout, field_error
+from .forms import LABEL_STYLE, draft_kept_callout, draft_left_callout, error_callout, field_error
 
 A = OrgAddState
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 
 
 def confirm_dialog(trigger: rx.Component, *, title, question, confirm_label: str,

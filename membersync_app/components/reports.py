@@ -11,10 +11,9 @@ from ..state.org_reports import (
     UserReportState,
 )
 from .data_table import Column, data_table
-from .forms import error_callout, field_error
+from .forms import LABEL_STYLE, error_callout, field_error
 
 R = OrgReportsState
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 SELECT_STYLE = {"padding": "6px 8px", "border": "1px solid var(--gray-7)",
                 "border_radius": "var(--radius-2)", "font_size": "14px", "height": "32px"}
 STATUS_TEXT = {"not_started": "Not started", "in_progress": "In progress",
@@ -106,7 +105,7 @@ def download_link(label: str, url, link_id: str) -> rx.Component:
     route streams."""
     return rx.el.a(label, href=url, download="", id=link_id,
                    custom_attrs={"reloadDocument": True},
-                   style={"font_size": "14px", "font_weight": "500"})
+                   style=LABEL_STYLE)
 
 
 def _csv_link(url, link_id: str) -> rx.Component:

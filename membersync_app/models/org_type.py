@@ -39,25 +39,29 @@ class OrganizationType(SQLModel, table=True):
     version: int | None = version_field()
 
 
-class RoleBenefitCourse(SQLModel, table=True):
+class _RoleBenefit(SQLModel):
+    """The organization type a Seat Benefit belongs to, first in the primary key of both
+    benefit tables. The role column stays in each table: its CHECK constraint is a Column
+    object of its own per table."""
+
+    org_type_id: int = Field(
+        foreign_key="organization_types.id", ondelete="CASCADE", primary_key=True
+    )
+
+
+class RoleBenefitCourse(_RoleBenefit, table=True):
     """Seat Benefits tab: a course a role gets in every organization of this type."""
 
     __tablename__ = "role_benefit_courses"
 
-    org_type_id: int = Field(
-        foreign_key="organization_types.id", ondelete="CASCADE", primary_key=True
-    )
     role: Role = Field(sa_column=enum_column(Role, "role", primary_key=True))
     course_id: int = Field(foreign_key="courses.id", ondelete="RESTRICT", primary_key=True)
 
 
-class RoleBenefitLicense(SQLModel, table=True):
+class RoleBenefitLicense(_RoleBenefit, table=True):
     """Seat Benefits tab: a license a role gets in every organization of this type."""
 
     __tablename__ = "role_benefit_licenses"
 
-    org_type_id: int = Field(
-        foreign_key="organization_types.id", ondelete="CASCADE", primary_key=True
-    )
     role: Role = Field(sa_column=enum_column(Role, "role", primary_key=True))
     license_id: int = Field(foreign_key="licenses.id", ondelete="RESTRICT", primary_key=True)

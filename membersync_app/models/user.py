@@ -30,7 +30,19 @@ class User(SQLModel, table=True):
     version: int | None = version_field()
 
 
-class AuthSession(SQLModel, table=True):
+class _HashedToken(SQLModel):
+    """What a sign-in session and an e-mailed link share: a random token of which only the
+    SHA-256 is stored (a stolen database holds no usable token), the account it is for, and
+    when it stops working. Not a table itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class AuthSession(_HashedToken, table=True):
     """A signed-in browser. Only the SHA-256 of its random token is stored.
 
     A session starts as a one-minute, single-use sign-in grant (`activated_at` empty): the page
@@ -40,11 +52,6 @@ class AuthSession(SQLModel, table=True):
 
     __tablename__ = "auth_sessions"
 
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True, index=True)
-    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
     revoked_at: datetime | None = Field(default=None)
     activated_at: datetime | None = Field(default=None)
     # For "My account": which browser (as it named itself) and when it last sent an event.
@@ -60,17 +67,12 @@ class LinkPurpose(StrEnum):
     CHANGE_EMAIL = "change_email"  # confirms `new_email` for the account
 
 
-class PasswordSetToken(SQLModel, table=True):
+class PasswordSetToken(_HashedToken, table=True):
     """A one-time e-mailed account link: "set your password" for a person added by e-mail,
     "reset your password", or "confirm your new e-mail address" (`purpose`)."""
 
     __tablename__ = "password_set_tokens"
 
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True, index=True)
-    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
     used_at: datetime | None = Field(default=None)
     purpose: LinkPurpose = Field(
         default=LinkPurpose.SET_PASSWORD,

@@ -3,8 +3,9 @@
 import reflex as rx
 
 from .. import routes
-from ..components.forms import error_callout, form_field
+from ..components.forms import error_callout, form_field, notice
 from ..components.layout import page_shell
+from ..services.my_account import SessionRow
 from ..services.password_rules import RULES_HINT
 from ..state.account import (
     EMAIL_PASSWORD_ID,
@@ -13,24 +14,15 @@ from ..state.account import (
     EmailFormState,
     NameFormState,
     PasswordFormState,
-    SessionItem,
 )
 
 S = AccountState
 
 
-def _notice(message, notice_id: str) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout(message, icon="circle_check", color_scheme="green", id=notice_id,
-                   role="status"),
-    )
-
-
 def _form_end(form, name: str, button: str) -> tuple[rx.Component, ...]:
     """What closes each form: a refusal that belongs to no field, the notice, the button."""
     return (error_callout(form.errors.get("form", ""), f"{name}-form-error"),
-            _notice(form.notice, f"{name}-notice"),
+            notice(form.notice, f"{name}-notice"),
             rx.button(button, type="submit"))
 
 
@@ -110,7 +102,7 @@ def _email_form() -> rx.Component:
     )
 
 
-def _session_row(item: SessionItem) -> rx.Component:
+def _session_row(item: SessionRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             item.browser, rx.cond(item.current, rx.badge("This browser", margin_left="8px"))),
@@ -132,7 +124,7 @@ def _sessions() -> rx.Component:
             width="100%", id="sessions-table",
         ),
         error_callout(S.sessions_error, "sessions-error"),
-        _notice(S.sessions_notice, "sessions-notice"),
+        notice(S.sessions_notice, "sessions-notice"),
         rx.button("Sign out of other sessions", on_click=S.sign_out_others, variant="soft"),
     )
 

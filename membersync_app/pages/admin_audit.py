@@ -7,6 +7,7 @@ from reflex_components_core.el.elements.base import BaseHTML
 from .. import routes
 from ..components.admin import admin_page
 from ..components.data_table import Column, data_table, long_text
+from ..components.forms import LABEL_STYLE
 from ..services.audit_log import AuditRow
 from ..state.admin_audit import AdminAuditState
 from ..state.base import AppState
@@ -32,7 +33,7 @@ def _row(event: AuditRow) -> rx.Component:
 
 def _labelled(label: str, control: rx.Component, control_id: str) -> rx.Component:
     return rx.vstack(
-        rx.el.label(label, html_for=control_id, style={"font_weight": "500", "font_size": "14px"}),
+        rx.el.label(label, html_for=control_id, style=LABEL_STYLE),
         control,
         spacing="1",
     )

@@ -6,7 +6,7 @@ import reflex as rx
 from .. import routes
 from ..components import admin
 from ..components.data_table import Column, long_text
-from ..components.forms import form_field
+from ..components.forms import LABEL_STYLE
 from ..services.jobs import JobRow
 from ..state.admin_jobs import AdminJobsState
 
@@ -32,7 +32,7 @@ def _filters() -> rx.Component:
             admin.job_type_select("jobs-filter-type", S.job_types, min_width="180px",
                                   name="job_type", default_value=S.filter_type),
             rx.vstack(
-                rx.el.label("Organization", html_for="jobs-filter-org", style=admin.LABEL_STYLE),
+                rx.el.label("Organization", html_for="jobs-filter-org", style=LABEL_STYLE),
                 rx.input(name="organization", id="jobs-filter-org",
                          default_value=S.filter_organization,
                          placeholder="title, or - for unassigned"),
@@ -49,13 +49,10 @@ def _filters() -> rx.Component:
 def _form() -> rx.Component:
     return admin.form_card(
         S, "Add a job", "Edit job",
-        form_field("Job type", "job_type", field_id="job-type", default_value=S.f_job_type,
-                   error=S.errors.get("job_type", "")),
-        form_field("Title", "title", field_id="job-title", default_value=S.f_title,
-                   error=S.errors.get("title", "")),
-        form_field("Organization", "organization", field_id="job-organization",
-                   default_value=S.f_organization, error=S.errors.get("organization", ""),
-                   placeholder="exact title; empty for unassigned"),
+        admin.kept_field(S, "Job type", "job_type", field_id="job-type"),
+        admin.kept_field(S, "Title", "title", field_id="job-title"),
+        admin.kept_field(S, "Organization", "organization", field_id="job-organization",
+                         placeholder="exact title; empty for unassigned"),
         delete_label="Delete job",
     )
 

@@ -5,7 +5,7 @@ import reflex as rx
 from .. import routes
 from ..components import admin
 from ..components.data_table import Column, long_text
-from ..components.forms import field_error
+from ..components.forms import LABEL_STYLE, field_error
 from ..services.org_types import MANAGER_PERMISSIONS, OrgTypeRow
 from ..state.admin_org_types import ROLES, AdminOrgTypesState
 
@@ -46,7 +46,7 @@ def _general_tab() -> rx.Component:
 def _access_tab() -> rx.Component:
     return rx.vstack(
         rx.el.fieldset(
-            rx.el.legend("Managers may", style={"font_weight": "500", "font_size": "14px"}),
+            rx.el.legend("Managers may", style=LABEL_STYLE),
             rx.vstack(
                 *[admin.checkbox(label, name, checked=S.f_permissions.get(name, False), keep=S)
                   for name, label in MANAGER_PERMISSIONS],

@@ -5,9 +5,15 @@ seats and expiry."""
 import reflex as rx
 
 from .. import routes
-from ..components.admin import admin_page, checkbox, form_buttons, notice, select_field
+from ..components.admin import (
+    admin_page,
+    checkbox,
+    form_buttons,
+    job_type_select,
+    select_field,
+)
 from ..components.data_table import Column, data_table, long_text
-from ..components.forms import error_callout, field_error, form_field
+from ..components.forms import LABEL_STYLE, error_callout, field_error, form_field, notice
 from ..components.modal import confirm_dialog
 from ..services.back_office import OrgChoice, OrgMemberRow, UserChoice
 from ..services.jobs import JobRow
@@ -31,7 +37,6 @@ from .admin_organizations import organization_form
 
 B = BackOfficeState
 ROLES = [("member", "Member"), ("manager", "Manager")]
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 BOX_STYLE = {"border": "1px solid var(--gray-5)", "padding": "6px",
              "border_radius": "var(--radius-2)", "width": "100%"}
 
@@ -83,18 +88,20 @@ def _user_typeahead(state, *, label: str, name: str, input_id: str) -> rx.Compon
     )
 
 
-def _tab_form(state, heading: str, *fields: rx.Component, form_id: str, submit: rx.Component,
-              on_submit, max_width: str = "720px") -> rx.Component:
-    """A form on a tab: heading, its last notice and refusal, the fields, the submit button."""
+def _tab_form(state, heading, *fields: rx.Component, form_id: str, submit: rx.Component,
+              on_submit, max_width: str = "720px", with_notice: bool = True,
+              spacing: str = "2") -> rx.Component:
+    """A form on a tab: heading, its last notice (unless the tab shows it elsewhere) and
+    refusal, the fields, the submit button."""
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading(heading, size="4", as_="h2"),
-                notice(state.notice),
+                *([notice(state.notice)] if with_notice else []),
                 error_callout(state.form_error, f"{form_id}-error"),
                 *fields,
                 submit,
-                spacing="2",
+                spacing=spacing,
                 width="100%",
             ),
             on_submit=on_submit,
@@ -189,28 +196,18 @@ def _member_row(row: OrgMemberRow) -> rx.Component:
 
 def _membership_form() -> rx.Component:
     S = BackOfficeMembersState
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Edit membership of ", S.edit_username, size="4", as_="h2"),
-                error_callout(S.form_error, "membership-error"),
-                checkbox("Organization admin", "org_admin", checked=S.edit_org_admin),
-                rx.text("An organization admin is a manager of the organization.", size="1",
-                        color_scheme="gray"),
-                field_error(S.errors.get("org_admin", ""), "membership-org-admin"),
-                select_field("Status", "status",
-                             options=[("active", "Active"), ("blocked", "Blocked")],
-                             default_value=S.edit_status, field_id="membership-status",
-                             error=S.errors.get("status", ""),
-                             hint="A blocked member keeps the seat but loses access."),
-                form_buttons(S, "Save", None),
-                spacing="3",
-            ),
-            on_submit=S.save,
-            key=S.form_key,
-        ),
-        max_width="520px",
-        width="100%",
+    return _tab_form(
+        S, "Edit membership of " + S.edit_username,
+        checkbox("Organization admin", "org_admin", checked=S.edit_org_admin),
+        rx.text("An organization admin is a manager of the organization.", size="1",
+                color_scheme="gray"),
+        field_error(S.errors.get("org_admin", ""), "membership-org-admin"),
+        select_field("Status", "status", options=[("active", "Active"), ("blocked", "Blocked")],
+                     default_value=S.edit_status, field_id="membership-status",
+                     error=S.errors.get("status", ""),
+                     hint="A blocked member keeps the seat but loses access."),
+        form_id="membership", submit=form_buttons(S, "Save", None), on_submit=S.save,
+        max_width="520px", with_notice=False, spacing="3",
     )
 
 
@@ -318,15 +315,8 @@ def _assign_jobs() -> rx.Component:
             rx.heading("Assign existing jobs", size="4", as_="h2"),
             error_callout(S.assign_error, "assign-jobs-error"),
             rx.hstack(
-                rx.vstack(
-                    rx.el.label("Job type", html_for="pick-job-type", style=LABEL_STYLE),
-                    rx.el.select(
-                        rx.el.option("any type", value=""),
-                        rx.foreach(S.job_types, lambda t: rx.el.option(t, value=t)),
-                        id="pick-job-type", value=S.pick_type, on_change=S.set_pick_type,
-                        style={"padding": "6px 8px", "min_width": "200px"}),
-                    spacing="1",
-                ),
+                job_type_select("pick-job-type", S.job_types, min_width="200px",
+                                value=S.pick_type, on_change=S.set_pick_type),
                 rx.vstack(
                     rx.el.label("Part of the title", html_for="pick-job-title",
                                 style=LABEL_STYLE),
@@ -356,8 +346,8 @@ def _jobs() -> rx.Component:
     S = BackOfficeJobsState
     return rx.vstack(
         _assign_jobs(),
-        notice(S.jobs_notice),
-        error_callout(S.jobs_error, "jobs-error"),
+        notice(S.notice),
+        error_callout(S.row_error, "jobs-error"),
         rx.cond(S.selected.length() > 0,
                 rx.button("Unassign selected jobs", size="1", color_scheme="red",
                           on_click=S.unassign_selected)),

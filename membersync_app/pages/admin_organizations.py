@@ -5,7 +5,7 @@ import reflex as rx
 from .. import routes
 from ..components import admin
 from ..components.data_table import Column, long_text
-from ..components.forms import field_error, form_field
+from ..components.forms import LABEL_STYLE, field_error, form_field
 from ..services.admin_organizations import OrgRow
 from ..state.admin_organizations import (
     OWNER_INPUT_ID,
@@ -47,7 +47,7 @@ def _match(match: OwnerMatch) -> rx.Component:
 def _owner_picker() -> rx.Component:
     existing = rx.vstack(
         rx.el.label("Owner", html_for=OWNER_INPUT_ID,
-                    style={"font_weight": "500", "font_size": "14px"}),
+                    style=LABEL_STYLE),
         rx.input(name="owner", id=OWNER_INPUT_ID, default_value=S.f_owner, width="100%",
                  placeholder="Type a few letters of a username or e-mail",
                  auto_complete="off", on_change=S.search_owner.debounce(250)),

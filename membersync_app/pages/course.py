@@ -5,12 +5,13 @@ import reflex as rx
 from .. import routes
 from ..components.forms import error_callout
 from ..components.layout import page_shell
-from ..state.my_access import CourseState, LessonItem
+from ..services.access import LessonRow
+from ..state.my_access import CourseState
 
 S = CourseState
 
 
-def _lesson(lesson: LessonItem) -> rx.Component:
+def _lesson(lesson: LessonRow) -> rx.Component:
     label = "Lesson " + lesson.number.to_string()
     return rx.hstack(
         rx.text(label, width="120px"),

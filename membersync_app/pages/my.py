@@ -4,12 +4,13 @@ import reflex as rx
 
 from .. import routes
 from ..components.layout import page_shell
-from ..state.my_access import MyAccessState, MyCourseItem, MyLicenseItem, MyOrgItem
+from ..services.access import MyCourseRow, MyLicenseRow, MyOrgRow
+from ..state.my_access import MyAccessState
 
 S = MyAccessState
 
 
-def _org_row(org: MyOrgItem) -> rx.Component:
+def _org_row(org: MyOrgRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(org.title),
         rx.table.cell(org.role),
@@ -19,9 +20,9 @@ def _org_row(org: MyOrgItem) -> rx.Component:
     )
 
 
-def _course_row(course: MyCourseItem) -> rx.Component:
+def _course_row(course: MyCourseRow) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(course.title, href=course.href)),
+        rx.table.row_header_cell(rx.link(course.title, href=routes.course_page(course.id))),
         rx.table.cell(rx.vstack(
             rx.text(course.lessons, size="2"),
             rx.progress(value=course.percent, max=100, width="120px",
@@ -32,7 +33,7 @@ def _course_row(course: MyCourseItem) -> rx.Component:
     )
 
 
-def _license_row(lic: MyLicenseItem) -> rx.Component:
+def _license_row(lic: MyLicenseRow) -> rx.Component:
     return rx.table.row(rx.table.row_header_cell(lic.name), rx.table.cell(lic.product),
                         rx.table.cell(lic.via))
 

@@ -4,7 +4,7 @@ Settings. Controls the viewer may not use are hidden; the services refuse them a
 import reflex as rx
 
 from .. import routes
-from ..components.forms import error_callout, field_error, notice
+from ..components.forms import LABEL_STYLE, error_callout, field_error, notice
 from ..components.invitation_history import invitation_history
 from ..components.layout import page_shell
 from ..components.member_table import invitations_table, members_table
@@ -20,7 +20,6 @@ from ..state.org_seats import OrgSeatsState
 from ..state.org_settings import OrgSettingsState
 
 P = OrgPageState
-LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 
 
 def _seats_summary() -> rx.Component:

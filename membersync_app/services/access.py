@@ -26,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .display import expiry_text, percent
 from .permissions import is_expired, require_signed_in
 
 
@@ -122,6 +123,22 @@ def progress_status(lessons_completed: int, lesson_count: int) -> str:
     return "in progress"
 
 
+@dataclass(frozen=True)
+class LessonRow:
+    """A lesson of the course page: its number, whether it is done, whether it is the one to
+    complete next (lessons go in order)."""
+
+    number: int
+    done: bool
+    is_next: bool
+
+
+def lesson_rows(lessons_completed: int, lesson_count: int) -> list[LessonRow]:
+    """The lessons of a course as its page shows them, for progress `lessons_completed`."""
+    return [LessonRow(number=n, done=n <= lessons_completed, is_next=n == lessons_completed + 1)
+            for n in range(1, lesson_count + 1)]
+
+
 def my_access(session: Session, *, actor: User | None) -> MyAccess:
     """The signed-in person's organizations, courses (with progress) and licenses."""
     actor = require_signed_in(actor)
@@ -179,3 +196,58 @@ def my_access(session: Session, *, actor: User | None) -> MyAccess:
                                              product=lic.product,
                                              via=sorted(set(license_via[lic.id]))))
     return result
+
+
+@dataclass(frozen=True)
+class MyOrgRow:
+    """An organization on My access, ready to show."""
+
+    title: str
+    role: str  # "Owner" / "Manager" / "Member"
+    expires: str  # YYYY-MM-DD or "never"
+    note: str  # why it gives no access ("" when it does)
+
+
+@dataclass(frozen=True)
+class MyCourseRow:
+    """A course on My access, ready to show (its page: routes.course_page(id))."""
+
+    id: int
+    title: str
+    lessons: str  # "2 / 5": lessons completed of all
+    percent: int  # the fill of the progress bar
+    status: str
+    via: str  # the organizations it comes through, comma-separated
+
+
+@dataclass(frozen=True)
+class MyLicenseRow:
+    """A license on My access, ready to show."""
+
+    name: str
+    product: str
+    via: str
+
+
+@dataclass(frozen=True)
+class MyAccessPage:
+    """What /my shows."""
+
+    orgs: list[MyOrgRow]
+    courses: list[MyCourseRow]
+    licenses: list[MyLicenseRow]
+
+
+def my_access_page(session: Session, *, actor: User | None) -> MyAccessPage:
+    """`my_access` ready to show: roles, dates, progress and where each comes from as text."""
+    result = my_access(session, actor=actor)
+    return MyAccessPage(
+        orgs=[MyOrgRow(title=o.title, role=o.role.value.capitalize(),
+                       expires=expiry_text(o.expires_at), note=o.note) for o in result.orgs],
+        courses=[MyCourseRow(id=c.course_id, title=c.title,
+                             lessons=f"{c.lessons_completed} / {c.lesson_count}",
+                             percent=percent(c.lessons_completed, c.lesson_count),
+                             status=c.status, via=", ".join(c.via)) for c in result.courses],
+        licenses=[MyLicenseRow(name=lic.name, product=lic.product, via=", ".join(lic.via))
+                  for lic in result.licenses],
+    )

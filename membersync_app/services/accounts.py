@@ -103,15 +103,13 @@ def queue_welcome_mail(session: Session, *, user: User, org_title: str, added_by
     """The "you were added, set your password" e-mail, queued in the outbox."""
     link = issue_password_link(session, user=user)
     inviter = quoted_if_formula(added_by.full_name or added_by.username)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
-        f"{inviter} added you to {org_title} on MemberSync.\n"
-        f"Set your password here (the link works once, for "
-        f"{PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
-        f"Then sign in with your e-mail address {user.email} to see your courses and licenses.\n"
-    )
-    mail.queue(session, recipient=user.email,
-               subject=f"Set your MemberSync password ({org_title})", body=body)
+    queue_personal_mail(
+        session, user=user, subject=f"Set your MemberSync password ({org_title})",
+        text=f"{inviter} added you to {org_title} on MemberSync.\n"
+             f"Set your password here (the link works once, for "
+             f"{PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
+             f"Then sign in with your e-mail address {user.email} to see your courses and "
+             f"licenses.\n")
 
 
 def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: User) -> None:
@@ -119,15 +117,20 @@ def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: 
     hearing of it, and the adder sees the same e-mails go out whether the account existed or
     not. No link token: they sign in as usual."""
     inviter = quoted_if_formula(added_by.full_name or added_by.username)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
-        f"{inviter} added you to {org_title} on MemberSync.\n"
-        f"Sign in with your e-mail address {user.email} to see your courses and licenses:\n\n"
-        f"{base_url()}{routes.LOGIN}\n\n"
-        f"If you did not expect this, ask {inviter} or the organization's owner to remove you.\n"
-    )
-    mail.queue(session, recipient=user.email,
-               subject=f"You were added to {org_title} on MemberSync", body=body)
+    queue_personal_mail(
+        session, user=user, subject=f"You were added to {org_title} on MemberSync",
+        text=f"{inviter} added you to {org_title} on MemberSync.\n"
+             f"Sign in with your e-mail address {user.email} to see your courses and "
+             f"licenses:\n\n{base_url()}{routes.LOGIN}\n\n"
+             f"If you did not expect this, ask {inviter} or the organization's owner to "
+             f"remove you.\n")
+
+
+def queue_personal_mail(session: Session, *, user: User, subject: str, text: str) -> None:
+    """Queue `text` to `user` under the greeting every e-mail to one person opens with. Their
+    name is quoted when a spreadsheet would read it as a formula, as in the CSV exports."""
+    mail.queue(session, recipient=user.email, subject=subject,
+               body=f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n{text}")
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,19 @@ def set_password_with_link(
 # ---------------------------------------------------------------- forgot your password?
 
 
+def link_mail_text(user: User, *, asked: str, action: str, lifetime: str, path: str,
+                   closing: str) -> str:
+    """The body of an e-mail carrying a one-time link for `user`'s account: what was asked for
+    the account, the link (`path`) and how long it works, then `closing`."""
+    return (
+        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
+        f"{asked} {user.username}.\n"
+        f"{action} here (the link works once, for {lifetime}):\n\n"
+        f"{base_url()}{path}\n\n"
+        f"{closing}\n"
+    )
+
+
 def request_password_reset(session: Session, *, login: Any, address: str) -> None:
     """"Forgot your password?": e-mail a one-hour reset link to the account whose username or
     e-mail is `login` (the e-mail is delivered after the commit).
@@ -264,14 +280,11 @@ def request_password_reset(session: Session, *, login: Any, address: str) -> Non
                  user_id=user.id,
                  address=address)
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
-        f"Someone (we hope you) asked to reset the password of your MemberSync account "
-        f"{user.username}.\n"
-        f"Choose a new password here (the link works once, for {minutes} minutes):\n\n"
-        f"{base_url()}{routes.reset_password_link(token)}\n\n"
-        "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
-    )
+    body = link_mail_text(
+        user, asked="Someone (we hope you) asked to reset the password of your MemberSync account",
+        action="Choose a new password", lifetime=f"{minutes} minutes",
+        path=routes.reset_password_link(token),
+        closing="If you did not ask for this, ignore this e-mail: your password stays as it is.")
     mail.queue(session, recipient=user.email, subject="Reset your MemberSync password",
                body=body)
 

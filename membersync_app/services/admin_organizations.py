@@ -172,17 +172,9 @@ def emails_new_owner(new_owner: Any) -> bool:
 
 
 def create_organization(
-    session: Session,
-    *,
-    actor: User | None,
-    title: Any,
-    owner: Any = "",
-    new_owner: Any = None,
-    expires_at: Any = "",
-    seat_count: Any,
-    org_type_id: Any,
-    seat_type_id: Any = None,
-    confirm_expired: Any = False,
+    session: Session, *, actor: User | None, title: Any, owner: Any = "",
+    new_owner: Any = None, expires_at: Any = "", seat_count: Any, org_type_id: Any,
+    seat_type_id: Any = None, confirm_expired: Any = False,
 ) -> Organization:
     """Create an organization and its owner's membership (role owner) in one transaction.
 
@@ -241,16 +233,8 @@ def create_organization(
 
 
 def update_organization(
-    session: Session,
-    *,
-    actor: User | None,
-    org_id: Any,
-    title: Any,
-    expires_at: Any = "",
-    seat_count: Any,
-    org_type_id: Any,
-    seat_type_id: Any = None,
-    opened: Any = None,
+    session: Session, *, actor: User | None, org_id: Any, title: Any, expires_at: Any = "",
+    seat_count: Any, org_type_id: Any, seat_type_id: Any = None, opened: Any = None,
 ) -> Organization:
     """Edit title, expiry, seat count, type and seat type: what the person changed since the
     form opened (`opened`, from `get_organization_form`; None: every field). The owner changes

@@ -58,6 +58,13 @@ def get_org(session: Session, *, org_id: Any, lock: bool = False) -> Organizatio
     return org
 
 
+def _staff_org(session: Session, *, actor: User | None, org_id: Any,
+               lock: bool = False) -> tuple[User, Organization]:
+    """Staff only: the acting staff member and the organization (`get_org`), the start of
+    every back office service (the organization's members and jobs alike)."""
+    return require_staff(actor), get_org(session, org_id=org_id, lock=lock)
+
+
 def gone_message(session: Session, *, org_id: int) -> str:
     gone = session.get(DeletedOrganization, org_id)
     if gone is None:
@@ -83,8 +90,7 @@ class OrgHeader:
 
 
 def org_header(session: Session, *, actor: User | None, org_id: Any) -> OrgHeader:
-    require_staff(actor)
-    org = get_org(session, org_id=org_id)
+    _, org = _staff_org(session, actor=actor, org_id=org_id)
     owner = session.get(User, org.owner_id)
     return OrgHeader(
         id=org.id, title=org.title, owner_username=owner.username,
@@ -186,8 +192,7 @@ def list_org_members(
     descending: Any = False, page: Any = 1, page_size: Any = 20,
 ) -> Page[OrgMemberRow]:
     """One page of the organization's members, searched by name, username or e-mail, in SQL."""
-    require_staff(actor)
-    org = get_org(session, org_id=org_id)
+    _, org = _staff_org(session, actor=actor, org_id=org_id)
     return list_page(
         session,
         query=select(Membership, User).join(User, User.id == Membership.user_id)
@@ -270,8 +275,7 @@ def assign_member(
     raise_seats: Any = False,
 ) -> Membership:
     """Assign an existing, active user (by username or e-mail) with a role; they take a seat."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     errors = {}
     try:
         login = _login(login, "login")
@@ -295,8 +299,7 @@ def assign_several(
 ) -> list[Membership]:
     """Assign every pasted username (one per line) or none; each problem is named by its line
     (FieldErrors keyed "line_<n>", n from 1)."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     new_role = parse_role(role)
     lines = as_text(usernames).splitlines()
     if len(lines) > MAX_LINES:
@@ -351,8 +354,7 @@ def unassign_members(
 ) -> int:
     """Unassign one member or the selection (their seats free up). Never the owner: the
     organization keeps at least its owner (invariant 3)."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     rows = _org_memberships(session, org.id, membership_ids)
     for membership, user in rows:
         if membership.role == Role.OWNER:
@@ -385,8 +387,7 @@ def edit_membership(
 
     A blocked member keeps the seat and loses access; the owner's membership is not edited here.
     """
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     errors = {}
     try:
         admin = clean_bool(org_admin, "org_admin")
@@ -425,8 +426,7 @@ def change_owner(
 ) -> User:
     """Make any active user the owner (a member already or not); the old owner becomes a
     manager and takes a seat (refused when none is free, unless staff raises the seat count)."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     login = _login(login, "new_owner")
     user = find_by_login(session, login=login)
     if user is None:
@@ -483,8 +483,7 @@ def delete_organization(
 ) -> Deleted:
     """Delete after the title was typed: memberships and invitations go, jobs become unassigned;
     the audit trail stays (no foreign key) and keeps the title (deleted_organizations)."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     if as_text(confirm_title).strip() != org.title:
         raise ServiceError(f"Type the organization's title, “{org.title}”, exactly to delete it.",
                            "confirm_title")

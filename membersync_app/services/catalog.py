@@ -317,9 +317,9 @@ class SeatTypeForm:
 
 @dataclass(frozen=True)
 class Choice:
-    """An option of a picker: id and label."""
+    """An option of a picker: the record's id as text (what a form sends) and its label."""
 
-    id: int
+    id: str
     label: str
 
 
@@ -399,7 +399,7 @@ def picker_choices(session: Session, *, id_column, label_column) -> list[Choice]
         select(id_column, label_column).order_by(func.lower(label_column))
         .limit(MAX_PICKER_ITEMS)
     ).all()
-    return [Choice(id=row[0], label=row[1]) for row in rows]
+    return [Choice(id=str(row[0]), label=row[1]) for row in rows]
 
 
 def clean_seat_type_id(session: Session, *, value: Any, field: str) -> int | None:

@@ -23,11 +23,10 @@ from sqlmodel import Session
 
 from ..models import User
 from .csv_safety import FORMULA_STARTS, csv_lines, looks_like_formula
-from .errors import FieldErrors, ServiceError
+from .errors import RowErrors, ServiceError
 from .members import AddResult, CleanEntry, apply_entries, validate_entries
 from .permissions import Action, access_org
 from .seats import require_free_seats
-from .validation import whole_number
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
@@ -204,12 +203,9 @@ def _validated(session: Session, actor: User | None, access: Any,
         cleaned = validate_entries(session, actor=actor, access=access,
                                    entries=[values for _, values in rows],
                                    row_numbers=[number for number, _ in rows], max_rows=MAX_ROWS)
-    except FieldErrors as errors:
-        problems = []
-        for field_name, message in errors.errors.items():
-            index = whole_number(field_name.rsplit("_", 1)[1]) or 0
-            problems.append((rows[index][0], message))
-        raise CsvErrors(sorted(problems)) from None
+    except RowErrors as refused:  # entry k is the k-th row sent: say its line number
+        raise CsvErrors(sorted((rows[k][0], message) for k, fields in refused.rows.items()
+                               for message in fields.values())) from None
     except ServiceError as error:
         raise CsvErrors([(0, error.message)]) from None
     try:

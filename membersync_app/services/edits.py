@@ -80,7 +80,7 @@ def changed_since(
     *,
     what: str,
     record: int | None = None,
-    version: int,
+    version: int | None,
     values: Mapping[str, Any],
     current: Mapping[str, Any],
     opened_form: Any,

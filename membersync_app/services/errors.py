@@ -19,6 +19,18 @@ class FieldErrors(ServiceError):
         self.errors = errors
 
 
+class RowErrors(FieldErrors):
+    """Refusals of a form of many rows (the Add Member modal, a CSV import), by row and field:
+    `rows` is {k: {field: message}}, k counting the entries as they were sent, from 0. A caller
+    reads `rows`, never a key: `errors` holds the same messages as `<field>_<k>` only for a
+    form that names its inputs so."""
+
+    def __init__(self, rows: dict[int, dict[str, str]]) -> None:
+        self.rows = dict(sorted(rows.items()))
+        super().__init__({f"{field}_{k}": message
+                          for k, fields in self.rows.items() for field, message in fields.items()})
+
+
 class ConcurrentChange(ServiceError):
     """The database refused a transaction because another one changed the same rows at the same
     moment (a deadlock, a lock wait that ran out). Nothing was saved; trying again is safe."""

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..models import AuditAction, Job, Organization, User
-from . import audit
-from .back_office import get_org
+from ..models import AuditAction, AuditEvent, Job, Organization, User
+from . import audit, edits
+from .back_office import _staff_org
 from .errors import FieldErrors, ServiceError
 from .listing import (
     Page,
@@ -26,6 +26,8 @@ from .validation import clean_name, clean_search, refuse_control_characters, sho
 MAX_JOB_TYPES = 200
 MAX_PICK = 20  # jobs offered by the "Assign existing jobs" search
 GONE = "That job no longer exists (another staff member may have deleted it)."
+# The edit form's fields (by the name update_job writes), for a conflict's message.
+JOB_LABELS = {"job_type": "Job type", "title": "Title", "organization_id": "Organization"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,14 @@ def get_job(session: Session, *, actor: User | None, job_id: Any) -> JobRow:
     return _rows(session.exec(_query().where(Job.id == job.id)).all())[0]
 
 
+def opened_job(job: JobRow) -> dict:
+    """What the edit form shows of `job` (get_job's row), for `update_job(opened=...)`. A job
+    has no version column, so every save compares the form's values with the job's."""
+    values = {"job_type": job.job_type, "title": job.title,
+              "organization_id": job.organization_id or None}
+    return edits.Opened(version=None, values=values, record=job.id).as_dict()
+
+
 def _check(session: Session, job_type: Any, title: Any, organization: Any) -> dict:
     values, errors = collect({
         "job_type": lambda: clean_name(as_text(job_type), "job_type", "Job type", 100),
@@ -127,11 +137,19 @@ def create_job(
 
 def update_job(
     session: Session, *, actor: User | None, job_id: Any, job_type: Any, title: Any,
-    organization: Any = "",
+    organization: Any = "", opened: Any = None,
 ) -> Job:
+    """Write what the person changed since the form opened (`opened`, from `opened_job`; None:
+    every field); a field someone else changed meanwhile too is refused (services/edits.py)."""
     actor = require_staff(actor)
     job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
-    values = _check(session, job_type, title, organization)
+    values = edits.changed_since(
+        what="job", record=job.id, version=None,
+        values=_check(session, job_type, title, organization),
+        current={key: getattr(job, key) for key in JOB_LABELS}, opened_form=opened,
+        labels=JOB_LABELS,
+        editor=edits.last_editor(session, AuditEvent.action == AuditAction.JOB_UPDATE,
+                                 AuditEvent.details["job_id"].as_integer() == job.id))
     changes = apply_changes(job, values)
     session.add(job)
     return _recorded(session, actor, job, AuditAction.JOB_UPDATE, title=job.title,
@@ -162,8 +180,7 @@ def list_org_jobs(
     session: Session, *, actor: User | None, org_id: Any, search: Any = "", sort: Any = "title",
     descending: Any = False, page: Any = 1, page_size: Any = 20,
 ) -> Page[JobRow]:
-    require_staff(actor)
-    org = get_org(session, org_id=org_id)
+    _, org = _staff_org(session, actor=actor, org_id=org_id)
     return _page(session, _query().where(Job.organization_id == org.id), search=search,
                  sort=sort, descending=descending, page=page, page_size=page_size)
 
@@ -198,8 +215,7 @@ def _jobs(session: Session, job_ids: Any) -> list[Job]:
 
 def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
     """Assign unassigned jobs to the organization (one or several at once)."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     jobs = _jobs(session, job_ids)
     for job in jobs:
         if job.organization_id is not None:
@@ -211,8 +227,7 @@ def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: A
 
 def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
     """The jobs stay, unassigned."""
-    actor = require_staff(actor)
-    org = get_org(session, org_id=org_id, lock=True)
+    actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     jobs = _jobs(session, job_ids)
     for job in jobs:
         if job.organization_id != org.id:

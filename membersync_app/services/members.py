@@ -28,7 +28,7 @@ from ..models import (
     utcnow,
 )
 from . import accounts, audit, invitations
-from .errors import FieldErrors, ServiceError
+from .errors import RowErrors, ServiceError
 from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, in_order, list_page, matching
 from .permissions import Action, OrgAccess, access_org
 from .roster import (
@@ -204,39 +204,43 @@ def validate_entries(
 ) -> list[CleanEntry]:
     """Check every row before anything is written; all problems are reported together.
 
-    Field names in the FieldErrors are `name_<i>`, `email_<i>`, `role_<i>` (i from 0).
+    The refusal is a `RowErrors`: the fields "name", "email", "role" of entry i (from 0).
     """
     if not isinstance(entries, list | tuple) or not entries:
-        raise ServiceError("Add at least one member.", "email_0")
+        raise RowErrors({0: {"email": "Add at least one member."}})
     if len(entries) > max_rows:
-        raise ServiceError(f"At most {max_rows:,} members can be added at once.", "email_0")
+        raise RowErrors({0: {"email": f"At most {max_rows:,} members can be added at once."}})
     numbers = list(row_numbers) if row_numbers else list(range(1, len(entries) + 1))
-    errors: dict[str, str] = {}
+    problems: dict[int, dict[str, str]] = {}
+
+    def refuse(index: int, field_name: str, message: str) -> None:
+        problems.setdefault(index, {})[field_name] = message
+
     parsed: list[tuple[int, str, str, Role] | None] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            errors[f"email_{index}"] = f"{row_label.capitalize()} {numbers[index]} is not a member."
+            refuse(index, "email", f"{row_label.capitalize()} {numbers[index]} is not a member.")
             parsed.append(None)
             continue
         raw_name = entry.get("name", "")
         name = " ".join(raw_name.split()) if isinstance(raw_name, str) else None
         email = role = None
         if name is None or len(name) > 200:
-            errors[f"name_{index}"] = "Name must be text of at most 200 characters."
+            refuse(index, "name", "Name must be text of at most 200 characters.")
         elif has_control_characters(name):
-            errors[f"name_{index}"] = "Name must not contain control characters."
+            refuse(index, "name", "Name must not contain control characters.")
             name = None
         try:
             raw_email = entry.get("email", "")
             if not isinstance(raw_email, str):
-                raise ServiceError("Email is required.", f"email_{index}")
-            email = clean_email(raw_email, f"email_{index}")
+                raise ServiceError("Email is required.", "email")
+            email = clean_email(raw_email, "email")
         except ServiceError as error:
-            errors[f"email_{index}"] = error.message
+            refuse(index, "email", error.message)
         try:
-            role = parse_role(entry.get("role", "member"), f"role_{index}")
+            role = parse_role(entry.get("role", "member"), "role")
         except ServiceError as error:
-            errors[f"role_{index}"] = error.message
+            refuse(index, "role", error.message)
         parsed.append((index, name or "", email, role) if email and role and name is not None
                       else None)
 
@@ -245,10 +249,8 @@ def validate_entries(
     first_row: dict[str, int] = {}
     for index, _, email, _ in valid:
         if email in first_row:
-            errors[f"email_{index}"] = (
-                f"{email} is listed twice ({row_label}s {numbers[first_row[email]]} and "
-                f"{numbers[index]})."
-            )
+            refuse(index, "email", f"{email} is listed twice ({row_label}s "
+                                   f"{numbers[first_row[email]]} and {numbers[index]}).")
         else:
             first_row[email] = index
     org_id = access.org.id
@@ -262,47 +264,40 @@ def validate_entries(
     domain = access.org_type.auto_add_domain.strip().lower().lstrip("@")
     cleaned: list[CleanEntry] = []
     for index, name, email, role in valid:
-        key = f"email_{index}"
-        if key in errors:
+        if "email" in problems.get(index, {}):
             continue
         user = users.get(email)
         if email in already:
-            errors[key] = f"{email} is already a member of this organization."
+            refuse(index, "email", f"{email} is already a member of this organization.")
         elif email in invited:
-            errors[key] = (
-                f"{email} already has a pending invitation: revoke it first, "
-                "or wait until they accept it."
-            )
+            refuse(index, "email", f"{email} already has a pending invitation: revoke it first, "
+                                   "or wait until they accept it.")
         elif user is not None and not user.is_active:
-            errors[key] = f"The account of {email} is deactivated; ask staff to reactivate it."
+            refuse(index, "email",
+                   f"The account of {email} is deactivated; ask staff to reactivate it.")
         elif email in blocked:
-            errors[key] = staff_blocked_refusal(email)
+            refuse(index, "email", staff_blocked_refusal(email))
         elif not name:
             # Asked of every row, so the question does not reveal which addresses have accounts.
-            errors[f"name_{index}"] = "Name is required."
+            refuse(index, "name", "Name is required.")
         else:
             # Outside the type's e-mail domain the person is invited and joins by accepting:
             # nobody's existing account is added without their consent (staff excepted).
             outside = bool(domain) and not actor.is_staff and email.rsplit("@", 1)[1] != domain
             cleaned.append(CleanEntry(name=name, email=email, role=role, user=user,
                                       invite=outside))
-    if errors:
-        raise FieldErrors(dict(sorted(errors.items(), key=lambda kv: _row_of(kv[0]))))
+    if problems:
+        raise RowErrors(problems)
     if any(entry.role == Role.MANAGER for entry in cleaned) and not access.may(
         actor, Action.CHANGE_ROLES
     ):
         first = next(i for i, e in enumerate(cleaned) if e.role == Role.MANAGER)
-        raise ServiceError("You may not make managers here: choose Member.", f"role_{first}")
+        raise RowErrors({first: {"role": "You may not make managers here: choose Member."}})
     if any(entry.invite for entry in cleaned) and not access.may(actor, Action.INVITE):
         first = next(i for i, e in enumerate(cleaned) if e.invite)
-        raise ServiceError(
-            f"Only addresses at {domain} may be added directly, and you may not invite other "
-            "addresses here.", f"email_{first}")
+        raise RowErrors({first: {"email": f"Only addresses at {domain} may be added directly, "
+                                          "and you may not invite other addresses here."}})
     return cleaned
-
-
-def _row_of(field_name: str) -> int:
-    return whole_number(field_name.rsplit("_", 1)[-1]) or 0
 
 
 def apply_entries(
@@ -393,26 +388,28 @@ def _memberships(
 
 
 def _selected_non_owners(
-    session: Session, org_id: int, membership_ids: Any, *, owner_refusal: str
-) -> list[tuple[Membership, User]]:
-    """The selected memberships of the organization, none of them the owner's: removing and
-    role changes never apply to the owner (ownership is handed over instead). A selected owner
-    is refused with their name and `owner_refusal`."""
-    rows = _memberships(session, org_id, _ids(membership_ids))
+    session: Session, *, actor: User | None, org_id: int, action: Action, membership_ids: Any,
+    owner_refusal: str,
+) -> tuple[OrgAccess, list[tuple[Membership, User]]]:
+    """The actor's access for `action` (the organization row locked), and the selected
+    memberships, none of them the owner's: removing and role changes never apply to the owner
+    (ownership is handed over instead). A selected owner is refused with their name and
+    `owner_refusal`."""
+    access = access_org(session, actor=actor, org_id=org_id, action=action, lock=True)
+    rows = _memberships(session, access.org.id, _ids(membership_ids))
     for membership, user in rows:
         if membership.role == Role.OWNER:
             raise ServiceError(f"{user.full_name or user.email} {owner_refusal}")
-    return rows
+    return access, rows
 
 
 def remove_members(
     session: Session, *, actor: User | None, org_id: int, membership_ids: Any
 ) -> int:
     """Remove the selected members (each frees a seat). The owner is never removed."""
-    access = access_org(session, actor=actor, org_id=org_id, action=Action.REMOVE_MEMBERS,
-                        lock=True)
-    rows = _selected_non_owners(
-        session, access.org.id, membership_ids,
+    access, rows = _selected_non_owners(
+        session, actor=actor, org_id=org_id, action=Action.REMOVE_MEMBERS,
+        membership_ids=membership_ids,
         owner_refusal="is the owner and cannot be removed; hand ownership to a manager first.")
     remember_blocks(session, org_id=access.org.id, memberships=[membership for membership,
                                                                 _ in rows])
@@ -429,12 +426,12 @@ def set_role(
     session: Session, *, actor: User | None, org_id: int, membership_ids: Any, role: Any
 ) -> int:
     """Promote to manager or demote to member; returns how many changed (others had it already)."""
-    access = access_org(session, actor=actor, org_id=org_id, action=Action.CHANGE_ROLES, lock=True)
-    new_role = parse_role(role)
-    rows = _selected_non_owners(
-        session, access.org.id, membership_ids,
+    access, rows = _selected_non_owners(
+        session, actor=actor, org_id=org_id, action=Action.CHANGE_ROLES,
+        membership_ids=membership_ids,
         owner_refusal="is the owner; the owner's role changes only by handing ownership to a "
                       "manager.")
+    new_role = parse_role(role)
     changed = 0
     for membership, user in rows:
         if membership.role == new_role:

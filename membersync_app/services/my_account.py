@@ -11,7 +11,7 @@ when asked and again when confirmed, with a message that does not say whose it i
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -22,9 +22,10 @@ from .. import routes
 from ..models import AuditAction, AuthSession, LinkPurpose, PasswordSetToken, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
-from .accounts import issue_link, open_link, retire_links, usable_link
+from .accounts import issue_link, link_mail_text, open_link, retire_links, usable_link
 from .auth import revoke_all_sessions, session_id_for_token
 from .csv_safety import quoted_if_formula
+from .display import moment_text
 from .errors import ServiceError
 from .password_rules import new_password_errors
 from .passwords import hash_password, verify_password
@@ -134,14 +135,11 @@ def request_email_change(
     audit.record(session, actor=user, action=AuditAction.USER_REQUEST_EMAIL_CHANGE, user_id=user.id,
                  new_email=email)
     hours = int(EMAIL_LINK_LIFETIME.total_seconds() // 3600)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
-        f"You asked to use this address for your MemberSync account {user.username}.\n"
-        f"Confirm it here (the link works once, for {hours} hours):\n\n"
-        f"{base_url()}{routes.confirm_email_link(token)}\n\n"
-        f"Until then your e-mail address stays {user.email}. "
-        "If you did not ask for this, ignore this e-mail.\n"
-    )
+    body = link_mail_text(
+        user, asked="You asked to use this address for your MemberSync account",
+        action="Confirm it", lifetime=f"{hours} hours", path=routes.confirm_email_link(token),
+        closing=f"Until then your e-mail address stays {user.email}. "
+                "If you did not ask for this, ignore this e-mail.")
     mail.queue(session, recipient=email, subject="Confirm your new MemberSync e-mail address",
                body=body)
     return Outcome()
@@ -223,13 +221,12 @@ def pending_email(session: Session, *, user: User) -> str:
 
 @dataclass(frozen=True)
 class SessionRow:
-    """One browser signed in to the account."""
+    """One browser signed in to the account, ready to show."""
 
-    id: int
-    browser: str
-    started_at: datetime
-    last_seen_at: datetime
-    current: bool
+    browser: str  # "Firefox on Windows"
+    started: str  # when it signed in, YYYY-MM-DD HH:MM UTC
+    last_seen: str  # when it was last used, the same way
+    current: bool  # this browser
 
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
@@ -262,8 +259,9 @@ def list_sessions(session: Session, *, actor: User | None, session_token: str
         .limit(SESSIONS_SHOWN)
     ).all()
     return [
-        SessionRow(id=row.id, browser=describe_browser(row.user_agent),
-                   started_at=row.activated_at, last_seen_at=row.last_seen_at or row.activated_at,
+        SessionRow(browser=describe_browser(row.user_agent),
+                   started=moment_text(row.activated_at),
+                   last_seen=moment_text(row.last_seen_at or row.activated_at),
                    current=row.id == current)
         for row in rows
     ]

@@ -79,22 +79,6 @@ class Benefits:
     license_ids: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class OrgTypeForm:
-    """Everything the three tabs show for one organization type."""
-
-    id: int
-    name: str
-    visibility: str
-    default_seat_type_id: int | None
-    permissions: dict[str, bool]
-    invitation_days: int
-    access_ends_at_expiry: bool
-    auto_add_domain: str
-    benefits: dict[str, Benefits]
-    opened: dict = field(default_factory=dict)  # for update_org_type(opened=...)
-
-
 def list_org_types(
     session: Session, *, actor: User | None, search: Any = "", sort: Any = "name",
     descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
@@ -134,6 +118,22 @@ def org_type_choices(session: Session, *, actor: User | None) -> list[Choice]:
     require_staff(actor)
     return picker_choices(session, id_column=OrganizationType.id,
                           label_column=OrganizationType.name)
+
+
+@dataclass(frozen=True)
+class OrgTypeForm:
+    """Everything the three tabs show for one organization type."""
+
+    id: int
+    name: str
+    visibility: str
+    default_seat_type_id: int | None
+    permissions: dict[str, bool]
+    invitation_days: int
+    access_ends_at_expiry: bool
+    auto_add_domain: str
+    benefits: dict[str, Benefits]
+    opened: dict = field(default_factory=dict)  # for update_org_type(opened=...)
 
 
 def new_org_type_form() -> OrgTypeForm:
@@ -206,17 +206,10 @@ def _benefits_of(session: Session, org_type_id: int) -> dict[str, Benefits]:
 
 
 def create_org_type(
-    session: Session,
-    *,
-    actor: User | None,
-    name: Any,
-    visibility: Any = Visibility.PRIVATE.value,
-    default_seat_type_id: Any = None,
-    permissions: Any = None,
-    invitation_days: Any = 14,
-    access_ends_at_expiry: Any = True,
-    auto_add_domain: Any = "",
-    benefits: Any = None,
+    session: Session, *, actor: User | None, name: Any,
+    visibility: Any = Visibility.PRIVATE.value, default_seat_type_id: Any = None,
+    permissions: Any = None, invitation_days: Any = 14, access_ends_at_expiry: Any = True,
+    auto_add_domain: Any = "", benefits: Any = None,
 ) -> OrganizationType:
     """Create a type from its three tabs. `permissions` maps the MANAGER_PERMISSIONS fields to
     bools (missing ones are False); `benefits` maps "owner" / "manager" / "member" to
@@ -239,18 +232,9 @@ def create_org_type(
 
 
 def update_org_type(
-    session: Session,
-    *,
-    actor: User | None,
-    org_type_id: Any,
-    name: Any,
-    visibility: Any,
-    default_seat_type_id: Any = None,
-    permissions: Any = None,
-    invitation_days: Any = 14,
-    access_ends_at_expiry: Any = True,
-    auto_add_domain: Any = "",
-    benefits: Any = None,
+    session: Session, *, actor: User | None, org_type_id: Any, name: Any, visibility: Any,
+    default_seat_type_id: Any = None, permissions: Any = None, invitation_days: Any = 14,
+    access_ends_at_expiry: Any = True, auto_add_domain: Any = "", benefits: Any = None,
     opened: Any = None,
 ) -> OrganizationType:
     """Save all three tabs: what the person changed since the form opened (`opened`, from

@@ -20,7 +20,8 @@ from ..models import (
     User,
 )
 from ..settings import base_url
-from . import audit, mail
+from . import audit
+from .accounts import queue_personal_mail
 from .csv_safety import quoted_if_formula
 from .errors import ServiceError
 from .listing import clean_id_list
@@ -104,11 +105,8 @@ def _queue(session: Session, *, user: User, org_title: str, actor: User, titles:
            ) -> None:
     who = quoted_if_formula(actor.full_name or actor.username)
     listed = "\n".join(f"  - {title}" for title in titles)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
-        f"{who} of {org_title} reminds you of your courses on MemberSync that are not "
-        f"finished yet:\n\n{listed}\n\n"
-        f"Sign in to continue where you left off:\n\n{base_url()}{routes.MY_ACCESS}\n"
-    )
-    mail.queue(session, recipient=user.email,
-               subject=f"A reminder from {org_title}: your courses on MemberSync", body=body)
+    queue_personal_mail(
+        session, user=user, subject=f"A reminder from {org_title}: your courses on MemberSync",
+        text=f"{who} of {org_title} reminds you of your courses on MemberSync that are not "
+             f"finished yet:\n\n{listed}\n\n"
+             f"Sign in to continue where you left off:\n\n{base_url()}{routes.MY_ACCESS}\n")

@@ -622,17 +622,30 @@ def progress_histogram(session: Session, *, actor: User | None, org_id: Any,
 
 
 @dataclass(frozen=True)
-class CourseMemberRow:
-    membership_id: int
-    name: str
-    email: str
-    role: str
+class _CourseProgressFields:
+    """One person's progress in one course. Both drill-downs (a course's members, a member's
+    courses) end their rows with these columns, so their tables and CSV files read alike."""
+
     status: str  # a CourseStatus value
     lessons_done: int
     lesson_count: int
     started: date | None
     completed: date | None
     last_activity: date | None
+
+    def progress_cells(self) -> tuple:
+        """The progress columns of a CSV row, in the order of the headers' last columns."""
+        return (CourseStatus(self.status).label, self.lessons_done, self.lesson_count,
+                _date_text(self.started), _date_text(self.completed),
+                _date_text(self.last_activity))
+
+
+@dataclass(frozen=True)
+class CourseMemberRow(_CourseProgressFields):
+    membership_id: int
+    name: str
+    email: str
+    role: str
 
 
 COURSE_MEMBERS_HEADER = ("Name", "E-mail", "Role", "Status", "Lessons done", "Lessons",
@@ -682,16 +695,14 @@ def _course_members_table(session: Session, scope: Scope, filters: ReportFilters
     return course, Table(
         query=query, sorts=sorts, default_sort="name", tiebreak=Membership.id,
         header=COURSE_MEMBERS_HEADER, to_row=to_row, count_query=count_query,
-        to_csv=lambda r: (r.name, r.email, r.role, CourseStatus(r.status).label, r.lessons_done,
-                          r.lesson_count, _date_text(r.started), _date_text(r.completed),
-                          _date_text(r.last_activity)))
+        to_csv=lambda r: (r.name, r.email, r.role, *r.progress_cells()))
 
 
 @dataclass(frozen=True)
 class CourseMembersPage:
+    page: Page[CourseMemberRow]  # the table's page
     course_id: int
     title: str
-    page: Page[CourseMemberRow]
 
 
 def course_members(session: Session, *, actor: User | None, org_id: Any, course_id: Any,
@@ -712,15 +723,9 @@ def clean_search_text(listing: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class MemberCourseRow:
+class MemberCourseRow(_CourseProgressFields):
     course_id: int
     title: str
-    status: str  # a CourseStatus value
-    lessons_done: int
-    lesson_count: int
-    started: date | None
-    completed: date | None
-    last_activity: date | None
 
 
 MEMBER_COURSES_HEADER = ("Course", "Status", "Lessons done", "Lessons", "Started", "Completed",
@@ -766,18 +771,16 @@ def _member_courses_table(scope: Scope, filters: ReportFilters, membership: Memb
     return Table(query=query, sorts=sorts, default_sort="title", tiebreak=Course.id,
                  header=MEMBER_COURSES_HEADER, to_row=to_row,
                  total=len(given) if filters.course_status is None else None,
-                 to_csv=lambda r: (r.title, CourseStatus(r.status).label, r.lessons_done,
-                                   r.lesson_count, _date_text(r.started),
-                                   _date_text(r.completed), _date_text(r.last_activity)))
+                 to_csv=lambda r: (r.title, *r.progress_cells()))
 
 
 @dataclass(frozen=True)
 class MemberCoursesPage:
+    page: Page[MemberCourseRow]  # the table's page
     membership_id: int
     name: str
     email: str
     role: str
-    page: Page[MemberCourseRow]
 
 
 def member_courses(session: Session, *, actor: User | None, org_id: Any, membership_id: Any,

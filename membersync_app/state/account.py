@@ -2,10 +2,8 @@
 where a new address is confirmed. One state per form, each with its `errors` and `notice`."""
 
 import reflex as rx
-from pydantic import BaseModel
 
 from ..services import my_account
-from ..services.display import moment_text
 from ..services.errors import ServiceError, errors_by_field
 from .base import AppState
 from .email_link import EmailLinkMixin
@@ -14,20 +12,12 @@ PASSWORD_FIELD_IDS = ("acc-current", "acc-password", "acc-confirm")
 EMAIL_PASSWORD_ID = "acc-email-current"
 
 
-class SessionItem(BaseModel):
-    id: int
-    browser: str
-    started: str
-    last_seen: str
-    current: bool
-
-
 class AccountState(AppState):
     account_username: str = ""
     account_email: str = ""
     account_full_name: str = ""
     pending_email: str = ""
-    sessions: list[SessionItem] = rx.field(default_factory=list)
+    sessions: list[my_account.SessionRow] = []  # noqa: RUF012  (Reflex copies var defaults)
     sessions_notice: str = ""
     sessions_error: str = ""
     loaded: bool = False
@@ -38,12 +28,8 @@ class AccountState(AppState):
         self.account_email = user.email
         self.account_full_name = user.full_name
         self.pending_email = my_account.pending_email(session, user=user)
-        self.sessions = [
-            SessionItem(id=row.id, browser=row.browser, started=moment_text(row.started_at),
-                        last_seen=moment_text(row.last_seen_at), current=row.current)
-            for row in my_account.list_sessions(session, actor=user,
-                                                session_token=self._session_token())
-        ]
+        self.sessions = my_account.list_sessions(session, actor=user,
+                                                 session_token=self._session_token())
         self.loaded = True
 
     def _reload(self) -> None:

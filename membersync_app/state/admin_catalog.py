@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from .. import routes
 from ..services import catalog
-from .admin_common import ChoiceItem, RecordFormMixin, RecordServices
+from .admin_common import RecordFormMixin, RecordServices
 from .base import AppState
 from .paged_list import PagedListMixin
 
@@ -68,8 +68,8 @@ class AdminSeatTypesState(PagedListMixin, RecordFormMixin, AppState):
     _choices: ClassVar[tuple[str, ...]] = ("course_choices", "license_choices")
     sort_by: str = "name"
     rows: list[catalog.SeatTypeRow] = []  # noqa: RUF012
-    course_choices: list[ChoiceItem] = []  # noqa: RUF012
-    license_choices: list[ChoiceItem] = []  # noqa: RUF012
+    course_choices: list[catalog.Choice] = []  # noqa: RUF012
+    license_choices: list[catalog.Choice] = []  # noqa: RUF012
     f_name: str = ""
     f_course_ids: list[str] = []  # noqa: RUF012
     f_license_ids: list[str] = []  # noqa: RUF012

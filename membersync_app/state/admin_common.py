@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import reflex as rx
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from .. import routes
@@ -29,17 +28,6 @@ from ..services.errors import FieldErrors, ServiceError
 from ..services.validation import whole_number
 
 FIX_FIELDS = "Nothing was saved. Please correct the fields marked below."
-
-
-class ChoiceItem(BaseModel):
-    """An option of a select or checkbox group (ids as text: that is what forms send)."""
-
-    id: str
-    label: str
-
-
-def choice_items(choices: list[Choice]) -> list[ChoiceItem]:
-    return [ChoiceItem(id=str(c.id), label=c.label) for c in choices]
 
 
 # Where each picker's choices come from: a form state names the ones it shows (`_choices`).
@@ -194,7 +182,7 @@ class AdminFormMixin(rx.State, mixin=True):
         if self.draft_record == 0:
             return type(self).open_new
         if self.draft_record > 0:
-            return rx.redirect(routes.admin_record(self._record_route, self.draft_record))
+            return self._go_to_record(self.draft_record)
         return None
 
     def _forget_draft(self) -> None:
@@ -213,10 +201,18 @@ class AdminFormMixin(rx.State, mixin=True):
 
     @rx.event
     def open_edit(self, record_id: int):
-        """Edit goes to the record's own address; its on_load (`load_record`) opens the form."""
+        """Edit goes to the record's own address; its on_load (`load_record`) opens the form
+        (RecordFormMixin: a record kind without addresses opens it there and then)."""
         if (number := whole_number(record_id, allow_text=False)) is None:
             return None
-        return rx.redirect(routes.admin_record(self._record_route, number))
+        return self._go_to_record(number)
+
+    def _go_to_record(self, record_id: int):
+        """To the record's own address (a form without addresses, a back office tab, has no
+        records to go to)."""
+        if self._record_route:
+            return rx.redirect(routes.admin_record(self._record_route, record_id))
+        return None
 
     @rx.event
     def load_record(self):
@@ -270,7 +266,7 @@ class AdminFormMixin(rx.State, mixin=True):
     def _load_choices(self, session: Session, user: User | None) -> None:
         """Fill each picker's choices (`_choices`) for the form about to open."""
         for var in self._choices:
-            setattr(self, var, choice_items(CHOICE_SOURCES[var](session, actor=user)))
+            setattr(self, var, CHOICE_SOURCES[var](session, actor=user))
 
     def _open_new_with(self, prepare: Callable[[Session, User | None], None]) -> None:
         """Open an empty form once the pickers' choices are loaded and `prepare` (reset the
@@ -324,9 +320,13 @@ class AdminFormMixin(rx.State, mixin=True):
         def write(session, user):
             return services.delete(session, actor=user, **{services.id_name: self.editing_id})
 
-        if self._submit(write, lambda _: f"Deleted the {self._noun}."):
+        if self._submit(write, self._deleted_notice):
             return self._back_to_list()
         return None
+
+    def _deleted_notice(self, _record) -> str:
+        """The notice once the record is deleted (`_record`: what the delete service returned)."""
+        return f"Deleted the {self._noun}."
 
     def _submit(self, write: Callable[[Session, User | None], Any],
                 notice: Callable[[Any], str]) -> bool:
@@ -379,6 +379,12 @@ class RecordFormMixin(AdminFormMixin, mixin=True):
         self._blank_form()
         self._opened = {}
         self._open_form(0)
+
+    def _go_to_record(self, record_id: int):
+        if self._record_route:
+            return super()._go_to_record(record_id)
+        self._open_record(record_id)  # no address of its own (jobs): the form opens in place
+        return None
 
     def _open_record(self, record_id: int) -> None:
         services = self._services

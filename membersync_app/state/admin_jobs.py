@@ -1,16 +1,25 @@
 """Admin state for /admin/jobs: every direct job (search, type and organization filters, pages
-in SQL) and the add / edit form."""
+in SQL) and the add / edit form (RecordFormMixin, as the catalog's forms). A job has no address
+of its own: Edit opens the form on the list's page."""
+
+from typing import ClassVar
 
 import reflex as rx
 
+from .. import routes
 from ..services import jobs
 from ..services.jobs import JobRow
-from .admin_common import AdminFormMixin
+from .admin_common import RecordFormMixin, RecordServices
 from .base import AppState
 from .paged_list import PagedListMixin
 
 
-class AdminJobsState(PagedListMixin, AdminFormMixin, AppState):
+class AdminJobsState(PagedListMixin, RecordFormMixin, AppState):
+    _list_route = routes.ADMIN_JOBS
+    _draft_fields, _noun, _label_field = ("job_type", "title", "organization"), "job", "title"
+    _services: ClassVar[RecordServices] = RecordServices(
+        "job_id", create=jobs.create_job, update=jobs.update_job, delete=jobs.delete_job,
+        read=jobs.get_job)
     sort_by: str = "title"
     rows: list[JobRow] = []  # noqa: RUF012
     job_types: list[str] = []  # noqa: RUF012
@@ -34,35 +43,13 @@ class AdminJobsState(PagedListMixin, AdminFormMixin, AppState):
         self.filter_organization = organization if isinstance(organization, str) else ""
         self._refresh(page=1)
 
-    @rx.event
-    def open_new(self):
+    def _blank_form(self) -> None:
         self.f_job_type, self.f_title, self.f_organization = "", "", ""
-        self._open_form(0)
 
-    @rx.event
-    def open_edit(self, job_id: int):
-        def read(session, user):
-            job = jobs.get_job(session, actor=user, job_id=job_id)
-            self.f_job_type, self.f_title, self.f_organization = (
-                job.job_type, job.title, job.organization)
-            return job.id
+    def _fill_form(self, job: JobRow) -> None:
+        self.f_job_type, self.f_title, self.f_organization = (
+            job.job_type, job.title, job.organization)
+        self._opened = jobs.opened_job(job)
 
-        self._open_edit_with(read)
-
-    @rx.event
-    def save(self, form_data: dict):
-        fields = {key: form_data.get(key) for key in ("job_type", "title", "organization")}
-
-        def write(session, user):
-            if self.editing_id:
-                return jobs.update_job(session, actor=user, job_id=self.editing_id, **fields)
-            return jobs.create_job(session, actor=user, **fields)
-
-        self._submit(write, lambda job: f"Saved the job “{job.title}”.")
-
-    @rx.event
-    def delete(self):
-        self._submit(lambda session, user: jobs.delete_job(session, actor=user,
-                                                           job_id=self.editing_id),
-                     lambda job: f"Deleted the job “{job.title}”.")
-
+    def _deleted_notice(self, job) -> str:
+        return f"Deleted the job “{job.title}”."

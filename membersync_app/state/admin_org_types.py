@@ -5,8 +5,8 @@ from typing import ClassVar
 import reflex as rx
 
 from .. import routes
-from ..services import org_types
-from .admin_common import AdminFormMixin, ChoiceItem, RecordServices, form_id, ticked
+from ..services import catalog, org_types
+from .admin_common import AdminFormMixin, RecordServices, form_id, ticked
 from .base import AppState
 from .paged_list import PagedListMixin
 
@@ -34,9 +34,9 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     _choices: ClassVar[tuple[str, ...]] = ("course_choices", "license_choices", "seat_type_choices")
     sort_by: str = "name"
     rows: list[org_types.OrgTypeRow] = []  # noqa: RUF012
-    course_choices: list[ChoiceItem] = []  # noqa: RUF012
-    license_choices: list[ChoiceItem] = []  # noqa: RUF012
-    seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
+    course_choices: list[catalog.Choice] = []  # noqa: RUF012
+    license_choices: list[catalog.Choice] = []  # noqa: RUF012
+    seat_type_choices: list[catalog.Choice] = []  # noqa: RUF012
     # General
     f_name: str = ""
     f_visibility: str = "private"

@@ -6,11 +6,11 @@ import reflex as rx
 from pydantic import BaseModel
 
 from .. import routes
-from ..services import admin_organizations, users
+from ..services import admin_organizations, catalog, users
 from ..services.display import on_the_way
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
-from .admin_common import AdminFormMixin, ChoiceItem, form_id, ticked
+from .admin_common import AdminFormMixin, form_id, ticked
 from .back_office import BackOfficeState
 from .base import AppState
 from .paged_list import PagedListMixin
@@ -35,8 +35,8 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     _choices: ClassVar[tuple[str, ...]] = ("org_type_choices", "seat_type_choices")
     sort_by: str = "title"
     rows: list[admin_organizations.OrgRow] = []  # noqa: RUF012
-    org_type_choices: list[ChoiceItem] = []  # noqa: RUF012
-    seat_type_choices: list[ChoiceItem] = []  # noqa: RUF012
+    org_type_choices: list[catalog.Choice] = []  # noqa: RUF012
+    seat_type_choices: list[catalog.Choice] = []  # noqa: RUF012
     owner_matches: list[OwnerMatch] = []  # noqa: RUF012
     owner_search_done: bool = False
     new_owner: bool = False  # create the owner's account with the organization

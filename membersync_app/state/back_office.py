@@ -5,6 +5,9 @@
 Handlers take ids as int and forms as dict; every service re-checks staff and re-validates.
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 import reflex as rx
 
 from ..models import User
@@ -75,56 +78,82 @@ class BackOfficeState(AppState):
         self.tab = value if value in TABS else "details"
 
 
+class _OrgRows(SelectionMixin, PagedListMixin, mixin=True):
+    """A tab's list of the organization's rows (its members, its jobs): one page of them from
+    `_list_service`, the ticked ones, and Unassign of the ticked ones (and, by each state's
+    `unassign_one`, whose parameter names its kind of id, of one row) through
+    `_unassign_service`. Its messages go to `notice` (each state has one) and `row_error`."""
+
+    row_error: str = ""
+    # The keyword naming the rows for `_unassign_service` ("job_ids"), what one row is called,
+    # and what becomes of them, for the notice ("Unassigned 2 jobs; they stay on …").
+    _unassign_service: ClassVar[Callable[..., int] | None] = None
+    _ids_name: ClassVar[str] = ""
+    _unassigned: ClassVar[tuple[str, str]] = ("", "")
+
+    def _load_page(self, session, user, **listing):
+        result = self._list_service(session, actor=user, org_id=self._org_id, **listing)
+        self.rows = result.rows
+        self._keep_shown_selection()
+        return result
+
+    @rx.event
+    def load(self):
+        self._clear_tab()
+        self._refresh(search="", page=1)
+
+    def _clear_tab(self) -> None:
+        self.selected, self.notice, self.row_error = [], "", ""
+
+    def _unassign(self, ids: list) -> None:
+        self.notice, self.row_error = "", ""
+        try:
+            with self._unit() as (session, user):
+                count = self._unassign_service(session, actor=user, org_id=self._org_id,
+                                               **{self._ids_name: ids})
+        except ServiceError as error:
+            self.row_error = error.message
+            return
+        word, what_becomes = self._unassigned
+        self.notice = f"Unassigned {_plural(count, word)}; {what_becomes}."
+        self.selected = [i for i in self.selected if i not in ids]
+        self._refresh()
+
+    @rx.event
+    def unassign_selected(self):
+        self._unassign(list(self.selected))
+
+
 # ---------------------------------------------------------------- Members
 
 
-class BackOfficeMembersState(SelectionMixin, PagedListMixin, AdminFormMixin, BackOfficeState):
+class BackOfficeMembersState(_OrgRows, AdminFormMixin, BackOfficeState):
     """The members list, selection, Unassign and Edit membership (the form)."""
 
+    _list_service = staticmethod(back_office.list_org_members)
+    _unassign_service = staticmethod(back_office.unassign_members)
+    _ids_name, _unassigned = "membership_ids", ("member", "their seats are free")
     sort_by: str = "name"
     rows: list[OrgMemberRow] = []  # noqa: RUF012
-    row_error: str = ""
     edit_username: str = ""
     edit_org_admin: bool = False
     edit_status: str = "active"
 
     def _load_page(self, session, user, **listing):
-        result = back_office.list_org_members(session, actor=user, org_id=self._org_id,
-                                              **listing)
-        self.rows = result.rows
-        self._keep_shown_selection()
+        result = super()._load_page(session, user, **listing)
         self._load_header(session, user)
         return result
 
     def _selectable_ids(self) -> list[int]:
         return [row.membership_id for row in self.rows if not row.is_owner]
 
-    @rx.event
-    def load(self):
-        self.selected, self.row_error = [], ""
+    def _clear_tab(self) -> None:
+        super()._clear_tab()
         self._done("")
-        self._refresh(search="", page=1)
-
-    def _unassign(self, ids: list) -> None:
-        self.notice, self.row_error = "", ""
-        try:
-            with self._unit() as (session, user):
-                count = back_office.unassign_members(session, actor=user, org_id=self._org_id,
-                                                     membership_ids=ids)
-        except ServiceError as error:
-            self.row_error = error.message
-            return
-        self.notice = f"Unassigned {_plural(count, 'member')}; their seats are free."
-        self.selected = [i for i in self.selected if i not in ids]
-        self._refresh()
 
     @rx.event
     def unassign_one(self, membership_id: int):
         self._unassign([membership_id])
-
-    @rx.event
-    def unassign_selected(self):
-        self._unassign(list(self.selected))
 
     @rx.event
     def open_membership(self, membership_id: int):
@@ -153,15 +182,35 @@ class _TabForm(AdminFormMixin, mixin=True):
 
     @rx.event
     def load(self):
-        self._done("")
+        self._clear_form("")
+
+    def _clear_form(self, notice: str) -> None:
+        """An empty form (new inputs) under `notice`."""
+        self._done(notice)
         self.form_key += 1
 
+    async def _submit_tab(self, write: Callable[..., Any], notice: Callable[[Any], str]) -> None:
+        """Run `write(session, user)` (the tab's service) in one transaction. Accepted: an
+        empty form under `notice(what write returned)`, and the members list again (it shows
+        who was assigned, who owns the organization now). Refused: the form keeps the input,
+        with the service's messages (`_refused`)."""
+        try:
+            with self._unit() as (session, user):
+                result = write(session, user)
+        except ServiceError as error:
+            self._refused(error)
+            return
+        self._clear_form(notice(result))
+        await _refresh_members(self)
 
-class _UserPicker(rx.State, mixin=True):
-    """A username / e-mail type-ahead: at most 10 suggestions from SQL."""
+
+class _UserPicker(_TabForm, mixin=True):
+    """A form with a username / e-mail type-ahead (its input `_input_id`): at most 10
+    suggestions from SQL; picking one fills the input."""
 
     matches: list[UserChoice] = []  # noqa: RUF012
     search_done: bool = False
+    _input_id: ClassVar[str] = ""
 
     @rx.event
     def search_users(self, text: str):
@@ -172,30 +221,30 @@ class _UserPicker(rx.State, mixin=True):
             self.matches = []
         self.search_done = isinstance(text, str) and bool(text.strip())
 
-
-class AssignMemberState(_UserPicker, _TabForm, BackOfficeState):
-    """Assign member: a user by username or e-mail, a role, and "raise the seat count"."""
-
     @rx.event
     def pick(self, username: str):
         self.matches, self.search_done = [], False
-        return rx.set_value(ASSIGN_LOGIN_ID, username if isinstance(username, str) else "")
+        return rx.set_value(self._input_id, username if isinstance(username, str) else "")
+
+    def _clear_form(self, notice: str) -> None:
+        super()._clear_form(notice)
+        self.matches, self.search_done = [], False
+
+
+class AssignMemberState(_UserPicker, BackOfficeState):
+    """Assign member: a user by username or e-mail, a role, and "raise the seat count"."""
+
+    _input_id = ASSIGN_LOGIN_ID
 
     @rx.event
     async def assign(self, form_data: dict):
-        try:
-            with self._unit() as (session, user):
-                membership = back_office.assign_member(
-                    session, actor=user, org_id=self._org_id, login=form_data.get("login"),
-                    role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats"))
-                username = session.get(User, membership.user_id).username
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Assigned “{username}”; they take a seat.")
-        self.form_key += 1
-        self.matches, self.search_done = [], False
-        await _refresh_members(self)
+        def write(session, user):
+            membership = back_office.assign_member(
+                session, actor=user, org_id=self._org_id, login=form_data.get("login"),
+                role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats"))
+            return session.get(User, membership.user_id).username
+
+        await self._submit_tab(write, lambda username: f"Assigned “{username}”; they take a seat.")
 
 
 class AssignSeveralState(_TabForm, BackOfficeState):
@@ -206,24 +255,19 @@ class AssignSeveralState(_TabForm, BackOfficeState):
     @rx.event
     async def assign(self, form_data: dict):
         self.line_errors = []
-        try:
-            with self._unit() as (session, user):
-                done = back_office.assign_several(
-                    session, actor=user, org_id=self._org_id,
-                    usernames=form_data.get("usernames"), role=form_data.get("role"),
-                    raise_seats=ticked(form_data, "raise_seats"))
-        except FieldErrors as error:
-            self._refused(error)
+        await self._submit_tab(
+            lambda session, user: back_office.assign_several(
+                session, actor=user, org_id=self._org_id, usernames=form_data.get("usernames"),
+                role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats")),
+            lambda done: f"Assigned {_plural(len(done), 'member')}.")
+
+    def _refused(self, error: ServiceError) -> None:
+        """A refused line is listed by its line number above the form."""
+        super()._refused(error)
+        if isinstance(error, FieldErrors):
             self.line_errors = [m for k, m in error.errors.items() if k.startswith("line_")]
             if self.line_errors:
                 self.form_error = "Nobody was assigned. Correct these lines:"
-            return
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"Assigned {_plural(len(done), 'member')}.")
-        self.form_key += 1
-        await _refresh_members(self)
 
 
 async def _refresh_members(state: rx.State) -> None:
@@ -234,73 +278,39 @@ async def _refresh_members(state: rx.State) -> None:
 # ---------------------------------------------------------------- Details: change owner
 
 
-class ChangeOwnerState(_UserPicker, _TabForm, BackOfficeState):
-    @rx.event
-    def pick(self, username: str):
-        self.matches, self.search_done = [], False
-        return rx.set_value(NEW_OWNER_ID, username if isinstance(username, str) else "")
+class ChangeOwnerState(_UserPicker, BackOfficeState):
+    _input_id = NEW_OWNER_ID
 
     @rx.event
     async def change_owner(self, form_data: dict):
-        try:
-            with self._unit() as (session, user):
-                new_owner = back_office.change_owner(
-                    session, actor=user, org_id=self._org_id, login=form_data.get("new_owner"),
-                    raise_seats=ticked(form_data, "raise_seats"))
-                name = new_owner.username
-                self._load_header(session, user)
-        except ServiceError as error:
-            self._refused(error)
-            return
-        self._done(f"“{name}” is the owner now; the previous owner is a manager.")
-        self.form_key += 1
-        self.matches, self.search_done = [], False
-        await _refresh_members(self)
+        def write(session, user):
+            new_owner = back_office.change_owner(
+                session, actor=user, org_id=self._org_id, login=form_data.get("new_owner"),
+                raise_seats=ticked(form_data, "raise_seats"))
+            self._load_header(session, user)
+            return new_owner.username
+
+        await self._submit_tab(
+            write, lambda name: f"“{name}” is the owner now; the previous owner is a manager.")
 
 
 # ---------------------------------------------------------------- Direct Jobs
 
 
-class BackOfficeJobsState(SelectionMixin, PagedListMixin, BackOfficeState):
+class BackOfficeJobsState(_OrgRows, BackOfficeState):
+    _list_service = staticmethod(jobs.list_org_jobs)
+    _unassign_service = staticmethod(jobs.unassign_jobs)
+    _ids_name, _unassigned = "job_ids", ("job", "they stay on the Jobs page")
     sort_by: str = "title"
     rows: list[JobRow] = []  # noqa: RUF012
-    jobs_notice: str = ""
-    jobs_error: str = ""
-
-    def _load_page(self, session, user, **listing):
-        result = jobs.list_org_jobs(session, actor=user, org_id=self._org_id, **listing)
-        self.rows = result.rows
-        self._keep_shown_selection()
-        return result
+    notice: str = ""
 
     def _selectable_ids(self) -> list[int]:
         return [row.id for row in self.rows]
 
     @rx.event
-    def load(self):
-        self.selected, self.jobs_notice, self.jobs_error = [], "", ""
-        self._refresh(search="", page=1)
-
-    def _unassign(self, ids: list) -> None:
-        self.jobs_notice, self.jobs_error = "", ""
-        try:
-            with self._unit() as (session, user):
-                count = jobs.unassign_jobs(session, actor=user, org_id=self._org_id,
-                                           job_ids=ids)
-        except ServiceError as error:
-            self.jobs_error = error.message
-            return
-        self.jobs_notice = f"Unassigned {_plural(count, 'job')}; they stay on the Jobs page."
-        self.selected = [i for i in self.selected if i not in ids]
-        self._refresh()
-
-    @rx.event
     def unassign_one(self, job_id: int):
         self._unassign([job_id])
-
-    @rx.event
-    def unassign_selected(self):
-        self._unassign(list(self.selected))
 
 
 class AssignJobsState(BackOfficeState):
@@ -365,7 +375,7 @@ class AssignJobsState(BackOfficeState):
         self._search()
         listed = await self.get_state(BackOfficeJobsState)
         listed._refresh()
-        listed.jobs_notice = f"Assigned {_plural(count, 'job')}."
+        listed.notice = f"Assigned {_plural(count, 'job')}."
 
 
 # ---------------------------------------------------------------- Merge
@@ -449,8 +459,7 @@ class DeleteOrgState(_TabForm, BackOfficeState):
 
     @rx.event
     def load(self):
-        self._done("")
-        self.form_key += 1
+        self._clear_form("")
         self.deleted_notice = ""
 
     @rx.event

@@ -15,14 +15,13 @@ Add Member", and opening it again fills every row in. Cancel and "Discard change
 input; Escape or a click outside only close the modal, and the page offers the input back.
 """
 
-import re
 
 import reflex as rx
 from pydantic import BaseModel
 
 from ..services import invitations, members, org_settings
 from ..services.display import counted, on_the_way
-from ..services.errors import FieldErrors, ServiceError
+from ..services.errors import RowErrors, ServiceError, errors_by_field
 from ..services.seats import NotEnoughSeats
 from ..services.validation import whole_number
 from .org_invitations import OrgInvitationsState
@@ -34,7 +33,6 @@ ROW_FIELDS = ("name", "email", "role")
 # The modal's own keys in `errors`: the Invite members fields, the seats refusal, the seats to
 # add from it, and "form" for what belongs to no field.
 FORM_FIELDS = ("emails", "invite_role", "seats_to_add")
-_ROW_KEY = re.compile(r"(name|email|role)_(\d{1,4})")
 
 
 INVITE_FIELDS = ("emails", "invite_role")
@@ -54,25 +52,28 @@ class AddRow(BaseModel):
     errors: dict[str, str] = {}
 
 
-def refusal_errors(errors: dict[str, str],
+def refusal_errors(error: ServiceError,
                    row_of: list[int] | None) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
-    """A refusal's messages → (per form row: {field: message}, the form's own {key: message}).
+    """A refusal → (per form row: {field: message}, the form's own {key: message}).
 
-    The services key a row's message `email_<k>` (`k` = the k-th entry sent, the wire format
-    every caller shares); this is the one place that reads such a key, and `row_of[k]` turns
-    the entry back into the form row it came from (empty rows are not sent). Everything the
-    modal has no place for goes to "form"."""
+    A refusal of rows (`RowErrors`) says which entry sent and which field; `row_of[k]` turns
+    entry k back into the form row it came from (empty rows are not sent). Everything the modal
+    has no place for goes to "form"."""
     rows: dict[int, dict[str, str]] = {}
     form: dict[str, str] = {}
     rest: list[str] = []
-    for key, message in errors.items():
-        match = _ROW_KEY.fullmatch(key) if row_of is not None else None
-        if match and int(match[2]) < len(row_of):
-            rows.setdefault(row_of[int(match[2])], {})[match[1]] = message
-        elif key in ("seats", "emails", "invite_role"):
-            form[key] = message
-        else:
-            rest.append(message)
+    if isinstance(error, RowErrors):
+        for k, fields in error.rows.items():
+            if row_of is not None and k < len(row_of):
+                rows.setdefault(row_of[k], {}).update(fields)
+            else:
+                rest += fields.values()
+    else:
+        for key, message in errors_by_field(error, "").items():
+            if key in ("seats", "emails", "invite_role"):
+                form[key] = message
+            else:
+                rest.append(message)
     if rest:
         form["form"] = " ".join(rest)
     return rows, form
@@ -203,8 +204,8 @@ class OrgAddState(OrgPageState):
             self.errors = {k: v for k, v in self.errors.items()
                            if k not in ("seats", "seats_to_add")}
             if values := self._kept_values():
-                self._keep({key: value for key, value in values.items()
-                            if not ((match := _ROW_KEY.fullmatch(key)) and int(match[2]) == index)})
+                inputs = {f"{field}_{index}" for field in ROW_FIELDS}  # the row's input names
+                self._keep({key: value for key, value in values.items() if key not in inputs})
 
     @rx.event
     def clear_field_error(self, field: str, row: str):
@@ -266,10 +267,9 @@ class OrgAddState(OrgPageState):
     def _show_refusal(self, error: ServiceError, row_of: list[int] | None = None) -> None:
         """Each message next to its field. `row_of[k]` is the form row the service's k-th entry
         came from (empty rows are not sent)."""
-        errors = error.errors if isinstance(error, FieldErrors) else {error.field: error.message}
+        rows, self.errors = refusal_errors(error, row_of)
         if isinstance(error, NotEnoughSeats):
-            errors = {**errors, error.field: self._seats_refusal(error)}
-        rows, self.errors = refusal_errors(errors, row_of)
+            self.errors = {**self.errors, error.field: self._seats_refusal(error)}
         self.add_rows = [row.model_copy(update={"errors": rows.get(row.index, {})})
                          for row in self.add_rows]
 

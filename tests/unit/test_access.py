@@ -111,3 +111,25 @@ def test_outsider_sees_nothing(session):
     world(session)
     result = access.my_access(session, actor=make_user(session))
     assert (result.orgs, result.courses, result.licenses) == ([], [], [])
+
+
+def test_my_access_page_is_ready_to_show(session):
+    org = world(session, expires_at=utcnow() + timedelta(days=30))
+    user = make_user(session)
+    make_membership(session, org, user, role=Role.MANAGER)
+    seat = next(c for c in access.my_access(session, actor=user).courses if c.title == "Seat")
+    progress.complete_lesson(session, actor=user, course_id=seat.course_id, lesson=1)
+    page = access.my_access_page(session, actor=user)
+    assert [(o.title, o.role, o.expires, o.note) for o in page.orgs] == [
+        (org.title, "Manager", org.expires_at.date().isoformat(), "")]
+    row = next(c for c in page.courses if c.title == "Seat")
+    assert (row.id, row.lessons, row.percent, row.status, row.via) == (
+        seat.course_id, "1 / 5", 20, "in progress", org.title)
+    assert [(lic.name, lic.product, lic.via) for lic in page.licenses] == [
+        ("L-mgr", "Product", org.title), ("L-seat", "Product", org.title)]
+
+
+def test_lesson_rows_mark_the_done_ones_and_the_next():
+    assert [(r.number, r.done, r.is_next) for r in access.lesson_rows(1, 3)] == [
+        (1, True, False), (2, False, True), (3, False, False)]
+    assert not any(r.is_next for r in access.lesson_rows(3, 3))

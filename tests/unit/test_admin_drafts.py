@@ -10,9 +10,10 @@ from handler_harness import last_value, signed_in_tab
 
 import membersync_app.membersync_app as web_app
 from membersync_app import db, routes
-from membersync_app.services import auth
+from membersync_app.services import auth, jobs
 from membersync_app.services.org_types import PERMISSION_FIELDS
 from membersync_app.state.admin_catalog import AdminSeatTypesState
+from membersync_app.state.admin_jobs import AdminJobsState
 from membersync_app.state.admin_org_types import AdminOrgTypesState
 from membersync_app.state.admin_organizations import AdminOrganizationsState
 
@@ -126,3 +127,31 @@ def test_an_existing_owner_picked_from_the_matches_is_kept(staff_tab):
     restored = staff_tab.send(state.continue_draft, {}, path)
     assert last_value(restored, state, "f_owner") == "ann_lee"
     assert last_value(restored, state, "new_owner") is False
+
+
+def test_a_jobs_edit_survives_a_reload_and_continue_editing_opens_it_in_place(staff_tab):
+    """/admin/jobs has no record address: "Continue editing" opens the job's form on the list
+    page again, with what was typed."""
+    state = AdminJobsState
+    with db.unit_of_work() as session:
+        job = jobs.create_job(session, actor=make_staff(session), job_type="Install",
+                              title="Roof", organization="")
+        job_id = job.id
+    path = routes.ADMIN_JOBS
+    staff_tab.open(path)
+    staff_tab.send(state.open_edit, {"record_id": job_id}, path)
+    staff_tab.send(state.keep_draft, {"name": "title", "value": "Roof and gutters"}, path)
+    staff_tab.send(state.keep_draft, {"name": "is_staff", "value": "yes"}, path)  # ignored
+
+    reloaded = staff_tab.open(path)
+    assert last_value(reloaded, state, "form_open") is False  # a reload shows no open form
+    assert last_value(reloaded, state, "draft_label") == "the job “Roof”"  # as saved
+    resumed = staff_tab.send(state.continue_draft, {}, path)
+    assert last_value(resumed, state, "editing_id") == job_id
+    assert last_value(resumed, state, "f_title") == "Roof and gutters"
+    assert last_value(resumed, state, "draft_restored") is True
+
+    staff_tab.send(state.discard_draft, {}, path)
+    fresh = staff_tab.send(state.open_edit, {"record_id": job_id}, path)
+    assert last_value(fresh, state, "f_title") == "Roof"
+    assert last_value(fresh, state, "draft_restored") is False

@@ -356,7 +356,7 @@ CALLS = [
          lambda s, a, w: report_reminders.remind(s, actor=a, org_id=w.org.id,
                                                  membership_ids=[w.member.id])),
     # -- the person's own pages
-    Call("my_access", SIGNED_IN, False, lambda s, a, w: access.my_access(s, actor=a)),
+    Call("my_access", SIGNED_IN, False, lambda s, a, w: access.my_access_page(s, actor=a)),
     Call("change_own_name", SIGNED_IN, True,
          lambda s, a, w: my_account.change_name(s, actor=a, full_name="A New Name")),
     Call("list_own_sessions", SIGNED_IN, False,

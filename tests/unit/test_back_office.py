@@ -12,9 +12,12 @@ from factories import (
     make_staff,
     make_user,
 )
+from handler_harness import last_value, signed_in_tab
 from sqlalchemy import func
 from sqlmodel import select
 
+import membersync_app.membersync_app as web_app
+from membersync_app import db, routes
 from membersync_app.models import (
     AuditAction,
     AuditEvent,
@@ -26,11 +29,26 @@ from membersync_app.models import (
     Organization,
     Role,
     StaffBlock,
+    User,
 )
-from membersync_app.services import access, audit_log, back_office, invitations, members
+from membersync_app.services import (
+    access,
+    audit_log,
+    auth,
+    back_office,
+    invitations,
+    members,
+)
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.permissions import Action, access_org
 from membersync_app.services.seats import seats_used
+from membersync_app.state.back_office import (
+    AssignJobsState,
+    AssignMemberState,
+    AssignSeveralState,
+    BackOfficeJobsState,
+    BackOfficeMembersState,
+)
 
 
 def _events(session, action):
@@ -407,3 +425,57 @@ def test_a_selection_changes_by_one_checkbox_and_ignores_nonsense():
     assert toggled([1, 2], 1, False) == [2]
     assert toggled([1], "2", True) == [1]
     assert toggled([1], True, True) == [1]
+
+
+def test_the_back_office_tabs_through_their_handlers(app_database):
+    """The tab states (state/back_office.py) as a staff member's tab fires them: the members'
+    and the jobs' lists unassign one row with their own notice, a picked user is assigned,
+    Assign several lists the refused lines, Assign existing jobs tells the jobs list."""
+    with db.unit_of_work() as session:
+        staff = make_staff(session)
+        org = make_org(session, title="Acme")
+        member = make_membership(session, org, make_user(session, username="mia"))
+        newcomer = make_user(session, username="noah")
+        jobs_ = [Job(job_type="Install", title=title, organization_id=org_id)
+                 for title, org_id in (("Roof", org.id), ("Boiler", None))]
+        session.add_all(jobs_)
+        session.flush()
+        ids = org.id, member.id, jobs_[0].id, jobs_[1].id, newcomer.username
+        cookie = auth.activate_session(session, grant=auth.start_session(session, user=staff))
+    org_id, membership_id, roof_id, boiler_id, newcomer_name = ids
+    path = routes.ADMIN_ORGANIZATION.replace("[id]", str(org_id))
+    with signed_in_tab(web_app.app, cookie) as tab:
+        tab.open(path, {"id": str(org_id)})
+        sent = tab.send(BackOfficeMembersState.unassign_one, {"membership_id": membership_id},
+                        path)
+        assert last_value(sent, BackOfficeMembersState, "notice") == (
+            "Unassigned 1 member; their seats are free.")
+        sent = tab.send(BackOfficeJobsState.unassign_one, {"job_id": roof_id}, path)
+        assert last_value(sent, BackOfficeJobsState, "notice") == (
+            "Unassigned 1 job; they stay on the Jobs page.")
+        sent = tab.send(BackOfficeJobsState.unassign_one, {"job_id": roof_id}, path)
+        assert "not assigned to this organization" in last_value(
+            sent, BackOfficeJobsState, "row_error")
+
+        tab.send(AssignMemberState.search_users, {"text": "noa"}, path)
+        sent = tab.send(AssignMemberState.assign,
+                        {"form_data": {"login": newcomer_name, "role": "member"}}, path)
+        assert last_value(sent, AssignMemberState, "notice") == (
+            "Assigned “noah”; they take a seat.")
+        assert last_value(sent, AssignMemberState, "matches") == []
+        sent = tab.send(AssignSeveralState.assign,
+                        {"form_data": {"usernames": "nobody-here", "role": "member"}}, path)
+        assert last_value(sent, AssignSeveralState, "form_error") == (
+            "Nobody was assigned. Correct these lines:")
+        assert len(last_value(sent, AssignSeveralState, "line_errors")) == 1
+
+        tab.send(AssignJobsState.set_pick_text, {"text": "o"}, path)
+        tab.send(AssignJobsState.toggle, {"job_id": boiler_id, "checked": True}, path)
+        sent = tab.send(AssignJobsState.assign, {}, path)
+        assert last_value(sent, BackOfficeJobsState, "notice") == "Assigned 1 job."
+    with db.unit_of_work() as session:
+        assert session.get(Job, boiler_id).organization_id == org_id
+        usernames = session.exec(select(User.username).join(
+            Membership, Membership.user_id == User.id).where(
+            Membership.organization_id == org_id, Membership.role == Role.MEMBER)).all()
+        assert usernames == ["noah"]  # mia unassigned, noah assigned

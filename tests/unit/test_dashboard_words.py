@@ -10,6 +10,7 @@ from factories import make_invitation, make_membership, make_org, make_org_type,
 from membersync_app.models import Role, User, utcnow
 from membersync_app.services import invitations, members, org_settings
 from membersync_app.services.display import counted, names_list
+from membersync_app.services.errors import RowErrors, ServiceError
 from membersync_app.services.seats import NotEnoughSeats
 from membersync_app.state.org_add import refusal_errors
 
@@ -88,10 +89,11 @@ def test_overview_says_the_types_email_domain_as_add_member_applies_it(session):
 def test_a_refusal_lands_on_the_form_row_its_entry_came_from():
     # Rows 0, 2 and 5 of the form were sent (1, 3, 4 were empty or removed).
     row_of = [0, 2, 5]
-    rows, form = refusal_errors({"email_1": "E", "name_2": "N", "seats": "S", "email_9": "X"},
-                                row_of)
+    rows, form = refusal_errors(RowErrors({1: {"email": "E"}, 2: {"name": "N"},
+                                           9: {"email": "X"}}), row_of)
     assert rows == {2: {"email": "E"}, 5: {"name": "N"}}
-    assert form == {"seats": "S", "form": "X"}  # no row 9 was sent: said for the whole form
+    assert form == {"form": "X"}  # no row 9 was sent: said for the whole form
+    assert refusal_errors(ServiceError("S", "seats"), row_of) == ({}, {"seats": "S"})
 
 
 @pytest.mark.parametrize(("count", "words"), [(0, "0 members"), (1, "1 member"),

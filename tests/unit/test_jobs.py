@@ -2,11 +2,16 @@
 
 import pytest
 from factories import make_org, make_staff
+from handler_harness import last_value, signed_in_tab
 from sqlmodel import select
 
+import membersync_app.membersync_app as web_app
+from membersync_app import db, routes
 from membersync_app.models import AuditAction, AuditEvent, Job
-from membersync_app.services import jobs
+from membersync_app.services import auth, jobs
+from membersync_app.services.edits import EditConflict
 from membersync_app.services.errors import FieldErrors, ServiceError
+from membersync_app.state.admin_jobs import AdminJobsState
 
 
 def _job(session, title, job_type="Install", org=None):
@@ -75,3 +80,60 @@ def test_assign_existing_unassigned_jobs_and_unassign_them(session):
     assert one.organization_id is None and session.get(Job, one.id) is not None
     assert len(session.exec(select(AuditEvent).where(
         AuditEvent.action == AuditAction.JOB_ASSIGN)).all()) == 2
+
+
+def test_two_forms_on_one_job_keep_both_changes_and_refuse_the_same_field(session):
+    ada, bo = make_staff(session, full_name="Ada Admin"), make_staff(session, full_name="Bo Boss")
+    acme = make_org(session, title="Acme")
+    job = _job(session, "Roof", "Install")
+    opened_a = jobs.opened_job(jobs.get_job(session, actor=ada, job_id=job.id))
+    opened_b = jobs.opened_job(jobs.get_job(session, actor=bo, job_id=job.id))
+    fields = {"job_type": "Install", "title": "Roof", "organization": ""}
+    jobs.update_job(session, actor=ada, job_id=job.id, opened=opened_a,
+                    **{**fields, "title": "Roof 2"})
+    # Bo's form still shows "Roof": his organization goes in, Ada's title stays.
+    jobs.update_job(session, actor=bo, job_id=job.id, opened=opened_b,
+                    **{**fields, "organization": "Acme"})
+    assert (job.title, job.organization_id) == ("Roof 2", acme.id)
+    with pytest.raises(EditConflict, match="^Ada Admin changed Title of this job after you"):
+        jobs.update_job(session, actor=bo, job_id=job.id, opened=opened_b,
+                        **{**fields, "title": "Roof 3", "job_type": "Repair"})
+    assert (job.title, job.job_type, job.organization_id) == ("Roof 2", "Install", acme.id)
+
+
+def test_two_tabs_editing_one_job_on_the_jobs_page(app_database):
+    """The /admin/jobs form passes what it showed when it opened: a field another tab saved
+    meanwhile is refused with who changed it, a different field is simply kept."""
+    with db.unit_of_work() as session:
+        ada = make_staff(session, full_name="Ada Admin")
+        bo = make_staff(session, full_name="Bo Boss")
+        job_id = _job(session, "Roof", "Install").id
+        cookies = [auth.activate_session(session, grant=auth.start_session(session, user=user))
+                   for user in (ada, bo)]
+    path, state = routes.ADMIN_JOBS, AdminJobsState
+    with signed_in_tab(web_app.app, cookies[0]) as tab_a, \
+            signed_in_tab(web_app.app, cookies[1]) as tab_b:
+        for tab in (tab_a, tab_b):
+            tab.open(path)
+            assert last_value(tab.send(state.open_edit, {"record_id": job_id}, path),
+                              state, "f_title") == "Roof"
+        form = {"job_type": "Install", "title": "Roof", "organization": ""}
+        saved = tab_a.send(state.save, {"form_data": {**form, "title": "Roof 2"}}, path)
+        assert last_value(saved, state, "notice") == "Saved the job “Roof 2”."
+        refused = tab_b.send(state.save, {"form_data": {**form, "title": "Roof 3"}}, path)
+        assert last_value(refused, state, "form_error").startswith(
+            "Ada Admin changed Title of this job after you opened the form. Nothing was saved")
+        with db.unit_of_work() as session:
+            assert session.get(Job, job_id).title == "Roof 2"
+        # Tab A, opened again, changes the job type; tab B's second save (its title) wins the
+        # title and keeps A's job type: different fields are both kept.
+        tab_a.send(state.open_edit, {"record_id": job_id}, path)
+        tab_a.send(state.save, {"form_data": {**form, "title": "Roof 2", "job_type": "Repair"}},
+                   path)
+        tab_b.send(state.save, {"form_data": {**form, "title": "Roof 3"}}, path)
+        with db.unit_of_work() as session:
+            job = session.get(Job, job_id)
+            assert (job.title, job.job_type) == ("Roof 3", "Repair")
+        tab_a.send(state.open_edit, {"record_id": job_id}, path)
+        deleted = tab_a.send(state.delete, {}, path)
+        assert last_value(deleted, state, "notice") == "Deleted the job “Roof 3”."

@@ -265,7 +265,8 @@ def test_sessions_name_the_browser_and_mark_this_one(session, bea, browser):
     rows = my_account.list_sessions(session, actor=bea, session_token=browser)
     assert sorted((row.browser, row.current) for row in rows) == [
         ("Chrome on Linux", False), ("Unknown browser", True)]
-    assert all(row.last_seen_at >= row.started_at for row in rows)
+    assert all(row.last_seen >= row.started for row in rows)  # YYYY-MM-DD HH:MM UTC
+    assert all(len(row.started) == len("2026-01-31 09:05 UTC") for row in rows)
 
 
 def test_sign_out_of_other_sessions_keeps_this_one(session, bea, browser):
