@@ -61,7 +61,6 @@ from membersync_app.services import (
     access,
     audit,
     members,
-    org_settings,
     organizations,
     seats,
     users,
@@ -269,8 +268,8 @@ CALLS: dict[str, Call] = {
     "list_members: sort joined": _page("joined"),
     "list_members: last page (by name)": _page(last=True),
     "seats.seats_used": lambda s, actor, t: seats.seats_used(s, org_id=t.org_id),
-    "org_settings.overview (every org event)":
-        lambda s, actor, t: org_settings.overview(s, actor=actor, org_id=t.org_id),
+    "organizations.overview (every org event)":
+        lambda s, actor, t: organizations.overview(s, actor=actor, org_id=t.org_id),
     "organizations.list_managed (owner)": lambda s, actor, t: organizations.list_managed(s,
                                                                                          actor=actor),
     "access.my_access (one member)":

@@ -7,10 +7,10 @@ from ..components import admin
 from ..components.data_table import Column, long_text
 from ..components.forms import LABEL_STYLE, field_error, form_field
 from ..services.admin_organizations import OrgRow
+from ..services.back_office import UserChoice
 from ..state.admin_organizations import (
     OWNER_INPUT_ID,
     AdminOrganizationsState,
-    OwnerMatch,
 )
 
 S = AdminOrganizationsState
@@ -38,7 +38,7 @@ def _row(org: OrgRow) -> rx.Component:
     )
 
 
-def _match(match: OwnerMatch) -> rx.Component:
+def _match(match: UserChoice) -> rx.Component:
     return rx.button(match.label, type="button", variant="ghost", size="1",
                      on_click=S.pick_owner(match.username),
                      aria_label="Choose " + match.username)

@@ -11,7 +11,7 @@ from ..components.member_table import invitations_table, members_table
 from ..components.modal import add_member_draft_left, add_member_modal
 from ..components.reports import download_link, reports_section
 from ..state.invitation_history import InvitationHistoryState
-from ..state.org_import import UPLOAD_ID, CsvProblem, OrgImportState
+from ..state.org_import import UPLOAD_ID, OrgImportState
 from ..state.org_invitations import OrgInvitationsState
 from ..state.org_members import OrgMembersState
 from ..state.org_page import OrgPageState
@@ -49,8 +49,11 @@ def _header() -> rx.Component:
     )
 
 
-def _import_problem(problem: CsvProblem) -> rx.Component:
-    return rx.table.row(rx.table.cell(problem.row), rx.table.cell(problem.message))
+def _import_problem(problem) -> rx.Component:
+    """One (row number, message) of a refused file; row 0 is the file as a whole."""
+    row, message = problem[0], problem[1]
+    return rx.table.row(rx.table.cell(rx.cond(row == 0, "file", row.to_string())),
+                        rx.table.cell(message))
 
 
 def _import_csv() -> rx.Component:

@@ -27,17 +27,9 @@ from .back_office import get_org, user_label
 from .catalog import clean_seat_type_id
 from .display import expiry_text
 from .errors import FieldErrors, ServiceError
-from .listing import (
-    DEFAULT_PAGE_SIZE,
-    Page,
-    apply_changes,
-    as_text,
-    clean_optional_id,
-    collect,
-    list_page,
-    name_taken,
-)
+from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import is_expired, require_staff
+from .records import apply_changes, as_text, clean_optional_id, collect, name_taken
 from .seats import (
     require_seat_count_floor,
     seats_used,

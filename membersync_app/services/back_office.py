@@ -30,8 +30,9 @@ from ..models import (
 )
 from . import audit
 from .errors import FieldErrors, ServiceError
-from .listing import Page, as_text, clean_bool, clean_id_list, list_page
+from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import is_expired, require_staff
+from .records import as_text, clean_bool, clean_id_list
 from .roster import parse_role, pending_invitation_emails, remember_blocks
 from .seats import seats_used
 from .users import find_by_login, search_users
@@ -189,7 +190,7 @@ class OrgMemberRow:
 
 def list_org_members(
     session: Session, *, actor: User | None, org_id: Any, search: Any = "", sort: Any = "name",
-    descending: Any = False, page: Any = 1, page_size: Any = 20,
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[OrgMemberRow]:
     """One page of the organization's members, searched by name, username or e-mail, in SQL."""
     _, org = _staff_org(session, actor=actor, org_id=org_id)

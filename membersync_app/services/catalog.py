@@ -27,9 +27,9 @@ from ..models import (
 )
 from . import audit, edits
 from .errors import ServiceError
-from .listing import (
-    DEFAULT_PAGE_SIZE,
-    Page,
+from .listing import DEFAULT_PAGE_SIZE, Page, grouped_count, list_page
+from .permissions import require_staff
+from .records import (
     apply_changes,
     as_text,
     check_form,
@@ -38,11 +38,8 @@ from .listing import (
     existing_ids,
     flush_or_refuse,
     get_or_refuse,
-    grouped_count,
-    list_page,
     optional_text,
 )
-from .permissions import require_staff
 from .validation import clean_name, parse_whole_number, shorten
 
 MAX_LESSONS = 1000

@@ -11,16 +11,9 @@ from ..models import AuditAction, AuditEvent, Job, Organization, User
 from . import audit, edits
 from .back_office import _staff_org
 from .errors import FieldErrors, ServiceError
-from .listing import (
-    Page,
-    apply_changes,
-    as_text,
-    clean_id_list,
-    collect,
-    get_or_refuse,
-    list_page,
-)
+from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import require_staff
+from .records import apply_changes, as_text, clean_id_list, collect, get_or_refuse
 from .validation import clean_name, clean_search, refuse_control_characters, shorten
 
 MAX_JOB_TYPES = 200
@@ -63,7 +56,7 @@ def _page(session: Session, query, **listing_args: Any) -> Page[JobRow]:
 def list_jobs(
     session: Session, *, actor: User | None, search: Any = "", job_type: Any = "",
     organization: Any = "", sort: Any = "title", descending: Any = False, page: Any = 1,
-    page_size: Any = 20,
+    page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[JobRow]:
     """Every job, searched by title, filtered by type (exact) and organization (title contains;
     "-" for unassigned ones), one page in SQL."""
@@ -178,7 +171,7 @@ def _recorded(session: Session, actor: User, job: Job, action: AuditAction, **de
 
 def list_org_jobs(
     session: Session, *, actor: User | None, org_id: Any, search: Any = "", sort: Any = "title",
-    descending: Any = False, page: Any = 1, page_size: Any = 20,
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[JobRow]:
     _, org = _staff_org(session, actor=actor, org_id=org_id)
     return _page(session, _query().where(Job.organization_id == org.id), search=search,

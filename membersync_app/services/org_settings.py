@@ -1,71 +1,23 @@
-"""An organization's header facts for its management page, its Settings (name, seat count) and
-Manage Seats (add seats).
+"""An organization's Settings (name, seat count) and Manage Seats (add seats) on its
+management page.
 
 Rename needs "edit settings"; any change of the seat count also needs "manage seats" (the
 organization type's Access tab decides both for managers). The seat count never goes below the
 seats in use (DESIGN.md §2, invariant 4); the check runs with the organization row locked.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..models import MAX_SEAT_COUNT, AuditAction, Organization, User
 from . import audit, edits
 from .admin_organizations import last_organization_editor
 from .errors import FieldErrors, ServiceError
-from .listing import collect
-from .permissions import Action, access_org, is_expired
-from .seats import require_seat_count_floor, seats_used
+from .permissions import Action, access_org
+from .records import collect, name_taken
+from .seats import require_seat_count_floor
 from .validation import clean_name, parse_seat_count, parse_whole_number, shorten, whole_number
-
-
-@dataclass(frozen=True)
-class OrgOverview:
-    id: int
-    title: str
-    type_name: str
-    seats_used: int
-    seat_count: int
-    expires_at: datetime | None
-    expired: bool
-    viewer_role: str  # owner / manager / staff
-    allowed: frozenset[Action]  # what the viewer may do here, for hiding controls
-    owner_name: str = ""  # who to ask for what only the owner may do; who gives way on a transfer
-    # The type's e-mail domain: Add Member adds addresses there at once and invites the rest.
-    auto_add_domain: str = ""
-
-
-def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
-    access = access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
-    org = access.org
-    role = access.membership.role.value if access.membership else ""
-    if actor.is_staff and access.membership is None:
-        role = "staff"
-    return OrgOverview(
-        id=org.id, title=org.title, type_name=access.org_type.name,
-        seats_used=seats_used(session, org_id=org.id), seat_count=org.seat_count,
-        expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
-        allowed=frozenset(a for a in Action if access.may(actor, a)),
-        owner_name=_owner_name(session, org),
-        auto_add_domain=access.org_type.auto_add_domain.strip().lower().lstrip("@"),
-    )
-
-
-def _owner_name(session: Session, org: Organization) -> str:
-    owner = session.get(User, org.owner_id)
-    return (owner.full_name or owner.username) if owner else ""
-
-
-def _title_taken(session: Session, title: str, own_id: int) -> bool:
-    return session.exec(
-        select(Organization.id).where(func.lower(Organization.title) == title.lower(),
-                                      Organization.id != own_id)
-    ).first() is not None
-
 
 SETTINGS_LABELS = {"title": "Organization name", "seat_count": "Seat count"}
 
@@ -104,7 +56,8 @@ def update_settings(
         labels=SETTINGS_LABELS, editor=last_organization_editor(session, org_id=org.id))
     new_title = mine.get("title", org.title)
     new_count = mine.get("seat_count", org.seat_count)
-    if new_title.lower() != org.title.lower() and _title_taken(session, new_title, org.id):
+    if new_title.lower() != org.title.lower() and name_taken(
+            session, column=Organization.title, name=new_title, own_id=org.id):
         # Titles are unique ignoring case (docs/decisions.md), as on the admin form: a
         # dashboard rename must not take another organization's name (mails, directory).
         errors["title"] = f"An organization titled “{shorten(new_title)}” already exists."

@@ -30,9 +30,9 @@ from ..models import (
 from . import audit, edits
 from .catalog import Choice, clean_seat_type_id, picker_choices
 from .errors import ServiceError
-from .listing import (
-    DEFAULT_PAGE_SIZE,
-    Page,
+from .listing import DEFAULT_PAGE_SIZE, Page, grouped_count, list_page
+from .permissions import require_staff
+from .records import (
     apply_changes,
     as_text,
     check_form,
@@ -41,10 +41,7 @@ from .listing import (
     existing_ids,
     flush_or_refuse,
     get_or_refuse,
-    grouped_count,
-    list_page,
 )
-from .permissions import require_staff
 from .validation import clean_name, parse_whole_number, refuse_control_characters, shorten
 
 # The Access tab's manager permissions, in the order the form shows them, with their labels.

@@ -1,13 +1,15 @@
-"""Reading organizations for the Group Dashboard."""
+"""Reading organizations for the Group Dashboard: the organizations a person manages, and one
+organization's header facts (`overview`) for its management page."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User
 from .display import expiry_text, percent
-from .permissions import is_expired, require_signed_in
-from .seats import seats_used_by_org
+from .permissions import Action, access_org, is_expired, require_signed_in
+from .seats import seats_used, seats_used_by_org
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,40 @@ def list_managed(session: Session, *, actor: User | None) -> list[ManagedOrgRow]
         )
         for org, type_name, role in rows
     ]
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    id: int
+    title: str
+    type_name: str
+    seats_used: int
+    seat_count: int
+    expires_at: datetime | None
+    expired: bool
+    viewer_role: str  # owner / manager / staff
+    allowed: frozenset[Action]  # what the viewer may do here, for hiding controls
+    owner_name: str = ""  # who to ask for what only the owner may do; who gives way on a transfer
+    # The type's e-mail domain: Add Member adds addresses there at once and invites the rest.
+    auto_add_domain: str = ""
+
+
+def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOverview:
+    access = access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
+    org = access.org
+    role = access.membership.role.value if access.membership else ""
+    if actor.is_staff and access.membership is None:
+        role = "staff"
+    return OrgOverview(
+        id=org.id, title=org.title, type_name=access.org_type.name,
+        seats_used=seats_used(session, org_id=org.id), seat_count=org.seat_count,
+        expires_at=org.expires_at, expired=is_expired(org), viewer_role=role,
+        allowed=frozenset(a for a in Action if access.may(actor, a)),
+        owner_name=_owner_name(session, org),
+        auto_add_domain=access.org_type.auto_add_domain.strip().lower().lstrip("@"),
+    )
+
+
+def _owner_name(session: Session, org: Organization) -> str:
+    owner = session.get(User, org.owner_id)
+    return (owner.full_name or owner.username) if owner else ""

@@ -24,8 +24,8 @@ from . import audit
 from .accounts import queue_personal_mail
 from .csv_safety import quoted_if_formula
 from .errors import ServiceError
-from .listing import clean_id_list
 from .permissions import Action
+from .records import clean_id_list
 from .reports import NO_COURSE, NOT_A_MEMBER, _scope
 
 MAX_MEMBERS_PER_REMINDER = 500

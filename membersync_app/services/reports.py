@@ -33,13 +33,12 @@ from ..models import (
     utcnow,
 )
 from .errors import ServiceError
-from .listing import Listing, Page, clean_listing, paginate
+from .listing import DEFAULT_PAGE_SIZE, Listing, Page, clean_listing, paginate
 from .permissions import Action, OrgAccess, access_org, is_expired
 from .report_filters import CourseStatus, ReportFilters
 from .seats import seats_used
 from .validation import clean_search, whole_number
 
-PAGE_SIZE = 25
 HISTOGRAM_BINS = 10  # average progress in steps of 10 %
 NO_COURSE = "That course is not one this organization gives."
 NOT_A_MEMBER = "That member is not in this organization (any more). Reload the page."
@@ -387,7 +386,7 @@ def _listing(table: Table, listing: Mapping[str, Any]) -> Listing:
     return clean_listing(
         search="", sort=listing.get("sort") or table.default_sort,
         descending=listing.get("descending", False), page=listing.get("page", 1),
-        page_size=listing.get("page_size", PAGE_SIZE), sorts=table.sorts,
+        page_size=listing.get("page_size", DEFAULT_PAGE_SIZE), sorts=table.sorts,
         default_sort=table.default_sort)
 
 

@@ -24,10 +24,11 @@ from . import audit, edits, throttle
 from .auth import revoke_all_sessions
 from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
-from .listing import Page, clean_bool, collect, flush_or_refuse, grouped_count, list_page
+from .listing import DEFAULT_PAGE_SIZE, Page, grouped_count, list_page
 from .password_rules import check_password
 from .passwords import hash_password
 from .permissions import Action, access_org, require_signed_in, require_staff
+from .records import clean_bool, collect, flush_or_refuse
 from .validation import (
     clean_email,
     clean_name,
@@ -376,7 +377,7 @@ def _matches(text: str):
 
 def list_users(
     session: Session, *, actor: User | None, search: Any = "", sort: Any = "username",
-    descending: Any = False, page: Any = 1, page_size: Any = 20,
+    descending: Any = False, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE,
 ) -> Page[UserRow]:
     """One page of users (staff only), searched by username, e-mail or name, sorted in SQL."""
     require_staff(actor)

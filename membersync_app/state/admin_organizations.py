@@ -3,10 +3,9 @@
 from typing import ClassVar
 
 import reflex as rx
-from pydantic import BaseModel
 
 from .. import routes
-from ..services import admin_organizations, catalog, users
+from ..services import admin_organizations, back_office, catalog
 from ..services.display import on_the_way
 from ..services.errors import ServiceError
 from ..services.validation import whole_number
@@ -16,11 +15,6 @@ from .base import AppState
 from .paged_list import PagedListMixin
 
 OWNER_INPUT_ID = "org-owner"
-
-
-class OwnerMatch(BaseModel):
-    username: str
-    label: str
 
 
 class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
@@ -37,7 +31,7 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
     rows: list[admin_organizations.OrgRow] = []  # noqa: RUF012
     org_type_choices: list[catalog.Choice] = []  # noqa: RUF012
     seat_type_choices: list[catalog.Choice] = []  # noqa: RUF012
-    owner_matches: list[OwnerMatch] = []  # noqa: RUF012
+    owner_matches: list[back_office.UserChoice] = []  # noqa: RUF012
     owner_search_done: bool = False
     new_owner: bool = False  # create the owner's account with the organization
     f_title: str = ""
@@ -97,17 +91,11 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
         """Up to 10 users matching what was typed in Owner (username, e-mail or name)."""
         self._keep_text("owner", text)
         try:
-            with self._unit() as (session, user):
-                found = users.search_users(session, actor=user, text=text)
+            with self._reading() as (session, user):
+                self.owner_matches = back_office.find_users(session, actor=user, text=text)
         except ServiceError as error:
             self.errors = {**self.errors, "owner": error.message}
             return
-        self.owner_matches = [
-            OwnerMatch(username=u.username,
-                       label=f"{u.username} · {u.full_name} · {u.email}" if u.full_name
-                       else f"{u.username} · {u.email}")
-            for u in found
-        ]
         self.owner_search_done = bool(str(text).strip())
 
     @rx.event

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 
 import reflex as rx
-from pydantic import BaseModel
 
 from ..services import csv_import
 from ..services.csv_import import CheckedImport, CsvErrors
@@ -41,11 +40,6 @@ async def reports_until_done(work: asyncio.Future, reports: asyncio.Queue) -> As
         yield report.result()
 
 
-class CsvProblem(BaseModel):
-    row: str
-    message: str
-
-
 class OrgImportState(OrgPageState):
     import_open: bool = False
     import_running: bool = False
@@ -55,7 +49,8 @@ class OrgImportState(OrgPageState):
     import_error: str = ""
     import_notice: str = ""
     import_warning: str = ""  # cells a spreadsheet would run as formulas, by row
-    import_problems: list[CsvProblem] = rx.field(default_factory=list)
+    # (row number, message) as the import said them; row 0 is the whole file
+    import_problems: list[tuple[int, str]] = rx.field(default_factory=list)
 
     @rx.var
     def import_percent(self) -> int:
@@ -124,10 +119,7 @@ class OrgImportState(OrgPageState):
             result = writing.result()
         except CsvErrors as errors:
             self.import_error, self.import_warning = errors.message, ""
-            self.import_problems = [
-                CsvProblem(row=str(row) if row else "file", message=message)
-                for row, message in errors.problems[:200]
-            ]
+            self.import_problems = list(errors.problems[:200])
         except ServiceError as error:
             self.import_error, self.import_warning = error.message, ""
         self.import_running = False

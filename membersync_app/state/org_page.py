@@ -8,7 +8,7 @@ service checks again.
 import reflex as rx
 
 from .. import routes
-from ..services import org_settings
+from ..services import organizations
 from ..services.display import expiry_text, percent
 from ..services.errors import ServiceError
 from ..services.permissions import Action
@@ -63,7 +63,7 @@ class OrgPageState(AppState):
     def _refresh_overview(self, session, user) -> bool:
         """Re-read the header facts; False (with `load_error`) when the viewer may not see it."""
         try:
-            view = org_settings.overview(session, actor=user, org_id=self._org_id)
+            view = organizations.overview(session, actor=user, org_id=self._org_id)
         except ServiceError as error:
             self.load_error = error.message
             self.can_view = False

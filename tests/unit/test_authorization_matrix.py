@@ -272,7 +272,7 @@ A = Action
 CALLS = [
     # -- the Group Dashboard: organization A
     Call("overview", org(A.VIEW_ORG), False,
-         lambda s, a, w: org_settings.overview(s, actor=a, org_id=w.org.id)),
+         lambda s, a, w: organizations.overview(s, actor=a, org_id=w.org.id)),
     Call("list_members", org(A.VIEW_ORG), False,
          lambda s, a, w: members.list_members(s, actor=a, org_id=w.org.id)),
     Call("export_members", org(A.VIEW_ORG), False,

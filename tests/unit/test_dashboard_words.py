@@ -8,7 +8,7 @@ import pytest
 from factories import make_invitation, make_membership, make_org, make_org_type, make_user
 
 from membersync_app.models import Role, User, utcnow
-from membersync_app.services import invitations, members, org_settings
+from membersync_app.services import invitations, members, organizations
 from membersync_app.services.display import counted, names_list
 from membersync_app.services.errors import RowErrors, ServiceError
 from membersync_app.services.seats import NotEnoughSeats
@@ -73,16 +73,16 @@ def test_overview_names_the_owner(session):
     org = make_org(session, owner=owner)
     manager = make_user(session)
     make_membership(session, org, manager, role=Role.MANAGER)
-    assert org_settings.overview(session, actor=manager, org_id=org.id).owner_name == \
+    assert organizations.overview(session, actor=manager, org_id=org.id).owner_name == \
         "Olivia Owner"
 
 
 def test_overview_says_the_types_email_domain_as_add_member_applies_it(session):
     org = make_org(session, org_type=make_org_type(session, auto_add_domain=" @Example.COM "))
     owner = session.get(User, org.owner_id)
-    assert org_settings.overview(session, actor=owner, org_id=org.id).auto_add_domain == \
+    assert organizations.overview(session, actor=owner, org_id=org.id).auto_add_domain == \
         "example.com"
-    assert org_settings.overview(session, actor=owner, org_id=make_org(session, owner=owner).id
+    assert organizations.overview(session, actor=owner, org_id=make_org(session, owner=owner).id
                                  ).auto_add_domain == ""
 
 

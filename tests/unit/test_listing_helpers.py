@@ -1,6 +1,7 @@
-"""The shared list and delete helpers of services/listing.py, seen through the services that use
-them: `list_page` (search in several columns, sort names from the sort columns, the last page
-for a page past the end) and `delete_unless_used` (the refusal names every user, word for word)."""
+"""The shared list helper of services/listing.py and delete helper of services/records.py,
+seen through the services that use them: `list_page` (search in several columns, sort names from
+the sort columns, the last page for a page past the end) and `delete_unless_used` (the refusal
+names every user, word for word)."""
 
 import pytest
 from factories import make_course, make_license, make_org, make_org_type, make_seat_type, make_staff

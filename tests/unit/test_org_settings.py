@@ -6,7 +6,7 @@ from factories import make_invitation, make_membership, make_org, make_org_type,
 from sqlmodel import select
 
 from membersync_app.models import AuditEvent, Organization, Role, User
-from membersync_app.services import org_settings
+from membersync_app.services import org_settings, organizations
 from membersync_app.services.errors import FieldErrors, ServiceError
 from membersync_app.services.permissions import Action
 
@@ -63,7 +63,7 @@ def test_manager_seat_controls_follow_the_access_tab(session):
     closed = make_org(session, org_type=make_org_type(session, managers_manage_seats=False,
                                                       managers_edit_settings=False))
     manager = session.get(User, make_membership(session, closed, role=Role.MANAGER).user_id)
-    view = org_settings.overview(session, actor=manager, org_id=closed.id)
+    view = organizations.overview(session, actor=manager, org_id=closed.id)
     assert Action.MANAGE_SEATS not in view.allowed and Action.EDIT_SETTINGS not in view.allowed
     assert view.viewer_role == "manager"
     with pytest.raises(ServiceError, match="Managers of this organization may not"):
@@ -76,7 +76,7 @@ def test_manager_seat_controls_follow_the_access_tab(session):
     opened = make_org(session, seat_count=2, org_type=make_org_type(
         session, managers_manage_seats=True, managers_edit_settings=True))
     manager2 = session.get(User, make_membership(session, opened, role=Role.MANAGER).user_id)
-    assert Action.MANAGE_SEATS in org_settings.overview(session, actor=manager2,
+    assert Action.MANAGE_SEATS in organizations.overview(session, actor=manager2,
                                                         org_id=opened.id).allowed
     org_settings.add_seats(session, actor=manager2, org_id=opened.id, count=1)
     assert opened.seat_count == 3
@@ -97,7 +97,7 @@ def test_settings_without_seat_right_may_rename_but_not_resize(session):
 def test_outsider_sees_no_overview(session):
     org = make_org(session)
     with pytest.raises(ServiceError):
-        org_settings.overview(session, actor=make_user(session), org_id=org.id)
+        organizations.overview(session, actor=make_user(session), org_id=org.id)
 
 
 def test_rename_cannot_take_another_organizations_title(session):
