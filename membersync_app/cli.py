@@ -19,12 +19,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, make_url, pool
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import select
 
 from . import logs
 from .db import read_only_unit, unit_of_work
-from .models import DeliveryStatus, Organization, OutboxMessage, Role, User
-from .services import backup, csv_safety, invariants, mail, reports, throttle, users
+from .models import DeliveryStatus, Role
+from .services import (
+    backup,
+    csv_safety,
+    invariants,
+    mail,
+    organizations,
+    reports,
+    throttle,
+    users,
+)
 from .services.demo import (
     DEFAULT_MEMBERS_PER_ORG,
     MAX_MEMBERS_PER_ORG,
@@ -114,7 +122,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     total = args.members if args.courses else args.members * len(ORGANIZATIONS)
     bar = ProgressBar(sys.stderr) if total >= PROGRESS_MIN_MEMBERS else None
     with unit_of_work() as session:
-        if args.if_empty and session.exec(select(User.id).limit(1)).first() is not None:
+        if args.if_empty and users.any_user(session):
             print("Demo data not loaded: the database already has users.")
             return 0
         accounts = load_demo_data(
@@ -131,14 +139,12 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_outbox(args: argparse.Namespace) -> int:
-    with unit_of_work() as session:
-        rows = session.exec(
-            select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(args.last)
-        ).all()
+    with read_only_unit() as session:
+        rows = mail.latest(session, count=args.last)
     if not rows:
         print("The outbox is empty.")
         return 0
-    for message in reversed(rows):  # oldest first: the newest ends up next to the prompt
+    for message in rows:  # oldest first: the newest ends up next to the prompt
         state = DELIVERY_WORDS[message.status]
         if message.last_error and message.status != DeliveryStatus.DELIVERED:
             state += f"; last error: {message.last_error}"
@@ -223,11 +229,8 @@ def _cmd_export_report(args: argparse.Namespace) -> int:
              "inactive": str(args.inactive_days) if args.inactive_days else ""}
     filters = ReportFilters.from_query({key: value or "" for key, value in query.items()})
     with read_only_unit() as session:
-        org = session.get(Organization, args.org)
-        if org is None:
-            raise ServiceError(f"There is no organization with id {args.org}.")
-        rows = reports.export_rows(session, actor=session.get(User, org.owner_id),
-                                   org_id=org.id, report=args.report, filters=filters,
+        rows = reports.export_rows(session, actor=organizations.owner_of(session, org_id=args.org),
+                                   org_id=args.org, report=args.report, filters=filters,
                                    sort=args.sort or "", descending=args.descending)
         with (Path(args.output).open("w", newline="", encoding="utf-8") if args.output
               else nullcontext(sys.stdout)) as stream:

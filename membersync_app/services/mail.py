@@ -93,6 +93,13 @@ def backlog(session: Session) -> int | None:
     ).one()
 
 
+def latest(session: Session, *, count: int) -> list[OutboxMessage]:
+    """The last `count` messages of the outbox, oldest first (`membersync outbox`)."""
+    newest_first = session.exec(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(max(0, count))).all()
+    return list(reversed(newest_first))
+
+
 @dataclass
 class DeliveryReport:
     """What happened to the messages handed to `deliver`."""

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User
 from .display import expiry_text, percent
+from .errors import ServiceError
 from .permissions import Action, access_org, is_expired, require_signed_in
 from .seats import seats_used, seats_used_by_org
 
@@ -105,3 +106,12 @@ def overview(session: Session, *, actor: User | None, org_id: int) -> OrgOvervie
 def _owner_name(session: Session, org: Organization) -> str:
     owner = session.get(User, org.owner_id)
     return (owner.full_name or owner.username) if owner else ""
+
+
+def owner_of(session: Session, *, org_id: int) -> User:
+    """The organization's owner, who may always read it (the CLI's report export reads as
+    them); an unknown id is refused."""
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise ServiceError(f"There is no organization with id {org_id}.")
+    return session.get(User, org.owner_id)

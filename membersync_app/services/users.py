@@ -463,6 +463,11 @@ def search_users(
     )
 
 
+def any_user(session: Session) -> bool:
+    """Whether the database has an account yet (demo data loads only into an empty one)."""
+    return session.exec(select(User.id).limit(1)).first() is not None
+
+
 def find_by_login(session: Session, *, login: str) -> User | None:
     """The user whose username or e-mail is exactly `login` (case-insensitive)."""
     login = (login or "").strip().lower()
