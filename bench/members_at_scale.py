@@ -60,10 +60,10 @@ from membersync_app.models import (
 from membersync_app.services import (
     access,
     audit,
+    auth,
     members,
     organizations,
     seats,
-    users,
 )
 from membersync_app.services.listing import DEFAULT_PAGE_SIZE
 
@@ -362,13 +362,13 @@ PROPOSED_INDEXES = {
 
 
 def _sign_in_lookup(session, _actor, target):
-    # The query auth.sign_in and users.find_by_login run (no password hashing: that is fixed cost).
+    # The query auth.sign_in runs (auth.find_by_login) (no password hashing: that is fixed cost).
     user = session.get(User, target.member_id)
-    return users.find_by_login(session, login=user.username)
+    return auth.find_by_login(session, login=user.username)
 
 
 WHAT_IF_CALLS: dict[str, Call] = {
-    "users.find_by_login (sign-in lookup)": _sign_in_lookup,
+    "auth.find_by_login (sign-in lookup)": _sign_in_lookup,
     "members.add_members (one more)": CALLS["members.add_members (one more)"],
 }
 

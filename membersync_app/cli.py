@@ -24,6 +24,7 @@ from . import logs
 from .db import read_only_unit, unit_of_work
 from .models import DeliveryStatus, Role
 from .services import (
+    auth,
     backup,
     csv_safety,
     invariants,
@@ -159,7 +160,7 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
 
 def _cmd_unlock_account(args: argparse.Namespace) -> int:
     with unit_of_work() as session:
-        user = users.find_by_login(session, login=args.username)
+        user = auth.find_by_login(session, login=args.username)
         if user is None:
             print(f"membersync: no account has the username or e-mail “{args.username}”.",
                   file=sys.stderr)

@@ -22,12 +22,11 @@ from .. import routes
 from ..models import AuditAction, LinkPurpose, PasswordSetToken, User, utcnow
 from ..settings import base_url
 from . import audit, mail, throttle
-from .auth import revoke_all_sessions
+from .auth import find_by_login, revoke_all_sessions
 from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
 from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
-from .users import find_by_login
 
 PASSWORD_LINK_LIFETIME = timedelta(days=7)
 RESET_LINK_LIFETIME = timedelta(hours=1)

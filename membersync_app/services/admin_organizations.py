@@ -23,6 +23,7 @@ from ..models import (
     utcnow,
 )
 from . import audit, edits
+from .auth import find_by_login
 from .back_office import get_org, user_label
 from .catalog import clean_seat_type_id
 from .display import expiry_text
@@ -36,7 +37,7 @@ from .seats import (
     seats_used_by_org,
     seats_used_expression,
 )
-from .users import _create_user, find_by_login, queue_set_password_mail
+from .users import _create_user, queue_set_password_mail
 from .validation import (
     clean_name,
     parse_optional_date,

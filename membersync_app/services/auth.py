@@ -44,7 +44,7 @@ def sign_in(session: Session, *, login: str, password: str, address: str) -> Sig
     checked.
     """
     login = (login or "").strip().lower()
-    user = _user_by_login(session, login)
+    user = find_by_login(session, login=login)
     login = strip_control_characters(login)  # it becomes a throttle key (a database row)
     # An account is one account whether it is typed as its username or its e-mail.
     keys = list(dict.fromkeys([throttle.account_key(login), throttle.address_key(address),
@@ -68,8 +68,11 @@ def sign_in(session: Session, *, login: str, password: str, address: str) -> Sig
     return SignIn(user=user, grant=start_session(session, user=user))
 
 
-def _user_by_login(session: Session, login: str) -> User | None:
-    if not login or has_control_characters(login):  # no account has such a name
+def find_by_login(session: Session, *, login: str) -> User | None:
+    """The user whose username or e-mail is exactly `login` (case-insensitive): the sign-in
+    lookup, and every form that names a person by login."""
+    login = (login or "").strip().lower()
+    if not login or has_control_characters(login):  # no account has one; PostgreSQL refuses NUL
         return None
     return session.exec(
         select(User).where(or_(func.lower(User.username) == login, User.email == login))

@@ -29,13 +29,14 @@ from ..models import (
     utcnow,
 )
 from . import audit
+from .auth import find_by_login
 from .errors import FieldErrors, ServiceError
 from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import is_expired, require_staff
 from .records import as_text, clean_bool, clean_id_list
 from .roster import parse_role, pending_invitation_emails, remember_blocks
 from .seats import seats_used
-from .users import find_by_login, search_users
+from .users import search_users
 from .validation import clean_search, refuse_control_characters, shorten, whole_number
 
 MAX_LINES = 500

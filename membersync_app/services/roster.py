@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import Invitation, Membership, MembershipStatus, Role, StaffBlock, User, utcnow
+from ..models import Invitation, Membership, MembershipStatus, Role, StaffBlock, User
 from .errors import ServiceError
+from .seats import invitation_holds_seat
 
 ADDABLE_ROLES = {"member": Role.MEMBER, "manager": Role.MANAGER}
 
@@ -31,9 +32,7 @@ def pending_invitation_emails(session: Session, *, org_id: int, emails: Sequence
         select(Invitation.email).where(
             Invitation.organization_id == org_id,
             Invitation.email.in_(list(emails)),
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
+            invitation_holds_seat(),
         )
     ).all())
 

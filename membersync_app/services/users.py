@@ -20,7 +20,7 @@ from ..models import (
     Organization,
     User,
 )
-from . import audit, edits, throttle
+from . import accounts, audit, edits, mail, throttle
 from .auth import revoke_all_sessions
 from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
@@ -28,15 +28,13 @@ from .listing import DEFAULT_PAGE_SIZE, Page, grouped_count, list_page
 from .password_rules import check_password
 from .passwords import hash_password
 from .permissions import Action, access_org, require_signed_in, require_staff
-from .records import clean_bool, collect, flush_or_refuse
+from .records import clean_bool, collect, flush_or_refuse, get_or_refuse
 from .validation import (
     clean_email,
     clean_name,
     clean_search,
-    has_control_characters,
     refuse_control_characters,
     shorten,
-    whole_number,
 )
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
@@ -312,9 +310,6 @@ def queue_set_password_mail(session: Session, *, user: User, sender: User,
     """Queue the "set your password" e-mail the dashboard sends people it adds, from `sender`
     (whose permission the caller checked). Without an
     organization, the same link in a plainer message."""
-    # accounts imports this module (find_by_login): imported here to keep the import one-way.
-    from . import accounts, mail
-
     if org_title is not None:
         accounts.queue_welcome_mail(session, user=user, org_title=org_title, added_by=sender)
         return
@@ -330,12 +325,8 @@ def queue_set_password_mail(session: Session, *, user: User, sender: User,
     mail.queue(session, recipient=user.email, subject="Set your MemberSync password", body=body)
 
 
-def _get_user(session: Session, user_id: int) -> User:
-    user_id = whole_number(user_id, allow_text=False)
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None:
-        raise ServiceError("That user does not exist.")
-    return user
+def _get_user(session: Session, user_id: Any) -> User:
+    return get_or_refuse(session, model=User, item_id=user_id, message="That user does not exist.")
 
 
 # ---------------------------------------------------------------- staff: list, search, create
@@ -466,16 +457,6 @@ def search_users(
 def any_user(session: Session) -> bool:
     """Whether the database has an account yet (demo data loads only into an empty one)."""
     return session.exec(select(User.id).limit(1)).first() is not None
-
-
-def find_by_login(session: Session, *, login: str) -> User | None:
-    """The user whose username or e-mail is exactly `login` (case-insensitive)."""
-    login = (login or "").strip().lower()
-    if not login or has_control_characters(login):  # no account has one; PostgreSQL refuses NUL
-        return None
-    return session.exec(
-        select(User).where(or_(func.lower(User.username) == login, User.email == login))
-    ).first()
 
 
 def create_user_by_staff(

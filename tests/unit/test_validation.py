@@ -11,6 +11,7 @@ from membersync_app.services import (
     admin_organizations,
     audit,
     audit_log,
+    auth,
     catalog,
     csv_import,
     invitations,
@@ -187,7 +188,7 @@ def test_searches_drop_control_characters(session):
     assert [u.id for u in users.search_users(session, actor=staff, text="Zel\x00da")] == [person.id]
     assert audit_log.list_events(session, actor=staff, user=person.username[:4] + "\x00"
                                  + person.username[4:]).total == 1
-    assert users.find_by_login(session, login=person.username + "\x00") is None
+    assert auth.find_by_login(session, login=person.username + "\x00") is None
 
 
 # ---------------------------------------------------------------- numbers are ASCII digits
