@@ -37,11 +37,14 @@ def _course_for(session: Session, actor: User | None, course_id: Any) -> tuple[U
     return actor, course
 
 
-def _progress(session: Session, user_id: int, course_id: int) -> CourseProgress | None:
-    return session.exec(
-        select(CourseProgress).where(CourseProgress.user_id == user_id,
-                                     CourseProgress.course_id == course_id).with_for_update()
-    ).first()
+def _progress(session: Session, user_id: int, course_id: int, *,
+              lock: bool = False) -> CourseProgress | None:
+    """The person's progress in the course; `lock` for a change (the row is held until the
+    commit, so two tabs completing lessons cannot both read the old count). A page load only
+    reads, and takes no lock."""
+    query = select(CourseProgress).where(CourseProgress.user_id == user_id,
+                                         CourseProgress.course_id == course_id)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def _view(course: Course, progress: CourseProgress | None) -> CourseView:
@@ -64,7 +67,7 @@ def complete_lesson(
     lesson = whole_number(lesson, allow_text=False)
     if lesson is None or not 1 <= lesson <= course.lesson_count:
         raise ServiceError(f"This course has lessons 1 to {course.lesson_count}.")
-    progress = _progress(session, actor.id, course.id)
+    progress = _progress(session, actor.id, course.id, lock=True)
     done = progress.lessons_completed if progress else 0
     if lesson <= done:
         return _view(course, progress)

@@ -273,7 +273,7 @@ class AdminFormMixin(rx.State, mixin=True):
         fields) ran, in one transaction; a refusal shows above the list and the form stays
         closed."""
         try:
-            with self._unit() as (session, user):
+            with self._reading() as (session, user):
                 self._load_choices(session, user)
                 prepare(session, user)
         except ServiceError as error:
@@ -289,7 +289,7 @@ class AdminFormMixin(rx.State, mixin=True):
         the list, and the form stays closed.
         """
         try:
-            with self._unit() as (session, user):
+            with self._reading() as (session, user):
                 record_id = read(session, user)
                 self._load_choices(session, user)
         except ServiceError as error:

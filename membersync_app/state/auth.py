@@ -33,7 +33,7 @@ class LoginState(AppState):
     def load(self):
         """Open /login: a signed-in visitor goes straight on."""
         self.error = ""
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             self._show_viewer(user)
             if user is not None:
                 return rx.redirect(self._landing_path(session, user))

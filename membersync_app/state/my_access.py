@@ -46,7 +46,7 @@ class CourseState(AppState):
         self._course_id = whole_number(self.id) or 0  # the route's [id]: any text a client sent
         self.course_error = ""
         self.course_loaded = False
-        with self._unit() as (session, user):
+        with self._reading() as (session, user):
             if away := self._away_unless_signed_in(user):
                 return away
             try:

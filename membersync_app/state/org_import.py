@@ -92,7 +92,7 @@ class OrgImportState(OrgPageState):
             return
         org_id = self._org_id
         try:  # any client can send a file here: check who it is before reading a byte
-            with self._unit() as (session, user):
+            with self._reading() as (session, user):
                 csv_import.check_may_import(session, actor=user, org_id=org_id)
         except ServiceError as error:
             self.import_error = error.message
