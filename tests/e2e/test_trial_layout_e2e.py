@@ -197,6 +197,41 @@ def test_rows_per_page_and_go_to_page_on_a_shared_table(page, app_url, uow):
     expect(page.locator("#directory tbody tr")).to_have_count(12)
 
 
+def test_members_table_searches_as_you_type_sorts_by_a_header_and_exports_what_it_shows(
+    page, app_url, uow
+):
+    """The members table is the shared data_table: typing filters without pressing Enter, a
+    column header sorts (and says so to a screen reader), and Export takes the same order."""
+    with uow() as session:
+        owner = make_user(session, password=PASSWORD, full_name="Olga Owner",
+                          email=f"d-olga-{_uid()}@example.com")
+        org = make_org(session, owner=owner, seat_count=10)
+        for name, email in [("Ada Alpha", "c-ada@example.com"), ("Bea Beta", "a-bea@example.com"),
+                            ("Cal Gamma", "b-cal@example.com")]:
+            make_membership(session, org, make_user(session, full_name=name, email=email))
+    sign_in(page, app_url, owner.username, PASSWORD)
+    page.goto(app_url + routes.org_page(org.id))
+    names = page.locator("#members-table tbody tr th")
+    expect(names).to_have_text(["Ada Alpha", "Bea Beta", "Cal Gamma", "Olga Owner"])
+
+    page.get_by_label("Search members").fill("gamma")  # no Enter: it searches as you type
+    expect(names).to_have_text(["Cal Gamma"])
+    expect(page.locator("#members-paging")).to_contain_text("1 member")
+    page.get_by_label("Search members").fill("")
+    expect(names).to_have_count(4)
+
+    email_header = page.locator("#members-table thead th", has_text="Email")
+    expect(email_header).to_have_attribute("aria-sort", "none")
+    email_header.get_by_role("button").click()
+    expect(email_header).to_have_attribute("aria-sort", "ascending")
+    expect(names).to_have_text(["Bea Beta", "Cal Gamma", "Ada Alpha", "Olga Owner"])
+    email_header.get_by_role("button").click()
+    expect(email_header).to_have_attribute("aria-sort", "descending")
+    expect(names).to_have_text(["Olga Owner", "Ada Alpha", "Cal Gamma", "Bea Beta"])
+    export = page.get_by_role("link", name="Export members to CSV")
+    expect(export).to_have_attribute("href", re.compile(r"sort=email.*desc=1"))
+
+
 def test_rows_per_page_and_go_to_page_on_the_members_table(page, app_url, uow):
     with uow() as session:
         owner = make_user(session, password=PASSWORD)
