@@ -15,7 +15,6 @@ Add Member", and opening it again fills every row in. Cancel and "Discard change
 input; Escape or a click outside only close the modal, and the page offers the input back.
 """
 
-
 import reflex as rx
 from pydantic import BaseModel
 
