@@ -194,9 +194,9 @@ class AdminFormMixin(rx.State, mixin=True):
         """Drop the kept input and show the record as saved."""
         editing_id, was_open = self.editing_id, self.form_open
         self._forget_draft()
-        if self._record_route and editing_id:
-            return rx.redirect(routes.admin_record(self._record_route, editing_id))
         self._done("")
+        if editing_id:
+            return self._go_to_record(editing_id)
         return type(self).open_new if was_open else None
 
     @rx.event

@@ -153,8 +153,10 @@ class OrgAddState(OrgPageState):
 
     @rx.event
     def discard_draft(self):
-        """Drop the kept input: "Discard changes", and Cancel. An open modal starts empty."""
-        self._draft = {}
+        """Drop the kept input: "Discard changes", and Cancel. An open modal starts empty.
+        What was kept for another organization's modal stays: this page never showed it."""
+        if self._draft.get("org") == self._org_id:
+            self._draft = {}
         self.draft_left = self.draft_restored = False
         if self.add_open:
             self.add_rows, self.kept_emails, self.kept_invite_role = [AddRow(index=0)], "", "member"
@@ -243,13 +245,13 @@ class OrgAddState(OrgPageState):
         again = "Add Members" if self.add_mode == "add" else "Send invitations"
         self.seats_notice = (f"Seats added: the organization now has "
                              f"{counted(seat_count, 'seat')}. Choose {again} again.")
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
+        self._reread_header()
 
     async def _after_change(self, notice: str) -> None:
         members_state = await self.get_state(OrgMembersState)
         invitations_state = await self.get_state(OrgInvitationsState)
-        members_state._refresh()  # each refreshes the header's seat count too
+        self._reread_header()
+        members_state._refresh()
         invitations_state._refresh()
         members_state.members_error = ""
         members_state.members_notice = notice
@@ -290,7 +292,7 @@ class OrgAddState(OrgPageState):
                                              entries=entries)
         except ServiceError as error:
             self._show_refusal(error, row_of)
-            await self._refresh_header_only()
+            self._reread_header()
             return
         self._close_done()
         # The same words whether or not an address had an account (no account probing).
@@ -306,7 +308,7 @@ class OrgAddState(OrgPageState):
                                             role=form_data.get("invite_role", "member"))
         except ServiceError as error:
             self._show_refusal(error)
-            await self._refresh_header_only()
+            self._reread_header()
             return
         count = len(result.invitations)
         self._close_done()
@@ -318,8 +320,3 @@ class OrgAddState(OrgPageState):
         self.add_open = False
         self._draft = {}
         self.draft_left = self.draft_restored = False
-
-    async def _refresh_header_only(self) -> None:
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
-

@@ -128,4 +128,5 @@ class OrgImportState(OrgPageState):
             return
         self.import_notice = f"{result.notice('Imported')} {on_the_way(result.email_count)}"
         members_state = await self.get_state(OrgMembersState)
-        members_state._refresh()  # the header's seat count too
+        self._reread_header()
+        members_state._refresh()

@@ -17,8 +17,6 @@ class OrgInvitationsState(PagedListMixin, OrgPageState):
     invitations_notice: str = ""
 
     def _load_page(self, session, user, **listing):
-        """The header's facts (a revoke frees a seat), then the page of invitations."""
-        self._refresh_overview(session, user)
         result = invitations.list_open_invitations(session, actor=user, org_id=self._org_id,
                                                    **listing)
         self.rows = list(result.rows)
@@ -39,6 +37,12 @@ class OrgInvitationsState(PagedListMixin, OrgPageState):
         if self._org_id:
             self._refresh(page=1)
 
+    def _show_changes(self) -> None:
+        """After a Resend or Revoke, refused or not: the seats it took or freed in the header,
+        and the list as it is now."""
+        self._reread_header()
+        self._refresh()
+
     @rx.event
     async def resend(self, invitation_id: int):
         self.invitations_error, self.invitations_notice = "", ""
@@ -48,10 +52,9 @@ class OrgInvitationsState(PagedListMixin, OrgPageState):
                                    invitation_id=invitation_id)
         except ServiceError as error:
             self.invitations_error = error.message
-            self._refresh()
-            return
-        self.invitations_notice = f"Invitation resent with a new expiry. {on_the_way(1)}"
-        self._refresh()
+        else:
+            self.invitations_notice = f"Invitation resent with a new expiry. {on_the_way(1)}"
+        self._show_changes()
 
     @rx.event
     def revoke(self, invitation_id: int):
@@ -62,8 +65,8 @@ class OrgInvitationsState(PagedListMixin, OrgPageState):
                                    invitation_ids=[invitation_id])
         except ServiceError as error:
             self.invitations_error = error.message
-            self._refresh()
+            self._show_changes()
             return None
         self.invitations_notice = "Invitation revoked; its seat is free."
-        self._refresh()
+        self._show_changes()
         return InvitationHistoryState.load_history  # it is history now

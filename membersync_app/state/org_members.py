@@ -38,8 +38,6 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
         return self.viewer_membership_id != 0 and self.viewer_membership_id in self.selected
 
     def _load_page(self, session, user, **listing):
-        """The header's facts (seats used change with every action), then the page of rows."""
-        self._refresh_overview(session, user)
         result = members.list_members(session, actor=user, org_id=self._org_id, **listing)
         self.rows = list(result.rows)
         self.viewer_membership_id = next((r.membership_id for r in self.rows if r.is_viewer), 0)
@@ -69,6 +67,7 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
             return False
         self.members_notice = done_message(count)
         self.selected = [i for i in self.selected if i not in ids]
+        self._reread_header()  # seats used, and whether the viewer still manages it
         self._refresh()
         return True
 

@@ -120,7 +120,8 @@ class OrgPageState(AppState):
             return rx.redirect(f"{routes.org_page(self._org_id)}?tab={self.section}", replace=True)
         return None
 
-    @rx.event
-    def refresh_overview(self):
+    def _reread_header(self) -> None:
+        """Re-read the header facts after a change that moves them (seats used, the viewer's
+        role), in a read of their own."""
         with self._reading() as (session, user):
             self._refresh_overview(session, user)

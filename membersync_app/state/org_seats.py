@@ -33,5 +33,4 @@ class OrgSeatsState(OrgPageState):
         else:
             self.add_seats_notice = ("Seats added: the organization now has "
                                      f"{counted(new_total, 'seat')}.")
-        with self._reading() as (session, user):
-            self._refresh_overview(session, user)
+        self._reread_header()

@@ -43,5 +43,4 @@ class OrgSettingsState(OrgPageState):
         else:
             self.settings_notice = "Settings saved."
             self._conflict = {}
-        with self._unit() as (session, user):
-            self._refresh_overview(session, user)
+        self._reread_header()

@@ -151,7 +151,10 @@ def test_a_jobs_edit_survives_a_reload_and_continue_editing_opens_it_in_place(st
     assert last_value(resumed, state, "f_title") == "Roof and gutters"
     assert last_value(resumed, state, "draft_restored") is True
 
-    staff_tab.send(state.discard_draft, {}, path)
+    # "Discard changes" shows the job as saved, still open (not an empty "Add a job" form)
+    discarded = staff_tab.send(state.discard_draft, {}, path)
+    assert last_value(discarded, state, "editing_id") == job_id
+    assert last_value(discarded, state, "f_title") == "Roof"
     fresh = staff_tab.send(state.open_edit, {"record_id": job_id}, path)
     assert last_value(fresh, state, "f_title") == "Roof"
     assert last_value(fresh, state, "draft_restored") is False
