@@ -113,13 +113,17 @@ def paginate(
     listing: Listing,
     sort_columns: Mapping[str, ColumnElement],
     tiebreak: ColumnElement | Sequence[ColumnElement],
+    count_query=None,
 ) -> tuple[list, int, int]:
     """Run `query` for one page, sorted by the listing's column; returns (rows, total, page).
+    `count_query` counts the same rows more cheaply, where the caller has one.
 
     A page past the end shows the last page, so deleting the last row of a page never leaves an
     empty table.
     """
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    if count_query is None:
+        count_query = select(func.count()).select_from(query.order_by(None).subquery())
+    total = session.exec(count_query).one()
     page_count = max(1, math.ceil(total / listing.page_size))
     page = min(listing.page, page_count)
     rows = session.exec(
@@ -160,6 +164,7 @@ def list_page(
     descending: Any,
     page: Any,
     page_size: Any,
+    unsearched_count=None,
 ) -> Page[T]:
     """One page of a list as a client asked for it, the way every list service answers.
 
@@ -167,12 +172,15 @@ def list_page(
     search keeps the rows where any of `search_in` contains it (ignoring case), and the page is
     counted, sorted and sliced in SQL (`paginate`). `make_rows` turns the page's results into
     the rows the list shows, so lookups for the page (counts, names) run once, for its rows only.
+    `unsearched_count` counts every row of `query` more cheaply (no joins), for a list that is
+    not searched.
     """
     listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
                             page_size=page_size, sorts=sort_columns, default_sort=default_sort)
     query = matching(query, search_in=search_in, search=listing.search)
-    rows, total, page_number = paginate(session, query=query, listing=listing,
-                                        sort_columns=sort_columns, tiebreak=tiebreak)
+    rows, total, page_number = paginate(
+        session, query=query, listing=listing, sort_columns=sort_columns, tiebreak=tiebreak,
+        count_query=None if listing.search else unsearched_count)
     return Page(rows=make_rows(rows), total=total, page=page_number, page_size=listing.page_size)
 
 

@@ -116,6 +116,10 @@ def list_members(
         make_rows=lambda results: [_member_row(membership, user, shown_name, actor)
                                    for membership, user, shown_name in results],
         search=search, sort=sort, descending=descending, page=page, page_size=page_size,
+        # Not searched, the count reads the memberships' index alone (no join to the users):
+        # 38 → 14 ms at 98,000 members on PostgreSQL (bench/README.md, finding 2).
+        unsearched_count=select(func.count()).select_from(Membership)
+        .where(Membership.organization_id == org_id),
     )
 
 
