@@ -443,7 +443,7 @@ def test_the_back_office_tabs_through_their_handlers(app_database):
         ids = org.id, member.id, jobs_[0].id, jobs_[1].id, newcomer.username
         cookie = auth.activate_session(session, grant=auth.start_session(session, user=staff))
     org_id, membership_id, roof_id, boiler_id, newcomer_name = ids
-    path = routes.ADMIN_ORGANIZATION.replace("[id]", str(org_id))
+    path = routes.admin_organization(org_id)
     with signed_in_tab(web_app.app, cookie) as tab:
         tab.open(path, {"id": str(org_id)})
         sent = tab.send(BackOfficeMembersState.unassign_one, {"membership_id": membership_id},
@@ -457,7 +457,9 @@ def test_the_back_office_tabs_through_their_handlers(app_database):
         assert "not assigned to this organization" in last_value(
             sent, BackOfficeJobsState, "row_error")
 
-        tab.send(AssignMemberState.search_users, {"text": "noa"}, path)
+        found = tab.send(AssignMemberState.search_users, {"text": "noa"}, path)
+        assert [match["username"] for match in
+                last_value(found, AssignMemberState, "matches")] == ["noah"]
         sent = tab.send(AssignMemberState.assign,
                         {"form_data": {"login": newcomer_name, "role": "member"}}, path)
         assert last_value(sent, AssignMemberState, "notice") == (

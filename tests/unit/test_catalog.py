@@ -92,6 +92,9 @@ def test_deleting_a_course_in_use_names_the_users(session):
         catalog.delete_course(session, actor=staff, course_id=course.id)
     assert "“Gold Seat”" in refused.value.message
     assert "“Partner”" in refused.value.message
+    assert refused.value.message == (  # word for word (records.delete_unless_used)
+        "Cannot delete the course “Used”: it is still used by seat types “Gold Seat” and the "
+        "Seat Benefits of organization types “Partner”. Remove it there first.")
     assert session.get(Course, course.id) is not None
     unused = make_course(session)
     catalog.delete_course(session, actor=staff, course_id=unused.id)
@@ -138,14 +141,23 @@ def test_seat_type_refuses_unknown_or_malformed_ids(session, course_ids):
     assert session.exec(select(SeatType)).all() == []
 
 
-def test_deleting_a_seat_type_in_use_names_organizations_and_types(session):
+@pytest.mark.parametrize(("org_title", "used_by"), [
+    ("Acme", "organizations “Acme” and organization types “Corporate” (default seat type)"),
+    (None, "organization types “Corporate” (default seat type)"),  # names only what uses it
+])
+def test_deleting_a_seat_type_in_use_names_organizations_and_types(session, org_title, used_by):
     staff = make_staff(session)
     seat_type = make_seat_type(session, name="Pro")
-    make_org(session, title="Acme", seat_type=seat_type)
+    if org_title:
+        make_org(session, title=org_title, seat_type=seat_type)
     make_org_type(session, name="Corporate", default_seat_type=seat_type)
     with pytest.raises(ServiceError) as refused:
         catalog.delete_seat_type(session, actor=staff, seat_type_id=seat_type.id)
-    assert "“Acme”" in refused.value.message and "“Corporate”" in refused.value.message
+    assert "“Corporate”" in refused.value.message
+    if org_title:
+        assert "“Acme”" in refused.value.message
+    assert refused.value.message == (
+        f"The seat type “Pro” is still used by {used_by}. Change those first.")
     lonely = make_seat_type(session)
     catalog.delete_seat_type(session, actor=staff, seat_type_id=lonely.id)
     assert session.get(SeatType, lonely.id) is None

@@ -27,6 +27,7 @@ from membersync_app.models import (
 )
 from membersync_app.services import mail, members, roster
 from membersync_app.services.errors import FieldErrors, ServiceError
+from membersync_app.services.listing import MAX_PAGE_SIZE
 from membersync_app.services.seats import seats_used
 
 
@@ -240,6 +241,7 @@ def test_list_members_pages_searches_and_sorts_in_sql(session):
     odd = members.list_members(session, actor=owner, org_id=org.id, sort="nonsense", page=2,
                                page_size=10**6)
     assert odd.page == 1 and odd.total == 31 and len(odd.rows) == 31
+    assert odd.page_size == MAX_PAGE_SIZE
     for wrong in ({"sort": {"x": 1}}, {"page": "2"}, {"search": ["x"]}):
         with pytest.raises(ServiceError):
             members.list_members(session, actor=owner, org_id=org.id, **wrong)

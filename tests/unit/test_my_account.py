@@ -267,6 +267,8 @@ def test_sessions_name_the_browser_and_mark_this_one(session, bea, browser):
         ("Chrome on Linux", False), ("Unknown browser", True)]
     assert all(row.last_seen >= row.started for row in rows)  # YYYY-MM-DD HH:MM UTC
     assert all(len(row.started) == len("2026-01-31 09:05 UTC") for row in rows)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", moment)
+               for row in rows for moment in (row.started, row.last_seen))
 
 
 def test_sign_out_of_other_sessions_keeps_this_one(session, bea, browser):

@@ -160,8 +160,12 @@ def test_delete_refused_while_organizations_use_it(session):
     staff = make_staff(session)
     org_type = make_org_type(session, name="Busy")
     make_org(session, title="Acme", org_type=org_type)
-    with pytest.raises(ServiceError, match="“Acme”"):
+    make_org(session, title="Bolt", org_type=org_type)
+    with pytest.raises(ServiceError, match="“Acme”") as refused:
         org_types.delete_org_type(session, actor=staff, org_type_id=org_type.id)
+    assert refused.value.message == (
+        "Cannot delete the organization type “Busy”: it is still used by organizations “Acme”, "
+        "“Bolt”. Change their type first.")
     unused = make_org_type(session)
     org_types.delete_org_type(session, actor=staff, org_type_id=unused.id)
     assert session.get(OrganizationType, unused.id) is None
