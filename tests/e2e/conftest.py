@@ -295,3 +295,38 @@ def sign_in(page, app_url: str, login: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#signed-in-as")).to_be_visible()
+
+
+def sign_in_on_a_phone(page, app_url: str, login: str, password: str) -> None:
+    """Sign in on a phone-sized window: the header folds into its Menu button."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/login")
+    page.get_by_label("Username or email").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+
+
+# ---------------------------------------------------------------- what fits on the screen
+
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_inside(box: dict, outer: dict, what: str) -> None:
+    """`box` lies wholly inside `outer` (half a pixel of rounding allowed)."""
+    assert box is not None, f"{what} is not rendered"
+    assert box["x"] >= outer["x"] - 0.5, f"{what} starts left of its frame: {box} in {outer}"
+    assert box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5, \
+        f"{what} runs off the right of its frame: {box} in {outer}"
+
+
+def viewport_box(page) -> dict:
+    size = page.viewport_size
+    return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """Nothing makes the page itself wider than the window (a wide table scrolls in its box)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width} px wide"

@@ -11,7 +11,15 @@ words (non-staff on /admin, an already expired organization, the directory's mar
 import re
 from datetime import UTC, datetime
 
-from conftest import at, sign_in
+from conftest import (
+    PHONE,
+    assert_inside,
+    assert_no_sideways_scroll,
+    at,
+    sign_in,
+    sign_in_on_a_phone,
+    viewport_box,
+)
 from factories import (
     make_course,
     make_org,
@@ -349,23 +357,35 @@ def _open_record_in(tab, app_url: str, record: str, field: str, saved: str) -> N
     expect(tab.get_by_label(field, exact=True)).to_have_value(saved)
 
 
+def _two_tabs_on(page, app_url: str, staff, record: str, field: str, saved: str):
+    """Sign `staff` in and open the record in a second tab B first, then in `page` (tab A), so
+    B's form is the older one. Returns tab B."""
+    sign_in(page, app_url, staff.username, PASSWORD)
+    tab_b = page.context.new_page()
+    for tab in (tab_b, page):
+        _open_record_in(tab, app_url, record, field, saved)
+    return tab_b
+
+
+def _save(tab, fields: dict[str, str]) -> None:
+    """Type each value into the field of that label, then Save."""
+    for label, value in fields.items():
+        tab.get_by_label(label, exact=True).fill(value)
+    tab.get_by_role("button", name="Save").click()
+
+
 def test_two_tabs_on_a_course_keep_both_changes_and_refuse_the_same_field_twice(
         page, app_url, uow):
     staff = _staff(uow, full_name="Sam Staff")
     with uow() as session:
         course = make_course(session, title="Two Tab Course", lesson_count=4)
-    sign_in(page, app_url, staff.username, PASSWORD)
     record = routes.admin_record(routes.ADMIN_COURSE, course.id)
-    tab_b = page.context.new_page()  # opened first, saved last
-    for tab in (tab_b, page):
-        _open_record_in(tab, app_url, record, "Title", "Two Tab Course")
+    tab_b = _two_tabs_on(page, app_url, staff, record, "Title", "Two Tab Course")
 
-    page.get_by_label("Title", exact=True).fill("Renamed In Tab A")
-    page.get_by_role("button", name="Save").click()
+    _save(page, {"Title": "Renamed In Tab A"})
     expect(page.locator("#admin-notice")).to_contain_text(
         "Saved the course “Renamed In Tab A”.")
-    tab_b.get_by_label("Number of lessons").fill("9")
-    tab_b.get_by_role("button", name="Save").click()
+    _save(tab_b, {"Number of lessons": "9"})
     expect(tab_b.locator("#admin-notice")).to_contain_text("Saved the course")
     with uow() as session:
         saved = session.get(Course, course.id)
@@ -374,12 +394,10 @@ def test_two_tabs_on_a_course_keep_both_changes_and_refuse_the_same_field_twice(
     # The same field changed in both: the second save is refused, naming who, input kept.
     for tab in (tab_b, page):
         _open_record_in(tab, app_url, record, "Title", "Renamed In Tab A")
-    page.get_by_label("Title", exact=True).fill("Renamed Again In A")
-    page.get_by_role("button", name="Save").click()
+    _save(page, {"Title": "Renamed Again In A"})
     expect(page.locator("#admin-notice")).to_contain_text(
         "Saved the course “Renamed Again In A”.")
-    tab_b.get_by_label("Title", exact=True).fill("Renamed In Tab B")
-    tab_b.get_by_role("button", name="Save").click()
+    _save(tab_b, {"Title": "Renamed In Tab B"})
     expect(tab_b.locator("#form-error")).to_contain_text(
         "Sam Staff changed Title of this course after you opened the form. Nothing was saved")
     expect(tab_b.get_by_label("Title", exact=True)).to_have_value("Renamed In Tab B")
@@ -394,14 +412,10 @@ def test_two_tabs_on_an_organization_type_refuse_the_same_general_field_twice(
     staff = _staff(uow, full_name="Tess Types")
     with uow() as session:
         org_type = make_org_type(session, name="Two Tab Type", visibility=Visibility.PRIVATE)
-    sign_in(page, app_url, staff.username, PASSWORD)
     record = routes.admin_record(routes.ADMIN_ORG_TYPE, org_type.id)
-    tab_b = page.context.new_page()  # opened first, saved last
-    for tab in (tab_b, page):
-        _open_record_in(tab, app_url, record, "Name", "Two Tab Type")
+    tab_b = _two_tabs_on(page, app_url, staff, record, "Name", "Two Tab Type")
 
-    page.get_by_label("Name", exact=True).fill("Renamed Type In A")
-    page.get_by_role("button", name="Save").click()
+    _save(page, {"Name": "Renamed Type In A"})
     expect(page.locator("#admin-notice")).to_contain_text(
         "Saved the organization type “Renamed Type In A”.")
 
@@ -463,17 +477,7 @@ def test_an_admin_forms_message_goes_when_its_field_changes(page, app_url, uow):
 # ---------------------------------------------------------------- long text
 
 
-PHONE = {"width": 390, "height": 844}
 LONG_TITLE = "Cartography" + "Y" * 189  # 200 characters, no space to break at
-
-
-def _inside_the_window(page, locator, what: str) -> None:
-    """`locator` is drawn wholly inside the window, left to right (half a pixel of rounding)."""
-    box = locator.bounding_box()
-    assert box is not None, f"{what} is not rendered"
-    width = page.viewport_size["width"]
-    assert box["x"] >= -0.5 and box["x"] + box["width"] <= width + 0.5, \
-        f"{what} runs off the window ({width} px): {box}"
 
 
 def _assert_the_long_course_row_fits(page) -> None:
@@ -488,11 +492,11 @@ def _assert_the_long_course_row_fits(page) -> None:
     edit = row.get_by_role("button", name="Edit " + LONG_TITLE)
     edit.scroll_into_view_if_needed()
     expect(edit).to_be_visible()
-    _inside_the_window(page, edit, "Edit")
-    _inside_the_window(page, page.locator("#courses"), "the courses table")
+    assert_inside(edit.bounding_box(), viewport_box(page), "Edit")
+    assert_inside(page.locator("#courses").bounding_box(), viewport_box(page),
+                  "the courses table")
     edit.click(trial=True)  # visible, not covered
-    page_width = page.evaluate("document.documentElement.scrollWidth")
-    assert page_width <= page.viewport_size["width"], f"the page is {page_width} px wide"
+    assert_no_sideways_scroll(page)
 
 
 def _staff_and_a_long_titled_course(uow) -> User:
@@ -515,11 +519,7 @@ def test_a_200_character_course_title_keeps_edit_on_screen_on_a_phone(browser, a
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        page.goto(f"{app_url}/login")
-        page.get_by_label("Username or email").fill(staff.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Menu")).to_be_visible()  # the phone header
+        sign_in_on_a_phone(page, app_url, staff.username, PASSWORD)
         page.goto(app_url + routes.ADMIN_COURSES)
         _assert_the_long_course_row_fits(page)
     finally:

@@ -7,7 +7,15 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from conftest import at, sign_in
+from conftest import (
+    PHONE,
+    assert_inside,
+    assert_no_sideways_scroll,
+    at,
+    sign_in,
+    sign_in_on_a_phone,
+    viewport_box,
+)
 from factories import (
     make_invitation,
     make_membership,
@@ -23,31 +31,11 @@ from membersync_app.models import Role, User, Visibility, utcnow
 from membersync_app.services import invitations
 
 PASSWORD = "layout-pass-1"
-PHONE = {"width": 390, "height": 844}
 LONG_NAME = "Bartholomew" + "X" * 189  # 200 characters, no space to break at
 
 
 def _uid() -> str:
     return uuid.uuid4().hex[:8]
-
-
-def assert_inside(box: dict, outer: dict, what: str) -> None:
-    """`box` lies wholly inside `outer` (half a pixel of rounding allowed)."""
-    assert box is not None, f"{what} is not rendered"
-    assert box["x"] >= outer["x"] - 0.5, f"{what} starts left of its frame: {box} in {outer}"
-    assert box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5, \
-        f"{what} runs off the right of its frame: {box} in {outer}"
-
-
-def viewport_box(page) -> dict:
-    size = page.viewport_size
-    return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
-
-
-def assert_no_sideways_scroll(page) -> None:
-    """Nothing makes the page itself wider than the window (a wide table scrolls in its box)."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width} px wide"
 
 
 def org_with_long_names(uow):
@@ -90,14 +78,6 @@ def test_a_200_character_name_keeps_email_role_and_every_button_on_screen_at_128
     assert_no_sideways_scroll(page)
 
 
-def sign_in_on_a_phone(page, app_url, username):
-    page.goto(f"{app_url}/login")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Menu")).to_be_visible()
-
-
 def test_on_a_phone_the_header_tables_and_modal_fit_and_sign_out_is_reachable(
     browser, app_url, uow, app_server
 ):
@@ -105,7 +85,7 @@ def test_on_a_phone_the_header_tables_and_modal_fit_and_sign_out_is_reachable(
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        sign_in_on_a_phone(page, app_url, owner.username)
+        sign_in_on_a_phone(page, app_url, owner.username, PASSWORD)
         page.goto(app_url + routes.org_page(org.id))
         expect(page.get_by_role("heading", name=org.title)).to_be_visible()
         screen = viewport_box(page)
@@ -396,7 +376,7 @@ def test_a_200_character_name_on_the_staff_users_page_fits_on_a_phone(
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        sign_in_on_a_phone(page, app_url, staff.username)
+        sign_in_on_a_phone(page, app_url, staff.username, PASSWORD)
         page.goto(app_url + routes.ADMIN_USERS)
         assert_the_users_row_fits(page, person)
     finally:
