@@ -59,7 +59,7 @@ def comparable(value: Any) -> Any:
     return value
 
 
-def opened(version: int, values: Mapping[str, Any], *, record: int) -> Opened:
+def opened(version: int | None, values: Mapping[str, Any], *, record: int) -> Opened:
     return Opened(version=version, values={key: comparable(v) for key, v in values.items()},
                   record=record)
 

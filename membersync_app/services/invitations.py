@@ -32,7 +32,7 @@ from . import audit, mail, throttle
 from .csv_safety import quoted_if_formula
 from .display import moment_text
 from .errors import FieldErrors, ServiceError
-from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, list_page, paginate
+from .listing import DEFAULT_PAGE_SIZE, Page, clean_listing, list_page, matching, paginate
 from .password_rules import new_password_errors
 from .passwords import hash_password, hash_token, new_token
 from .permissions import Action, OrgAccess, access_org, is_expired, require_signed_in
@@ -48,6 +48,7 @@ from .users import find_by_email, unique_username_from_email
 from .validation import (
     clean_email,
     clean_name,
+    clean_search,
     has_control_characters,
     shorten,
     whole_number,
@@ -226,12 +227,13 @@ def list_open_invitations(
     first in each; one page counted and sliced in SQL (a search looks in the addresses)."""
     access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     now = utcnow()
+    holds_seat = Invitation.expires_at > now  # not accepted or revoked (the query) and not out
     query = select(Invitation).where(Invitation.organization_id == org_id,
                                      Invitation.accepted_at.is_(None),
                                      Invitation.revoked_at.is_(None))
     found = list_page(
         session, query=query, search_in=[Invitation.email],
-        sort_columns={"open": case((Invitation.expires_at > now, 0), else_=1),
+        sort_columns={"open": case((holds_seat, 0), else_=1),
                       "email": Invitation.email, "expires": Invitation.expires_at},
         default_sort="open", tiebreak=(Invitation.created_at.desc(), Invitation.id.desc()),
         make_rows=lambda invitations: [
@@ -240,8 +242,10 @@ def list_open_invitations(
             for i in invitations],
         search=search, sort=sort, descending=descending, page=page, page_size=page_size,
     )
+    # Of the rows `total` counts (the same search), those holding a seat.
+    searched = matching(query, search_in=[Invitation.email], search=clean_search(search))
     pending = session.exec(select(func.count()).select_from(
-        query.where(Invitation.expires_at > now).subquery())).one()
+        searched.where(holds_seat).subquery())).one()
     return InvitationPage(rows=found.rows, total=found.total, page=found.page,
                           page_size=found.page_size, pending=pending)
 

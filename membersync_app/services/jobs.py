@@ -90,7 +90,7 @@ def opened_job(job: JobRow) -> dict:
     has no version column, so every save compares the form's values with the job's."""
     values = {"job_type": job.job_type, "title": job.title,
               "organization_id": job.organization_id or None}
-    return edits.Opened(version=None, values=values, record=job.id).as_dict()
+    return edits.opened(None, values, record=job.id).as_dict()
 
 
 def _check(session: Session, job_type: Any, title: Any, organization: Any) -> dict:
@@ -124,8 +124,8 @@ def create_job(
     values = _check(session, job_type, title, organization)
     job = Job(**values)
     session.add(job)
-    return _recorded(session, actor, job, AuditAction.JOB_CREATE, job_type=job.job_type,
-                     title=job.title)
+    return _recorded(session, actor=actor, job=job, action=AuditAction.JOB_CREATE,
+                     job_type=job.job_type, title=job.title)
 
 
 def update_job(
@@ -145,7 +145,8 @@ def update_job(
                                  AuditEvent.details["job_id"].as_integer() == job.id))
     changes = apply_changes(job, values)
     session.add(job)
-    return _recorded(session, actor, job, AuditAction.JOB_UPDATE, title=job.title,
+    return _recorded(session, actor=actor, job=job, action=AuditAction.JOB_UPDATE,
+                     title=job.title,
                      changes=changes)
 
 
@@ -153,11 +154,12 @@ def delete_job(session: Session, *, actor: User | None, job_id: Any) -> Job:
     actor = require_staff(actor)
     job = get_or_refuse(session, model=Job, item_id=job_id, message=GONE)
     session.delete(job)
-    return _recorded(session, actor, job, AuditAction.JOB_DELETE, job_type=job.job_type,
-                     title=job.title)
+    return _recorded(session, actor=actor, job=job, action=AuditAction.JOB_DELETE,
+                     job_type=job.job_type, title=job.title)
 
 
-def _recorded(session: Session, actor: User, job: Job, action: AuditAction, **details: Any) -> Job:
+def _recorded(session: Session, *, actor: User, job: Job, action: AuditAction,
+              **details: Any) -> Job:
     """Write the job's change and its audit event, under the job's organization so that the
     organization's audit trail shows it too."""
     session.flush()
@@ -215,7 +217,7 @@ def assign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: A
             where = session.get(Organization, job.organization_id)
             raise ServiceError(f"The job “{job.title}” is assigned to “{where.title}”: unassign "
                                "it there first.", "jobs")
-    return _move_jobs(session, actor, jobs, org=org, assign=True)
+    return _move_jobs(session, actor=actor, jobs=jobs, org=org, assign=True)
 
 
 def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids: Any) -> int:
@@ -226,10 +228,10 @@ def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids:
         if job.organization_id != org.id:
             raise ServiceError(f"The job “{job.title}” is not assigned to this organization "
                                "(any more). Reload the page.", "jobs")
-    return _move_jobs(session, actor, jobs, org=org, assign=False)
+    return _move_jobs(session, actor=actor, jobs=jobs, org=org, assign=False)
 
 
-def _move_jobs(session: Session, actor: User, jobs: list[Job], *, org: Organization,
+def _move_jobs(session: Session, *, actor: User, jobs: list[Job], org: Organization,
                assign: bool) -> int:
     """Assign the jobs to `org` (or take them from it), each with its audit event under `org`;
     returns how many moved."""

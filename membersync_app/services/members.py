@@ -79,11 +79,6 @@ class MemberRow:
     is_viewer: bool  # the signed-in person's own row
     has_password: bool  # False: never set one (the "set your password" e-mail may go again)
 
-    @property
-    def takes_seat(self) -> bool:
-        """Every member takes one seat; the owner takes none (DESIGN.md §2)."""
-        return not self.is_owner
-
 
 # Who a search finds: the name shown, the e-mail, and the username, but that only while the
 # account's own name shows (the username is the account's, not the name the adder typed).

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from ..models import Membership, MembershipStatus, Organization, OrganizationType, Role, User
+from .back_office import get_org
 from .display import expiry_text, percent
-from .errors import ServiceError
 from .permissions import Action, access_org, is_expired, require_signed_in
 from .seats import seats_used, seats_used_by_org
 
@@ -111,7 +111,5 @@ def _owner_name(session: Session, org: Organization) -> str:
 def owner_of(session: Session, *, org_id: int) -> User:
     """The organization's owner, who may always read it (the CLI's report export reads as
     them); an unknown id is refused."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise ServiceError(f"There is no organization with id {org_id}.")
+    org = get_org(session, org_id=org_id)
     return session.get(User, org.owner_id)

@@ -148,7 +148,7 @@ def set_password(session: Session, *, actor: User, user_id: int, password: str) 
     return user
 
 
-def _set_flag(session: Session, actor: User, user_id: Any, flag: str, value: Any, *,
+def _set_flag(session: Session, *, actor: User, user_id: Any, flag: str, value: Any,
               own_refusal: str) -> User:
     """Set a yes / no of an account (`flag`) for staff; nobody turns one off on their own
     account (`own_refusal`), so staff never lock themselves out."""
@@ -163,7 +163,7 @@ def _set_flag(session: Session, actor: User, user_id: Any, flag: str, value: Any
 
 def set_staff(session: Session, *, actor: User, user_id: int, is_staff: bool) -> User:
     require_staff(actor)
-    user = _set_flag(session, actor, user_id, "is_staff", is_staff,
+    user = _set_flag(session, actor=actor, user_id=user_id, flag="is_staff", value=is_staff,
                      own_refusal="You cannot remove your own staff rights.")
     audit.record(session, actor=actor, action=AuditAction.USER_SET_STAFF, user_id=user.id,
                  is_staff=user.is_staff)
@@ -175,7 +175,7 @@ def set_active(session: Session, *, actor: User, user_id: int, is_active: bool) 
 
     Memberships stay."""
     require_staff(actor)
-    user = _set_flag(session, actor, user_id, "is_active", is_active,
+    user = _set_flag(session, actor=actor, user_id=user_id, flag="is_active", value=is_active,
                      own_refusal="You cannot deactivate your own account.")
     if not user.is_active:
         revoke_all_sessions(session, user_id=user.id)

@@ -112,3 +112,24 @@ def test_names_list():
     assert names_list(["Ann"]) == "Ann"
     assert names_list(["Ann", "Bo", "Cy"]) == "Ann, Bo and Cy"
     assert names_list([str(i) for i in range(8)], at_most=3) == "0, 1, 2 and 5 more"
+
+
+def test_a_searched_invitations_page_counts_only_what_it_found_as_open(session):
+    """The open count and the total describe the same rows: a search never leaves "2 open
+    invitations, -2 expired"."""
+    org = make_org(session)
+    make_invitation(session, org, email="ada@example.com")
+    make_invitation(session, org, email="bob@example.com")
+    make_invitation(session, org, email="old@example.com",
+                    expires_at=utcnow() - timedelta(hours=1))
+    owner = session.get(User, org.owner_id)
+
+    def counts(search: str) -> tuple[int, int]:
+        page = invitations.list_open_invitations(session, actor=owner, org_id=org.id,
+                                                 search=search)
+        return page.total, page.pending
+
+    assert counts("") == (3, 2)
+    assert counts("zzz") == (0, 0)
+    assert counts("old@") == (1, 0)
+    assert counts("ada") == (1, 1)
