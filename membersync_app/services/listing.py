@@ -114,16 +114,19 @@ def paginate(
     sort_columns: Mapping[str, ColumnElement],
     tiebreak: ColumnElement | Sequence[ColumnElement],
     count_query=None,
+    total: int | None = None,
 ) -> tuple[list, int, int]:
     """Run `query` for one page, sorted by the listing's column; returns (rows, total, page).
-    `count_query` counts the same rows more cheaply, where the caller has one.
+    `count_query` counts the same rows more cheaply, where the caller has one; a caller that
+    already knows how many there are passes `total`.
 
     A page past the end shows the last page, so deleting the last row of a page never leaves an
     empty table.
     """
-    if count_query is None:
-        count_query = select(func.count()).select_from(query.order_by(None).subquery())
-    total = session.exec(count_query).one()
+    if total is None:
+        if count_query is None:
+            count_query = select(func.count()).select_from(query.order_by(None).subquery())
+        total = session.execute(count_query).scalar_one()
     page_count = max(1, math.ceil(total / listing.page_size))
     page = min(listing.page, page_count)
     rows = session.exec(

@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from .errors import ServiceError
-from .listing import DEFAULT_PAGE_SIZE, Listing, Page, clean_listing, paginate
+from .listing import DEFAULT_PAGE_SIZE, Listing, Page, clean_listing, in_order, paginate
 from .permissions import Action, OrgAccess, access_org, is_expired
 from .report_filters import CourseStatus, ReportFilters
 from .seats import seats_used
@@ -342,26 +342,15 @@ class Table:
 
 def _page(session: Session, table: Table, listing: Mapping[str, Any]) -> Page:
     checked = _listing(table, listing)
-    if table.count_query is not None or table.total is not None:
-        rows, total, page = _paginate_counted(session, table, checked)
+    if table.one_pass and table.count_query is None and table.total is None:
+        rows, total, page = page_rows(session, query=table.query, listing=checked,
+                                      sort_columns=table.sorts, tiebreak=table.tiebreak)
     else:
-        pager = page_rows if table.one_pass else paginate
-        rows, total, page = pager(session, query=table.query, listing=checked,
-                                  sort_columns=table.sorts, tiebreak=table.tiebreak)
+        rows, total, page = paginate(session, query=table.query, listing=checked,
+                                     sort_columns=table.sorts, tiebreak=table.tiebreak,
+                                     count_query=table.count_query, total=table.total)
     return Page(rows=[table.to_row(row) for row in rows], total=total, page=page,
                 page_size=checked.page_size)
-
-
-def _paginate_counted(session: Session, table: Table, listing: Listing
-                      ) -> tuple[list, int, int]:
-    total = (table.total if table.total is not None
-             else session.execute(table.count_query).scalar_one())
-    page = min(listing.page, max(1, -(-total // listing.page_size)))
-    column = table.sorts[listing.sort]
-    order = column.desc() if listing.descending else column.asc()
-    rows = session.execute(table.query.order_by(order, table.tiebreak)
-                           .offset((page - 1) * listing.page_size).limit(listing.page_size)).all()
-    return list(rows), total, page
 
 
 def page_rows(session: Session, *, query, listing: Listing,
@@ -370,11 +359,10 @@ def page_rows(session: Session, *, query, listing: Listing,
     """listing.paginate in one pass: the total rides on every row (count(*) OVER ()), so a
     report's aggregate runs once, not once for the count and once for the page. A page past
     the end falls back to listing.paginate (which shows the last page)."""
-    column = sort_columns[listing.sort]
-    order = column.desc() if listing.descending else column.asc()
     rows = session.execute(
-        query.add_columns(func.count().over().label("total_rows"))
-        .order_by(order, tiebreak).offset(listing.offset).limit(listing.page_size)
+        in_order(query.add_columns(func.count().over().label("total_rows")), listing=listing,
+                 sort_columns=sort_columns, tiebreak=tiebreak)
+        .offset(listing.offset).limit(listing.page_size)
     ).all()
     if not rows:
         return paginate(session, query=query, listing=listing, sort_columns=sort_columns,
@@ -495,9 +483,8 @@ def course_report(session: Session, *, actor: User | None, org_id: Any, filters:
     scope = _scope(session, actor, org_id)
     table = _course_table(session, scope, filters)
     checked = _listing(table, listing)
-    column = table.sorts[checked.sort]
-    order = column.desc() if checked.descending else column.asc()
-    rows = [table.to_row(r) for r in session.execute(table.query.order_by(order, Course.id))]
+    rows = [table.to_row(r) for r in session.execute(
+        in_order(table.query, listing=checked, sort_columns=table.sorts, tiebreak=Course.id))]
     page = min(checked.page, max(1, -(-len(rows) // checked.page_size)))
     start = (page - 1) * checked.page_size
     return CourseReport(
@@ -828,9 +815,8 @@ def export_rows(session: Session, *, actor: User | None, org_id: Any, report: An
         membership, _ = _member(session, scope, membership_id)
         table = _member_courses_table(scope, filters, membership)
     checked = _listing(table, listing)
-    column = table.sorts[checked.sort]
-    order = column.desc() if checked.descending else column.asc()
-    return _stream(session, table, table.query.order_by(order, table.tiebreak))
+    return _stream(session, table, in_order(table.query, listing=checked,
+                                            sort_columns=table.sorts, tiebreak=table.tiebreak))
 
 
 def _stream(session: Session, table: Table, query) -> Iterator[tuple]:
