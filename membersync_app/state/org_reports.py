@@ -29,6 +29,7 @@ from ..services.reports import (
 from ..services.validation import whole_number
 from .base import AppState
 from .paged_list import PagedListMixin
+from .selection import SelectionMixin
 
 REPORT_VIEWS = ("course", "user")
 STATUSES = tuple(status.value for status in CourseStatus)
@@ -99,7 +100,7 @@ class OrgReportsState(AppState):
     def load_reports(self):
         """on_load of the organization page: the filters from the URL; the reports themselves
         only when the Reports tab is the one shown (?tab=reports)."""
-        self._org_id = whole_number(self.router.url.path.rstrip("/").rsplit("/", 1)[-1]) or 0
+        self._org_id = whole_number(self.id) or 0  # the route's [id]: any text a client sent
         query = {key: str(value) for key, value in self.router.url.query_parameters.items()}
         self.filters_error, self.filters_field = "", ""
         try:
@@ -172,11 +173,10 @@ class OrgReportsState(AppState):
         self.view = value if value in REPORT_VIEWS else "course"
 
 
-class ReportTableMixin(PagedListMixin, mixin=True):
+class ReportTableMixin(SelectionMixin, PagedListMixin, mixin=True):
     """A report table: one page of rows from a report service, with the tab's filters; mixed
-    into a substate of OrgReportsState."""
+    into a substate of OrgReportsState. A table of members ticks them for a reminder."""
 
-    selected: list[int] = []  # noqa: RUF012
     remind_notice: str = ""
     remind_error: str = ""
     _searchable: ClassVar[bool] = False  # the table has a search box
@@ -210,12 +210,9 @@ class ReportTableMixin(PagedListMixin, mixin=True):
         self.selected, self.remind_notice, self.remind_error = [], "", ""
         self._refresh(page=1, search="")
 
-    @rx.event
-    def toggle(self, membership_id: int, checked: bool):
-        if whole_number(membership_id, allow_text=False) is None:
-            return
-        others = [i for i in self.selected if i != membership_id]
-        self.selected = [*others, membership_id] if checked is True else others
+    def _selectable_ids(self) -> list[int]:
+        """A table of courses ticks nothing; a table of members overrides this."""
+        return []
 
     async def _remind(self, course_id: int | None):
         self.remind_notice, self.remind_error = "", ""
@@ -280,9 +277,11 @@ class UserReportState(ReportTableMixin, OrgReportsState):
         self.rows = result.rows
         self._histogram = reports.progress_histogram(session, actor=user, org_id=self._org_id,
                                                      filters=self._report_filters())
-        visible = {row.membership_id for row in result.rows}
-        self.selected = [i for i in self.selected if i in visible]
+        self._keep_shown_selection()
         return result
+
+    def _selectable_ids(self) -> list[int]:
+        return [row.membership_id for row in self.rows]
 
     @rx.var
     def progress_chart(self) -> go.Figure:
@@ -313,9 +312,11 @@ class CourseMembersState(DrillDownMixin, OrgReportsState):
                                    course_id=self._target_id)
         self.heading = result.title
         self.rows = result.page.rows
-        visible = {row.membership_id for row in result.page.rows}
-        self.selected = [i for i in self.selected if i in visible]
+        self._keep_shown_selection()
         return result.page
+
+    def _selectable_ids(self) -> list[int]:
+        return [row.membership_id for row in self.rows]
 
     @rx.event
     def open_course(self, course_id: int):
