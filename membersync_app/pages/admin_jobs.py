@@ -21,7 +21,7 @@ def _row(job: JobRow) -> rx.Component:
             job.organization_id == 0,
             rx.text("unassigned", color_scheme="gray"),
             rx.link(job.organization,
-                    href="/admin/organizations/" + job.organization_id.to_string()))),
+                    href=routes.admin_organization(job.organization_id)))),
         rx.table.cell(admin.edit_button("Edit " + job.title, S.open_edit(job.id))),
     )
 

@@ -17,7 +17,7 @@ S = AdminUsersState
 def _membership(membership: UserMembership) -> rx.Component:
     return rx.el.li(
         rx.link(membership.title,
-                href="/admin/organizations/" + membership.organization_id.to_string(),
+                href=routes.admin_organization(membership.organization_id),
                 size="2"),
         rx.text(" · " + membership.role + rx.cond(membership.status == "blocked",
                                                   " · blocked", ""), as_="span", size="1"),

@@ -287,8 +287,7 @@ class ChangeOwnerState(_UserPicker, BackOfficeState):
             new_owner = back_office.change_owner(
                 session, actor=user, org_id=self._org_id, login=form_data.get("new_owner"),
                 raise_seats=ticked(form_data, "raise_seats"))
-            self._load_header(session, user)
-            return new_owner.username
+            return new_owner.username  # the header (its owner) is read again with the members
 
         await self._submit_tab(
             write, lambda name: f"“{name}” is the owner now; the previous owner is a manager.")
@@ -445,9 +444,7 @@ class MergeState(BackOfficeState):
             f"{_plural(result.members, 'member')} moved, {result.in_both} in both, "
             f"{_plural(result.invitations, 'invitation')}, {_plural(result.jobs, 'job')}; "
             f"seat count {result.seat_count}. “{result.other_title}” is deleted.")
-        with self._reading() as (session, user):
-            self._load_header(session, user)
-        await _refresh_members(self)
+        await _refresh_members(self)  # and the header, with them
         (await self.get_state(BackOfficeJobsState))._refresh()
 
 
