@@ -21,7 +21,6 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
     rows: list[members.MemberRow] = []  # noqa: RUF012
     members_error: str = ""  # why a Manage Members action was refused
     members_notice: str = ""
-    viewer_membership_id: int = 0  # the viewer's own row, when it is on this page
 
     @rx.var
     def members_count_label(self) -> str:
@@ -35,12 +34,11 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
     @rx.var
     def selected_includes_viewer(self) -> bool:
         """Demoting a selection that holds oneself is asked first: it cannot be undone."""
-        return self.viewer_membership_id != 0 and self.viewer_membership_id in self.selected
+        return any(row.is_viewer and row.membership_id in self.selected for row in self.rows)
 
     def _load_page(self, session, user, **listing):
         result = members.list_members(session, actor=user, org_id=self._org_id, **listing)
         self.rows = list(result.rows)
-        self.viewer_membership_id = next((r.membership_id for r in self.rows if r.is_viewer), 0)
         self._keep_shown_selection()
         return result
 
@@ -89,7 +87,8 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
             done, had = "Demoted {} to member.", "already a member"
             counted_as = "manager"
         skipped = [r.name for r in self.rows if r.membership_id in ids and r.role == role]
-        demoting_self = role == "member" and self.viewer_membership_id in ids
+        demoting_self = role == "member" and any(r.is_viewer and r.membership_id in ids
+                                                 for r in self.rows)
 
         def notice(changed: int) -> str:
             words = done.format(counted(changed, counted_as)) if changed else "Nothing changed."
