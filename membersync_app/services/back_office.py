@@ -30,7 +30,7 @@ from ..models import (
 )
 from . import audit
 from .auth import find_by_login
-from .errors import FieldErrors, ServiceError
+from .errors import FieldErrors, RowErrors, ServiceError
 from .listing import DEFAULT_PAGE_SIZE, Page, list_page
 from .permissions import is_expired, require_staff
 from .records import as_text, clean_bool, clean_id_list
@@ -300,7 +300,7 @@ def assign_several(
     raise_seats: Any = False,
 ) -> list[Membership]:
     """Assign every pasted username (one per line) or none; each problem is named by its line
-    (FieldErrors keyed "line_<n>", n from 1)."""
+    (RowErrors: {n: {"line": message}}, n the line's number from 1)."""
     actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     new_role = parse_role(role)
     lines = as_text(usernames).splitlines()
@@ -309,7 +309,7 @@ def assign_several(
     wanted = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
     if not wanted:
         raise ServiceError("Paste at least one username, one per line.", "usernames")
-    errors: dict[str, str] = {}
+    errors: dict[int, dict[str, str]] = {}
     users: list[User] = []
     first_line: dict[int, int] = {}
     for number, login in wanted:
@@ -323,12 +323,12 @@ def assign_several(
             _refuse_unassignable(session, org, user, login, "usernames", prefix)
         except ServiceError as error:
             message = error.message if error.message.startswith(prefix) else prefix + error.message
-            errors[f"line_{number}"] = message
+            errors[number] = {"line": message}
             continue
         first_line[user.id] = number
         users.append(user)
     if errors:
-        raise FieldErrors(errors)
+        raise RowErrors(errors)
     raised = take_seats(session, org=org, needed=len(users), raise_seats=raise_seats)
     return _assign(session, actor, org, users, new_role, raised, "assign_several")
 

@@ -14,7 +14,7 @@ from ..models import User
 from ..services import back_office, jobs, merge
 from ..services.back_office import OrgChoice, OrgHeader, OrgMemberRow, UserChoice
 from ..services.display import expiry_text
-from ..services.errors import FieldErrors, ServiceError
+from ..services.errors import RowErrors, ServiceError
 from ..services.jobs import JobRow
 from ..services.merge import MergePreview
 from ..services.validation import whole_number
@@ -264,8 +264,8 @@ class AssignSeveralState(_TabForm, BackOfficeState):
     def _refused(self, error: ServiceError) -> None:
         """A refused line is listed by its line number above the form."""
         super()._refused(error)
-        if isinstance(error, FieldErrors):
-            self.line_errors = [m for k, m in error.errors.items() if k.startswith("line_")]
+        if isinstance(error, RowErrors):
+            self.line_errors = [fields["line"] for fields in error.rows.values()]
             if self.line_errors:
                 self.form_error = "Nobody was assigned. Correct these lines:"
 
