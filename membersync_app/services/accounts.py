@@ -125,11 +125,14 @@ def queue_added_mail(session: Session, *, user: User, org_title: str, added_by: 
              f"remove you.\n")
 
 
-def queue_personal_mail(session: Session, *, user: User, subject: str, text: str) -> None:
-    """Queue `text` to `user` under the greeting every e-mail to one person opens with. Their
-    name is quoted when a spreadsheet would read it as a formula, as in the CSV exports."""
-    mail.queue(session, recipient=user.email, subject=subject,
-               body=f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n{text}")
+def queue_personal_mail(session: Session, *, user: User, subject: str, text: str,
+                        recipient: str | None = None) -> None:
+    """Queue `text` to `user` (at `recipient` when it is not the account's own address: a new
+    address to confirm, the old one after a change) under the greeting every e-mail to one
+    person opens with. Their name is quoted when a spreadsheet would read it as a formula, as
+    in the CSV exports; a person without a name is greeted by their username."""
+    mail.queue(session, recipient=recipient or user.email, subject=subject,
+               body=f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n{text}")
 
 
 @dataclass(frozen=True)
@@ -243,10 +246,10 @@ def set_password_with_link(
 
 def link_mail_text(user: User, *, asked: str, action: str, lifetime: str, path: str,
                    closing: str) -> str:
-    """The body of an e-mail carrying a one-time link for `user`'s account: what was asked for
-    the account, the link (`path`) and how long it works, then `closing`."""
+    """The text of an e-mail carrying a one-time link for `user`'s account (after the
+    greeting, `queue_personal_mail`): what was asked for the account, the link (`path`) and how
+    long it works, then `closing`."""
     return (
-        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
         f"{asked} {user.username}.\n"
         f"{action} here (the link works once, for {lifetime}):\n\n"
         f"{base_url()}{path}\n\n"
@@ -279,13 +282,14 @@ def request_password_reset(session: Session, *, login: Any, address: str) -> Non
                  user_id=user.id,
                  address=address)
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-    body = link_mail_text(
-        user, asked="Someone (we hope you) asked to reset the password of your MemberSync account",
-        action="Choose a new password", lifetime=f"{minutes} minutes",
-        path=routes.reset_password_link(token),
-        closing="If you did not ask for this, ignore this e-mail: your password stays as it is.")
-    mail.queue(session, recipient=user.email, subject="Reset your MemberSync password",
-               body=body)
+    queue_personal_mail(session, user=user, subject="Reset your MemberSync password", text=(
+        link_mail_text(
+            user,
+            asked="Someone (we hope you) asked to reset the password of your MemberSync account",
+            action="Choose a new password", lifetime=f"{minutes} minutes",
+            path=routes.reset_password_link(token),
+            closing="If you did not ask for this, ignore this e-mail: your password stays as "
+                    "it is.")))
 
 
 def inspect_reset_link(

@@ -21,10 +21,16 @@ from sqlmodel import Session, select
 from .. import routes
 from ..models import AuditAction, AuthSession, LinkPurpose, PasswordSetToken, User, utcnow
 from ..settings import base_url
-from . import audit, mail, throttle
-from .accounts import issue_link, link_mail_text, open_link, retire_links, usable_link
+from . import audit, throttle
+from .accounts import (
+    issue_link,
+    link_mail_text,
+    open_link,
+    queue_personal_mail,
+    retire_links,
+    usable_link,
+)
 from .auth import revoke_all_sessions, session_id_for_token
-from .csv_safety import quoted_if_formula
 from .display import moment_text
 from .errors import ServiceError
 from .password_rules import new_password_errors
@@ -135,13 +141,13 @@ def request_email_change(
     audit.record(session, actor=user, action=AuditAction.USER_REQUEST_EMAIL_CHANGE, user_id=user.id,
                  new_email=email)
     hours = int(EMAIL_LINK_LIFETIME.total_seconds() // 3600)
-    body = link_mail_text(
-        user, asked="You asked to use this address for your MemberSync account",
-        action="Confirm it", lifetime=f"{hours} hours", path=routes.confirm_email_link(token),
-        closing=f"Until then your e-mail address stays {user.email}. "
-                "If you did not ask for this, ignore this e-mail.")
-    mail.queue(session, recipient=email, subject="Confirm your new MemberSync e-mail address",
-               body=body)
+    queue_personal_mail(
+        session, user=user, recipient=email, subject="Confirm your new MemberSync e-mail address",
+        text=link_mail_text(
+            user, asked="You asked to use this address for your MemberSync account",
+            action="Confirm it", lifetime=f"{hours} hours", path=routes.confirm_email_link(token),
+            closing=f"Until then your e-mail address stays {user.email}. "
+                    "If you did not ask for this, ignore this e-mail."))
     return Outcome()
 
 
@@ -191,8 +197,7 @@ def confirm_email_change(session: Session, *, token: Any, address: str | None = 
     retire_links(session, user_id=user.id, purpose=LinkPurpose.CHANGE_EMAIL, now=now)
     audit.record(session, actor=user, action=AuditAction.USER_CHANGE_EMAIL, user_id=user.id,
                  old_email=old_email, new_email=new_email)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.username)},\n\n"
+    text = (
         f"The e-mail address of your MemberSync account {user.username} was changed from "
         f"{old_email} to {new_email}. MemberSync writes to the new address from now on, and "
         "you sign in with it (or your username).\n\n"
@@ -200,8 +205,8 @@ def confirm_email_change(session: Session, *, token: Any, address: str | None = 
         "sign-in page at once, and tell your organization's staff:\n\n"
         f"{base_url()}{routes.FORGOT_PASSWORD}\n"
     )
-    mail.queue(session, recipient=old_email,
-               subject="Your MemberSync e-mail address was changed", body=body)
+    queue_personal_mail(session, user=user, recipient=old_email,
+                        subject="Your MemberSync e-mail address was changed", text=text)
     return EmailChanged(user, old_email)
 
 

@@ -20,7 +20,7 @@ from ..models import (
     Organization,
     User,
 )
-from . import accounts, audit, edits, mail, throttle
+from . import accounts, audit, edits, throttle
 from .auth import revoke_all_sessions
 from .csv_safety import quoted_if_formula
 from .errors import FieldErrors, ServiceError
@@ -314,15 +314,15 @@ def queue_set_password_mail(session: Session, *, user: User, sender: User,
         accounts.queue_welcome_mail(session, user=user, org_title=org_title, added_by=sender)
         return
     link = accounts.issue_password_link(session, user=user)
-    body = (
-        f"Hello {quoted_if_formula(user.full_name or user.email)},\n\n"
+    text = (
         f"{quoted_if_formula(sender.full_name or sender.username)} created your MemberSync "
         "account.\n"
         f"Set your password here (the link works once, for "
         f"{accounts.PASSWORD_LINK_LIFETIME.days} days):\n\n{link}\n\n"
         f"Then sign in with your e-mail address {user.email}.\n"
     )
-    mail.queue(session, recipient=user.email, subject="Set your MemberSync password", body=body)
+    accounts.queue_personal_mail(session, user=user, subject="Set your MemberSync password",
+                                 text=text)
 
 
 def _get_user(session: Session, user_id: Any) -> User:
