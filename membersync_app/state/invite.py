@@ -57,7 +57,7 @@ class InviteState(AppState):
                                    address=self.router.session.client_ip)
         except ServiceError as error:
             self.errors = {"form": error.message}
-            with self._unit() as (session, user):
+            with self._reading() as (session, user):  # without the address: only reads
                 self._inspect(session, user)
             return None
         return rx.redirect(routes.MY_ACCESS)
@@ -78,7 +78,7 @@ class InviteState(AppState):
             return None
         except ServiceError as error:
             self.errors = {"form": error.message}
-            with self._unit() as (session, user):
+            with self._reading() as (session, user):  # without the address: only reads
                 self._inspect(session, user)
             return None
         self._enter_session(grant, routes.MY_ACCESS)
