@@ -297,3 +297,35 @@ def form_buttons(state, save_label: str, delete_label: str | None) -> rx.Compone
         width="100%",
         align="center",
     )
+
+
+SUGGESTIONS_STYLE = {"border": "1px solid var(--gray-5)", "padding": "6px",
+                     "border_radius": "var(--radius-2)", "width": "100%"}
+
+
+def user_typeahead(state, *, label: str, name: str, input_id: str, no_match: str,
+                   **input_props) -> rx.Component:
+    """A username / e-mail input of a form with UserPickerMixin: at most 10 matching users
+    under it, picking one fills it in; `no_match` once a search found nobody."""
+
+    def match(choice) -> rx.Component:
+        return rx.button(choice.label, type="button", variant="ghost", size="1",
+                         on_click=state.pick(choice.username),
+                         aria_label="Choose " + choice.username)
+
+    return rx.vstack(
+        rx.el.label(label, html_for=input_id, style=LABEL_STYLE),
+        rx.input(name=name, id=input_id, width="100%", auto_complete="off",
+                 placeholder="Type a few letters of a username or e-mail",
+                 on_change=state.search_users.debounce(250), **input_props),
+        rx.cond(
+            state.matches.length() > 0,
+            rx.vstack(rx.foreach(state.matches, match), spacing="1", role="list",
+                      aria_label="Matching users", id=f"{input_id}-matches",
+                      style=SUGGESTIONS_STYLE),
+            rx.cond(state.search_done, rx.text(no_match, size="1", color_scheme="gray")),
+        ),
+        field_error(state.errors.get(name, ""), input_id),
+        spacing="1",
+        width="100%",
+    )

@@ -6,16 +6,18 @@ import reflex as rx
 
 from .. import routes
 from ..components.admin import (
+    SUGGESTIONS_STYLE,
     admin_page,
     checkbox,
     form_buttons,
     job_type_select,
     select_field,
+    user_typeahead,
 )
 from ..components.data_table import Column, data_table, long_text
 from ..components.forms import LABEL_STYLE, error_callout, field_error, form_field, notice
 from ..components.modal import confirm_dialog
-from ..services.back_office import OrgChoice, OrgMemberRow, UserChoice
+from ..services.back_office import OrgChoice, OrgMemberRow
 from ..services.jobs import JobRow
 from ..services.merge import MergePerson
 from ..state.admin_organizations import AdminOrganizationsState
@@ -37,8 +39,6 @@ from .admin_organizations import organization_form
 
 B = BackOfficeState
 ROLES = [("member", "Member"), ("manager", "Manager")]
-BOX_STYLE = {"border": "1px solid var(--gray-5)", "padding": "6px",
-             "border_radius": "var(--radius-2)", "width": "100%"}
 
 
 def _header() -> rx.Component:
@@ -59,32 +59,6 @@ def _header() -> rx.Component:
             wrap="wrap",
         ),
         spacing="2",
-    )
-
-
-def _user_typeahead(state, *, label: str, name: str, input_id: str) -> rx.Component:
-    """A username / e-mail input offering at most 10 matching users; picking one fills it."""
-
-    def match(choice: UserChoice) -> rx.Component:
-        return rx.button(choice.label, type="button", variant="ghost", size="1",
-                         on_click=state.pick(choice.username),
-                         aria_label="Choose " + choice.username)
-
-    return rx.vstack(
-        rx.el.label(label, html_for=input_id, style=LABEL_STYLE),
-        rx.input(name=name, id=input_id, width="100%", auto_complete="off",
-                 placeholder="Type a few letters of a username or e-mail",
-                 on_change=state.search_users.debounce(250)),
-        rx.cond(
-            state.matches.length() > 0,
-            rx.vstack(rx.foreach(state.matches, match), spacing="1", role="list",
-                      aria_label="Matching users", style=BOX_STYLE),
-            rx.cond(state.search_done,
-                    rx.text("No active user matches.", size="1", color_scheme="gray")),
-        ),
-        field_error(state.errors.get(name, ""), input_id),
-        spacing="1",
-        width="100%",
     )
 
 
@@ -132,7 +106,8 @@ def _change_owner() -> rx.Component:
         S, "Change owner",
         rx.text("Any active user, a member already or not. The current owner becomes a "
                 "manager and takes a seat.", size="2", color_scheme="gray"),
-        _user_typeahead(S, label="New owner", name="new_owner", input_id=NEW_OWNER_ID),
+        user_typeahead(S, label="New owner", name="new_owner", input_id=NEW_OWNER_ID,
+                       no_match="No active user matches."),
         _raise_option(S, "Raise the seat count by one"),
         field_error(S.errors.get("raise_seats", ""), "owner-raise"),
         form_id="owner", submit=rx.button("Change owner", type="submit"),
@@ -215,7 +190,8 @@ def _assign_member() -> rx.Component:
     S = AssignMemberState
     return _tab_form(
         S, "Assign member",
-        _user_typeahead(S, label="Username or e-mail", name="login", input_id=ASSIGN_LOGIN_ID),
+        user_typeahead(S, label="Username or e-mail", name="login", input_id=ASSIGN_LOGIN_ID,
+                       no_match="No active user matches."),
         _role_select("assign-role"),
         field_error(S.errors.get("role", ""), "assign-role"),
         _raise_option(S, "Raise the seat count"),
@@ -329,7 +305,7 @@ def _assign_jobs() -> rx.Component:
             rx.cond(
                 S.matches.length() > 0,
                 rx.vstack(rx.foreach(S.matches, _pick_job), spacing="1", role="group",
-                          aria_label="Unassigned jobs", style=BOX_STYLE),
+                          aria_label="Unassigned jobs", style=SUGGESTIONS_STYLE),
                 rx.cond(S.searched, rx.text("No unassigned job matches.", size="1",
                                             color_scheme="gray")),
             ),
@@ -455,7 +431,7 @@ def _merge() -> rx.Component:
                  placeholder="Type part of its title", on_change=S.search_orgs.debounce(250)),
         rx.cond(S.candidates.length() > 0,
                 rx.vstack(rx.foreach(S.candidates, candidate), spacing="1", role="list",
-                          aria_label="Matching organizations", style=BOX_STYLE),
+                          aria_label="Matching organizations", style=SUGGESTIONS_STYLE),
                 rx.cond(S.candidates_searched,
                         rx.text("No other organization matches.", size="1",
                                 color_scheme="gray"))),

@@ -5,9 +5,8 @@ import reflex as rx
 from .. import routes
 from ..components import admin
 from ..components.data_table import Column, long_text
-from ..components.forms import LABEL_STYLE, field_error, form_field
+from ..components.forms import form_field
 from ..services.admin_organizations import OrgRow
-from ..services.back_office import UserChoice
 from ..state.admin_organizations import (
     OWNER_INPUT_ID,
     AdminOrganizationsState,
@@ -38,33 +37,10 @@ def _row(org: OrgRow) -> rx.Component:
     )
 
 
-def _match(match: UserChoice) -> rx.Component:
-    return rx.button(match.label, type="button", variant="ghost", size="1",
-                     on_click=S.pick_owner(match.username),
-                     aria_label="Choose " + match.username)
-
-
 def _owner_picker() -> rx.Component:
-    existing = rx.vstack(
-        rx.el.label("Owner", html_for=OWNER_INPUT_ID,
-                    style=LABEL_STYLE),
-        rx.input(name="owner", id=OWNER_INPUT_ID, default_value=S.f_owner, width="100%",
-                 placeholder="Type a few letters of a username or e-mail",
-                 auto_complete="off", on_change=S.search_owner.debounce(250)),
-        rx.cond(
-            S.owner_matches.length() > 0,
-            rx.vstack(rx.foreach(S.owner_matches, _match), spacing="1", role="list",
-                      aria_label="Matching users", id="owner-matches",
-                      style={"border": "1px solid var(--gray-5)", "padding": "6px",
-                             "border_radius": "var(--radius-2)", "width": "100%"}),
-            rx.cond(S.owner_search_done,
-                    rx.text("No user matches. Check the spelling, or create a new user.",
-                            size="1", color_scheme="gray")),
-        ),
-        field_error(S.errors.get("owner", ""), OWNER_INPUT_ID),
-        spacing="1",
-        width="100%",
-    )
+    existing = admin.user_typeahead(
+        S, label="Owner", name="owner", input_id=OWNER_INPUT_ID, default_value=S.f_owner,
+        no_match="No user matches. Check the spelling, or create a new user.")
     new = rx.vstack(
         rx.text("New owner", weight="medium", size="2"),
         admin.kept_field(S, "Owner username", "new_owner_username", field_id="new-owner-username"),

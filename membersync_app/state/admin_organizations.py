@@ -5,19 +5,19 @@ from typing import ClassVar
 import reflex as rx
 
 from .. import routes
-from ..services import admin_organizations, back_office, catalog
+from ..services import admin_organizations, catalog
 from ..services.display import on_the_way
-from ..services.errors import ServiceError
 from ..services.validation import whole_number
 from .admin_common import AdminFormMixin, form_id, ticked
 from .back_office import BackOfficeState
 from .base import AppState
 from .paged_list import PagedListMixin
+from .user_picker import UserPickerMixin
 
 OWNER_INPUT_ID = "org-owner"
 
 
-class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
+class AdminOrganizationsState(UserPickerMixin, PagedListMixin, AdminFormMixin, AppState):
     # An organization's own address is its back-office page, whose Details tab is this form.
     _list_route, _record_route = routes.ADMIN_ORGANIZATIONS, routes.ADMIN_ORGANIZATION
     # The owner fields too; the new owner's password is never kept (it would sit on the server).
@@ -25,14 +25,13 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
                      "new_owner_username", "new_owner_email", "new_owner_full_name")
     _draft_ticks = ("new_owner",)
     _noun, _label_field = "organization", "title"
+    _picker_field, _picker_input_id = "owner", OWNER_INPUT_ID
     _list_service = staticmethod(admin_organizations.list_organizations)
     _choices: ClassVar[tuple[str, ...]] = ("org_type_choices", "seat_type_choices")
     sort_by: str = "title"
     rows: list[admin_organizations.OrgRow] = []  # noqa: RUF012
     org_type_choices: list[catalog.Choice] = []  # noqa: RUF012
     seat_type_choices: list[catalog.Choice] = []  # noqa: RUF012
-    owner_matches: list[back_office.UserChoice] = []  # noqa: RUF012
-    owner_search_done: bool = False
     new_owner: bool = False  # create the owner's account with the organization
     f_title: str = ""
     f_owner: str = ""
@@ -56,7 +55,8 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             self.f_seat_count, self.f_seats_used, self.f_seat_type_id = "10", 0, ""
             self.f_org_type_id = ""
             self.f_new_owner_username = self.f_new_owner_email = self.f_new_owner_full_name = ""
-            self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+            self._forget_matches()
+            self.new_owner = False
 
         self._open_new_with(prepare)
 
@@ -79,30 +79,17 @@ class AdminOrganizationsState(PagedListMixin, AdminFormMixin, AppState):
             self.f_seats_used = form.seats_used
             self.f_org_type_id, self.f_seat_type_id = (
                 form_id(form.org_type_id), form_id(form.seat_type_id))
-            self.owner_matches, self.owner_search_done, self.new_owner = [], False, False
+            self._forget_matches()
+            self.new_owner = False
             self._details_id = form.id
             self._opened = form.opened
             return form.id
 
         self._open_edit_with(read)
 
-    @rx.event
-    def search_owner(self, text: str):
-        """Up to 10 users matching what was typed in Owner (username, e-mail or name)."""
+    def _picker_typed(self, text: str) -> None:
+        """What is typed or picked in Owner is kept as the draft."""
         self._keep_text("owner", text)
-        try:
-            with self._reading() as (session, user):
-                self.owner_matches = back_office.find_users(session, actor=user, text=text)
-        except ServiceError as error:
-            self.errors = {**self.errors, "owner": error.message}
-            return
-        self.owner_search_done = bool(str(text).strip())
-
-    @rx.event
-    def pick_owner(self, username: str):
-        self.owner_matches, self.owner_search_done = [], False
-        self._keep_text("owner", username)
-        return rx.set_value(OWNER_INPUT_ID, username)
 
     @rx.event
     def set_new_owner(self, value: bool):

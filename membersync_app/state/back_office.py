@@ -12,7 +12,7 @@ import reflex as rx
 
 from ..models import User
 from ..services import back_office, jobs, merge
-from ..services.back_office import OrgChoice, OrgHeader, OrgMemberRow, UserChoice
+from ..services.back_office import OrgChoice, OrgHeader, OrgMemberRow
 from ..services.display import expiry_text
 from ..services.errors import RowErrors, ServiceError
 from ..services.jobs import JobRow
@@ -22,6 +22,7 @@ from .admin_common import AdminFormMixin, ticked
 from .base import AppState
 from .paged_list import PagedListMixin, toggled
 from .selection import SelectionMixin
+from .user_picker import UserPickerMixin
 
 TABS = ("details", "members", "jobs", "merge", "delete")
 NO_HEADER = OrgHeader(id=0, title="", owner_username="", owner_label="", type_name="",
@@ -204,37 +205,19 @@ class _TabForm(AdminFormMixin, mixin=True):
         await _refresh_members(self)
 
 
-class _UserPicker(_TabForm, mixin=True):
-    """A form with a username / e-mail type-ahead (its input `_input_id`): at most 10
-    suggestions from SQL; picking one fills the input."""
-
-    matches: list[UserChoice] = []  # noqa: RUF012
-    search_done: bool = False
-    _input_id: ClassVar[str] = ""
-
-    @rx.event
-    def search_users(self, text: str):
-        try:
-            with self._reading() as (session, user):
-                self.matches = back_office.find_users(session, actor=user, text=text)
-        except ServiceError:
-            self.matches = []
-        self.search_done = isinstance(text, str) and bool(text.strip())
-
-    @rx.event
-    def pick(self, username: str):
-        self.matches, self.search_done = [], False
-        return rx.set_value(self._input_id, username if isinstance(username, str) else "")
+class _UserPicker(UserPickerMixin, _TabForm, mixin=True):
+    """A back office tab form with a username / e-mail type-ahead (state/user_picker.py); an
+    emptied form offers no old suggestions."""
 
     def _clear_form(self, notice: str) -> None:
         super()._clear_form(notice)
-        self.matches, self.search_done = [], False
+        self._forget_matches()
 
 
 class AssignMemberState(_UserPicker, BackOfficeState):
     """Assign member: a user by username or e-mail, a role, and "raise the seat count"."""
 
-    _input_id = ASSIGN_LOGIN_ID
+    _picker_field, _picker_input_id = "login", ASSIGN_LOGIN_ID
 
     @rx.event
     async def assign(self, form_data: dict):
@@ -279,7 +262,7 @@ async def _refresh_members(state: rx.State) -> None:
 
 
 class ChangeOwnerState(_UserPicker, BackOfficeState):
-    _input_id = NEW_OWNER_ID
+    _picker_field, _picker_input_id = "new_owner", NEW_OWNER_ID
 
     @rx.event
     async def change_owner(self, form_data: dict):

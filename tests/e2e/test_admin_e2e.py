@@ -231,7 +231,7 @@ def test_admin_handlers_called_directly_by_a_non_staff_user_change_nothing(page,
     _call_handler(page, AdminCoursesState.save,
                   {"form_data": {"title": "Injected course", "lesson_count": "3"}},
                   "Only staff may do that.")
-    _call_handler(page, AdminOrganizationsState.search_owner, {"text": user.username[:4]},
+    _call_handler(page, AdminOrganizationsState.search_users, {"text": user.username[:4]},
                   "Only staff may do that.")
     with uow() as session:
         assert session.get(User, user.id).is_staff is False

@@ -121,8 +121,8 @@ def test_an_existing_owner_picked_from_the_matches_is_kept(staff_tab):
     staff_tab.open(path)
     state = AdminOrganizationsState
     staff_tab.send(state.open_new, {}, path)
-    staff_tab.send(state.search_owner, {"text": "ann"}, path)
-    staff_tab.send(state.pick_owner, {"username": "ann_lee"}, path)
+    staff_tab.send(state.search_users, {"text": "ann"}, path)
+    staff_tab.send(state.pick, {"username": "ann_lee"}, path)
     staff_tab.open(path)
     restored = staff_tab.send(state.continue_draft, {}, path)
     assert last_value(restored, state, "f_owner") == "ann_lee"
