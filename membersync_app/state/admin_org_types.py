@@ -6,7 +6,7 @@ import reflex as rx
 
 from .. import routes
 from ..services import catalog, org_types
-from .admin_common import AdminFormMixin, RecordServices, form_id, ticked
+from .admin_common import RecordFormMixin, RecordServices, form_id, ticked
 from .base import AppState
 from .paged_list import PagedListMixin
 
@@ -20,7 +20,7 @@ TAB_OF_FIELD = {
 TAB_ORDER = ("General", "Access", "Seat Benefits")
 
 
-class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
+class AdminOrgTypesState(PagedListMixin, RecordFormMixin, AppState):
     _list_route, _record_route = routes.ADMIN_ORG_TYPES, routes.ADMIN_ORG_TYPE
     _draft_fields = ("name", "visibility", "default_seat_type_id", "invitation_days",
                      "auto_add_domain")
@@ -30,7 +30,7 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     _list_service = staticmethod(org_types.list_org_types)
     _services: ClassVar[RecordServices] = RecordServices(
         "org_type_id", org_types.create_org_type, org_types.update_org_type,
-        org_types.delete_org_type)
+        org_types.delete_org_type, read=org_types.get_org_type_form)
     _choices: ClassVar[tuple[str, ...]] = ("course_choices", "license_choices", "seat_type_choices")
     sort_by: str = "name"
     rows: list[org_types.OrgTypeRow] = []  # noqa: RUF012
@@ -49,18 +49,8 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
     # Seat Benefits: "owner_course_ids" -> ["3", "5"], ...
     f_benefits: dict[str, list[str]] = {}  # noqa: RUF012
 
-    @rx.event
-    def open_new(self):
-        self._open_new_with(lambda session, user: self._fill_form(org_types.new_org_type_form()))
-
-    def _open_record(self, org_type_id: int) -> None:
-        def read(session, user):
-            form = org_types.get_org_type_form(session, actor=user, org_type_id=org_type_id)
-            self._fill_form(form)
-            self._opened = form.opened
-            return form.id
-
-        self._open_edit_with(read)
+    def _blank_form(self) -> None:
+        self._fill_form(org_types.new_org_type_form())
 
     def _apply_tick(self, name: str, value: str, ticked: bool) -> None:
         """Permissions and Seat Benefits are held in dicts (the rest as AdminFormMixin says)."""
@@ -73,6 +63,9 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
             super()._apply_tick(name, value, ticked)
 
     def _fill_form(self, form: org_types.OrgTypeForm) -> None:
+        """The three tabs as `form` has them (a new type's defaults, or a saved type with what
+        the form opened on, for the conflict check)."""
+        self._opened = form.opened
         self.f_name, self.f_visibility = form.name, form.visibility
         self.f_default_seat_type_id = form_id(form.default_seat_type_id)
         self.f_permissions = dict(form.permissions)
@@ -107,7 +100,3 @@ class AdminOrgTypesState(PagedListMixin, AdminFormMixin, AppState):
         if named := [tab for tab in TAB_ORDER if tab in tabs]:
             self.form_error = f"{self.form_error} See the tab {' and '.join(named)}."
         return None
-
-    @rx.event
-    def delete(self):
-        return self._delete_record()
