@@ -10,7 +10,7 @@ from ..services.members import MemberRow
 from ..state.org_invitations import OrgInvitationsState
 from ..state.org_members import OrgMembersState
 from ..state.org_page import OrgPageState
-from .data_table import Column, data_table, long_text
+from .data_table import Column, data_table, long_text, select_all
 from .forms import error_callout, notice
 from .modal import confirm_dialog
 
@@ -160,12 +160,10 @@ def _bulk_bar() -> rx.Component:
 
 
 def members_table() -> rx.Component:
-    select_all = rx.cond(OrgPageState.expired, rx.fragment(),
-                         rx.checkbox(on_change=S.toggle_all,
-                                     aria_label="Select all on this page"))
+    ticks = rx.cond(OrgPageState.expired, rx.fragment(), select_all(S))  # expired: read-only
     return data_table(
         S,
-        columns=[Column("Select", header=select_all), Column("Name", "name"),
+        columns=[Column("Select", header=ticks), Column("Name", "name"),
                  Column("Email", "email"), Column("Role", "role"), Column("Status", "status"),
                  Column("Joined", "joined"), Column("Seat"), Column("Manage Members")],
         rows=S.rows, row=_member_row, search_label="Search members",

@@ -14,7 +14,7 @@ from ..components.admin import (
     select_field,
     user_typeahead,
 )
-from ..components.data_table import Column, data_table, long_text
+from ..components.data_table import Column, data_table, long_text, select_all
 from ..components.forms import LABEL_STYLE, error_callout, field_error, form_field, notice
 from ..components.modal import confirm_dialog
 from ..services.back_office import OrgChoice, OrgMemberRow
@@ -239,18 +239,17 @@ def _members() -> rx.Component:
     return rx.vstack(
         rx.hstack(_assign_member(), _assign_several(), spacing="4", align="start",
                   width="100%"),
-        notice(S.notice),
-        error_callout(S.row_error, "members-error"),
         rx.cond(S.form_open, _membership_form()),
-        bulk,
         data_table(
             S,
-            columns=[Column(""), Column("Name", "name"), Column("Username", "username"),
-                     Column("Email", "email"), Column("Role", "role"),
+            columns=[Column("Select", header=select_all(S)), Column("Name", "name"),
+                     Column("Username", "username"), Column("Email", "email"),
+                     Column("Role", "role"),
                      Column("Organization admin", "org_admin"), Column("Status", "status"),
                      Column("Joined", "joined"), Column("")],
             rows=S.rows, row=_member_row, search_label="Search members",
             empty_text="No members match.", table_id="org-members",
+            above_table=[notice(S.notice), error_callout(S.row_error, "members-error"), bulk],
         ),
         spacing="4",
         width="100%",
@@ -322,18 +321,17 @@ def _jobs() -> rx.Component:
     S = BackOfficeJobsState
     return rx.vstack(
         _assign_jobs(),
-        notice(S.notice),
-        error_callout(S.row_error, "jobs-error"),
-        rx.cond(S.selected.length() > 0,
-                rx.button("Unassign selected jobs", size="1", color_scheme="red",
-                          on_click=S.unassign_selected)),
         data_table(
             S,
-            columns=[Column(""), Column("Title", "title"), Column("Job type", "job_type"),
-                     Column("")],
+            columns=[Column("Select", header=select_all(S)), Column("Title", "title"),
+                     Column("Job type", "job_type"), Column("")],
             rows=S.rows, row=_job_row, search_label="Search jobs",
             empty_text="No jobs are assigned to this organization.", table_id="org-jobs",
             toolbar=rx.link("All jobs", href=routes.ADMIN_JOBS, size="2"),
+            above_table=[notice(S.notice), error_callout(S.row_error, "jobs-error"),
+                         rx.cond(S.selected.length() > 0,
+                                 rx.button("Unassign selected jobs", size="1",
+                                           color_scheme="red", on_click=S.unassign_selected))],
         ),
         spacing="4",
         width="100%",
