@@ -92,6 +92,11 @@ LOAD_AFTER_LAST_KILL_SECONDS = 5.0
 # (Reflex: 10 s); an answer may wait that long.
 ANSWER_SECONDS = 40.0
 RESPAWN_SECONDS = 40.0
+# A worker killed between a socket's Engine.IO handshake and its namespace's connect never
+# tells the socket.io client, which then waits out its whole connect wait. The browser's
+# socket.io client gives up on a connect after its `timeout` (20 s) and tries again; a tab
+# reconnecting here gives up sooner, so a few tries fit in RESPAWN_SECONDS.
+CONNECT_SECONDS = 8.0
 SEATS = 1_000  # the load never runs out of seats: every refusal here would be a failure
 PASSWORD = "crash-safe-pass-1"
 NAMESPACE = "/_event"  # Reflex's socket.io namespace and path
@@ -140,11 +145,12 @@ class Tab:
         self.token = str(uuid.uuid4())
         self.updates: list[dict[str, Any]] = []
         self.dropped = False
+        self.failed_connects: list[str] = []  # reconnect tries made again, and why
         self._changed = threading.Condition()
         self._client: socketio.Client | None = None
         self.connect()
 
-    def connect(self) -> None:
+    def connect(self, wait_seconds: float = ANSWER_SECONDS) -> None:
         if self._client is not None and self._client.connected:  # an upload failed, not this
             self._client.disconnect()
         client = socketio.Client(reconnection=False)
@@ -154,17 +160,20 @@ class Tab:
         headers = {"Cookie": f"{SESSION_COOKIE}={self.cookie}"} if self.cookie else {}
         client.connect(f"{self.url}?token={self.token}", headers=headers,
                        transports=["websocket"], socketio_path=NAMESPACE,
-                       namespaces=[NAMESPACE], wait_timeout=ANSWER_SECONDS)
+                       namespaces=[NAMESPACE], wait_timeout=wait_seconds)
         with self._changed:
             self._client, self.dropped = client, False
 
     def reconnect(self, deadline: float) -> None:
-        """Connect again (the killed worker's replacement may still be starting)."""
+        """Connect again (the killed worker's replacement may still be starting, or the worker
+        this try reached may be killed before it connected the namespace)."""
         while True:
+            tried_at = time.monotonic()
             try:
-                self.connect()
+                self.connect(wait_seconds=CONNECT_SECONDS)
                 return
-            except socketio.exceptions.ConnectionError:
+            except socketio.exceptions.ConnectionError as error:
+                self.failed_connects.append(f"{error} after {time.monotonic() - tried_at:.1f} s")
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)  # retry interval of a reconnect, as the browser's backoff
@@ -842,7 +851,8 @@ def test_killed_workers_lose_nothing_confirmed_and_half_apply_nothing(
           f"{staff.record.merges_deferred}\n"
           f"  reconnects {reconnects} (staff {staff.record.reconnects}); the owners' next "
           f"operation after one: {continued} confirmed, "
-          f"{sum(o.record.reconnects for o in owners) - continued} cut off by another kill\n"
+          f"{sum(o.record.reconnects for o in owners) - continued} cut off by another kill; "
+          f"connect tries made again: {[f for c in clients for f in c.tab.failed_connects]}\n"
           f"  e-mails: {len(mails)} committed, {sum(delivered_by_app.values())} sent by the "
           f"app, {sum(received.values()) - sum(delivered_by_app.values()) - resent} by "
           f"`membersync deliver-outbox`, {len(uncertain)} cut off mid-send ({resent} resent "
