@@ -164,7 +164,8 @@ def pager(state: type[PagedListMixin], label: str, pager_id: str = "pager") -> r
 def select_all(state) -> rx.Component:
     """A header checkbox for a list with SelectionMixin (state/selection.py): every row of the
     page that may be ticked, or none."""
-    return rx.checkbox(on_change=state.toggle_all, aria_label="Select all on this page")
+    return rx.checkbox(checked=state.all_selected, on_change=state.toggle_all,
+                       aria_label="Select all on this page")
 
 
 def long_text(value: Var | str, max_width: str = "14em") -> rx.Component:

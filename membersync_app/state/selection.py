@@ -23,6 +23,13 @@ class SelectionMixin(rx.State, mixin=True):
         selectable = set(self._selectable_ids())
         self.selected = [i for i in self.selected if i in selectable]
 
+    @rx.var(deps=["rows", "selected"], auto_deps=False)
+    def all_selected(self) -> bool:
+        """What the header's checkbox shows: ticked only while every tickable row of the page
+        is, so it clears with the selection (a page change, a search, an Unassign)."""
+        selectable = self._selectable_ids()
+        return bool(selectable) and set(selectable) <= set(self.selected)
+
     @rx.event
     def toggle(self, row_id: int, checked: bool):
         """One row's checkbox changed."""

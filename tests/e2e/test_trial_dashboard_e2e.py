@@ -336,6 +336,13 @@ def test_counts_and_bulk_notices_speak_plainly(page, app_url, uow):
         # The box is drawn from the server's selection: click, then wait for it to show.
         member_row(page, name).get_by_role("checkbox").click()
         expect(member_row(page, name).get_by_role("checkbox")).to_be_checked()
+    # "Select all on this page" shows ticked while every tickable row is (not the owner's).
+    select_all = page.get_by_role("checkbox", name="Select all on this page")
+    expect(select_all).to_be_checked()
+    member_row(page, "Pat Plain").get_by_role("checkbox").click()
+    expect(select_all).not_to_be_checked()
+    select_all.click()
+    expect(member_row(page, "Pat Plain").get_by_role("checkbox")).to_be_checked()
     page.get_by_role("button", name="Promote selected to manager").click()
     expect(page.locator("#members-notice")).to_have_text(
         "Promoted 1 member to manager. Skipped Max Manager: already a manager.")
