@@ -97,6 +97,7 @@ RESPAWN_SECONDS = 40.0
 # socket.io client gives up on a connect after its `timeout` (20 s) and tries again; a tab
 # reconnecting here gives up sooner, so a few tries fit in RESPAWN_SECONDS.
 CONNECT_SECONDS = 8.0
+NAMESPACE_REFUSED = "One or more namespaces failed to connect"  # python-socketio's words
 SEATS = 1_000  # the load never runs out of seats: every refusal here would be a failure
 PASSWORD = "crash-safe-pass-1"
 NAMESPACE = "/_event"  # Reflex's socket.io namespace and path
@@ -111,13 +112,15 @@ def _name(state, handler: str) -> str:
     return f"{state.get_full_name()}.{handler}"
 
 
-def _flat(delta: Any) -> dict[str, Any]:
-    """The vars of one state update, whatever state they belong to."""
+def _flat(delta: Any, state=None) -> dict[str, Any]:
+    """The vars of one state update: of `state` only when given (two states may have a var of
+    the same name, as the members and invitations lists' `rows`), else of every state."""
     if isinstance(delta, str):
         delta = json.loads(delta)
     flat: dict[str, Any] = {}
-    for state_vars in (delta or {}).get("delta", {}).values():
-        flat.update(state_vars)
+    for name, state_vars in (delta or {}).get("delta", {}).items():
+        if state is None or name == state.get_full_name():
+            flat.update(state_vars)
     return flat
 
 
@@ -143,7 +146,7 @@ class Tab:
     def __init__(self, url: str, cookie: str | None, router: dict) -> None:
         self.url, self.cookie, self.router = url, cookie, router
         self.token = str(uuid.uuid4())
-        self.updates: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []  # as they came: {"delta": {state: vars}}
         self.dropped = False
         self.failed_connects: list[str] = []  # reconnect tries made again, and why
         self._changed = threading.Condition()
@@ -173,14 +176,14 @@ class Tab:
                 self.connect(wait_seconds=CONNECT_SECONDS)
                 return
             except socketio.exceptions.ConnectionError as error:
+                if str(error).startswith(NAMESPACE_REFUSED) or time.monotonic() > deadline:
+                    raise  # refused by the app (a failure at once), or still failing at the deadline
                 self.failed_connects.append(f"{error} after {time.monotonic() - tried_at:.1f} s")
-                if time.monotonic() > deadline:
-                    raise
                 time.sleep(0.2)  # retry interval of a reconnect, as the browser's backoff
 
     def _update(self, data: Any) -> None:
         with self._changed:
-            self.updates.append(_flat(data))
+            self.updates.append(json.loads(data) if isinstance(data, str) else data)
             self._changed.notify_all()
 
     def _new_token(self, token: str) -> None:
@@ -199,8 +202,9 @@ class Tab:
             return None
 
     def call(self, handler: str, payload: dict, answer_keys: set[str],
-             router: dict | None = None) -> dict[str, Any]:
-        """Send an event; the first state update after it that sets one of `answer_keys`."""
+             router: dict | None = None, state=None) -> dict[str, Any]:
+        """Send an event; the first state update after it that sets one of `answer_keys` (of
+        `state` when given), as a dict of vars."""
         with self._changed:
             if self.dropped:
                 raise Disconnected()
@@ -213,7 +217,8 @@ class Tab:
             raise Disconnected() from error
 
         def answered() -> dict | None:
-            return next((u for u in self.updates[since:] if answer_keys & u.keys()), None)
+            flat = (_flat(update, state) for update in self.updates[since:])
+            return next((u for u in flat if answer_keys & u.keys()), None)
 
         with self._changed:
             self._changed.wait_for(lambda: answered() is not None or self.dropped,
@@ -349,7 +354,8 @@ class OwnerClient(threading.Thread):
         email = self.rng.choice(candidates)
         self.record.sent["remove"] += 1
         found = self.tab.call(_name(OrgMembersState, "submit_search"),
-                              {"form_data": {"search": email}}, {"rows_rx_state_"})
+                              {"form_data": {"search": email}}, {"rows_rx_state_"},
+                              state=OrgMembersState)
         rows = [row for row in found["rows_rx_state_"] if row["email"] == email]
         if not rows:
             self.record.errors.append(f"remove {email}: not in the search result {found}")
@@ -537,7 +543,7 @@ def health(url: str, resets: list[str] | None = None) -> str:
     noted in `resets` (printed), and a second failure is the answer."""
     try:
         return _health_once(url)
-    except httpx.TransportError as error:
+    except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:  # a reset
         if resets is None:
             return f"{type(error).__name__}: {error}"
         resets.append(f"{type(error).__name__}: {error}")
