@@ -22,6 +22,6 @@ class InvitationHistoryState(PagedListMixin, OrgPageState):
     @rx.event
     def load_history(self):
         """on_load of the organization page (after OrgPageState.load), and after a revoke."""
-        self.loaded, self.rows = False, []
+        self._forget_page()
         if self._org_id:
             self._refresh(page=1)

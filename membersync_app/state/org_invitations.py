@@ -32,7 +32,7 @@ class OrgInvitationsState(PagedListMixin, OrgPageState):
 
     @rx.event
     def load_invitations(self):
-        self.rows, self.loaded, self.list_error = [], False, ""
+        self._forget_page()
         self.invitations_error, self.invitations_notice = "", ""
         if self._org_id:
             self._refresh(page=1)

@@ -49,7 +49,7 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
     def load_members(self):
         """on_load (after OrgPageState.load): the first page."""
         self.list_search, self.sort_by, self.sort_desc = "", "name", False
-        self.rows, self.loaded, self.list_error = [], False, ""
+        self._forget_page()
         self.selected, self.members_error, self.members_notice = [], "", ""
         if self._org_id:
             self._refresh(page=1)

@@ -237,12 +237,13 @@ class DrillDownMixin(ReportTableMixin, mixin=True):
 
     def _open(self, target_id: int):
         self._target_id = whole_number(target_id, allow_text=False) or 0
-        self.heading, self.rows, self.loaded = "", [], False
-        self.selected = []
+        self.heading, self.selected = "", []
+        self._forget_page()
 
     @rx.event
     def close(self):
-        self._target_id, self.heading, self.rows, self.loaded = 0, "", [], False
+        self._target_id, self.heading = 0, ""
+        self._forget_page()
 
     @rx.var
     def open(self) -> bool:

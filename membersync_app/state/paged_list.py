@@ -83,6 +83,11 @@ class PagedListMixin(PagerMixin, mixin=True):
         self.rows = list(result.rows)
         return result
 
+    def _forget_page(self) -> None:
+        """Before a list (re)opens: nothing of the page shown before (another organization's,
+        another drill-down's) is drawn while the new one loads, or when it is refused."""
+        self.rows, self.loaded, self.list_error, self.total = [], False, "", 0
+
     def _refresh(self, **changes: Any) -> None:
         """Reload the current page (with `changes` to search / sort / page), via the service.
 

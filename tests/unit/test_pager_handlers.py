@@ -6,14 +6,22 @@ changes."""
 import json
 
 import pytest
-from factories import make_membership, make_org, make_org_type, make_user
+from factories import (
+    make_invitation,
+    make_membership,
+    make_org,
+    make_org_type,
+    make_staff,
+    make_user,
+)
 from handler_harness import signed_in_tab
 
 import membersync_app.membersync_app as web_app
 from membersync_app import db, routes
-from membersync_app.models import Visibility
-from membersync_app.services import auth
+from membersync_app.models import Organization, Visibility
+from membersync_app.services import auth, back_office
 from membersync_app.state.directory import DirectoryState
+from membersync_app.state.org_invitations import OrgInvitationsState
 from membersync_app.state.org_members import OrgMembersState
 
 
@@ -97,3 +105,24 @@ def test_changing_the_page_size_keeps_the_first_row_on_screen(tab):
     assert (_values(wire, "page"), _values(wire, "page_size")) == ([2], [20])  # rows 21-30
     wire = tab.send(OrgMembersState.set_page_size, {"size": "15"}, path)
     assert _values(wire, "pager_error") == ["Show 10, 20, 50 or 100 rows per page."]
+
+
+def test_a_list_refused_when_it_opens_again_shows_why_and_nothing_of_the_page_before(tab):
+    """The organization is deleted while its page is open; opening its lists again shows the
+    refusal, not the old rows or counts (the invitations list is drawn only while its total
+    is above 0, so an old total would hide the refusal)."""
+    path = routes.org_page(tab.org_id)
+    with db.unit_of_work() as session:
+        make_invitation(session, session.get(Organization, tab.org_id))
+    tab.open(path)
+    loads = (OrgMembersState.load_members, OrgInvitationsState.load_invitations)
+    for load in loads:
+        assert _values(tab.send(load, {}, path), "total") in ([30], [1])
+    with db.unit_of_work() as session:
+        org = session.get(Organization, tab.org_id)
+        back_office.delete_organization(session, actor=make_staff(session), org_id=org.id,
+                                        confirm_title=org.title)
+    for load in loads:
+        wire = tab.send(load, {}, path)
+        assert _values(wire, "total") == [0] and _values(wire, "rows") == [[]]
+        assert _values(wire, "list_error")[-1] == "That organization does not exist."
