@@ -123,7 +123,7 @@ def _member_row(row: MemberRow) -> rx.Component:
         rx.table.cell(role_label(row.role)),
         rx.table.cell(row.status),
         rx.table.cell(row.joined_on, white_space="nowrap"),  # a date is never cut in two
-        rx.table.cell(rx.cond(row.is_owner, "no seat (owner)", "1 seat"), white_space="nowrap"),
+        rx.table.cell(row.seat, white_space="nowrap"),
         rx.table.cell(_row_actions(row)),
         data_email=row.email,
     )

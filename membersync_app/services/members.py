@@ -39,7 +39,7 @@ from .roster import (
     staff_blocked_emails,
     staff_blocked_refusal,
 )
-from .seats import require_free_seats
+from .seats import require_free_seats, seat_text
 from .users import _create_user, unique_username_from_email
 from .validation import (
     clean_email,
@@ -76,6 +76,7 @@ class MemberRow:
     status: str  # active / blocked
     joined_on: str  # YYYY-MM-DD
     is_owner: bool
+    seat: str  # "1 seat", or "no seat (owner)"
     is_viewer: bool  # the signed-in person's own row
     has_password: bool  # False: never set one (the "set your password" e-mail may go again)
 
@@ -125,7 +126,8 @@ def _member_row(membership: Membership, user: User, shown_name: str | None,
         email=user.email, role=Role(membership.role).value,
         status=MembershipStatus(membership.status).value,
         joined_on=membership.joined_at.date().isoformat(),
-        is_owner=membership.role == Role.OWNER, is_viewer=user.id == viewer.id,
+        is_owner=membership.role == Role.OWNER, seat=seat_text(membership.role),
+        is_viewer=user.id == viewer.id,
         has_password=bool(user.password_hash),
     )
 

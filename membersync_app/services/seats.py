@@ -15,6 +15,11 @@ def _membership_takes_seat():
     return Membership.role != Role.OWNER
 
 
+def seat_text(role: Role | str) -> str:
+    """What the members table says a membership takes, by the rule above."""
+    return "no seat (owner)" if role == Role.OWNER else "1 seat"
+
+
 def invitation_holds_seat():
     return and_(
         Invitation.accepted_at.is_(None),

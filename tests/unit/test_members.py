@@ -234,7 +234,8 @@ def test_list_members_pages_searches_and_sorts_in_sql(session):
     assert names[:2] == ["Person 29", "Person 28"]
     owner_row = members.list_members(session, actor=owner, org_id=org.id,
                                      search=owner.username).rows[0]
-    assert owner_row.role == Role.OWNER and owner_row.is_owner  # the page: no seat (owner)
+    assert (owner_row.role, owner_row.seat) == (Role.OWNER, "no seat (owner)")
+    assert {row.seat for row in first.rows if row.role != Role.OWNER} == {"1 seat"}
     # Wildcards are literal; an unknown sort falls back to the default, a huge page size to
     # the largest, and a value of the wrong type is refused (as in every list: listing.py).
     assert members.list_members(session, actor=owner, org_id=org.id, search="%").total == 0
