@@ -4,7 +4,14 @@ left unsaved, and the confirmation asked before anything that cannot be undone."
 import reflex as rx
 
 from ..state.org_add import AddRow, OrgAddState
-from .forms import LABEL_STYLE, draft_kept_callout, draft_left_callout, error_callout, field_error
+from .forms import (
+    LABEL_STYLE,
+    draft_kept_callout,
+    draft_left_callout,
+    error_callout,
+    field_error,
+    notice,
+)
 
 A = OrgAddState
 
@@ -125,11 +132,7 @@ def _seats_refusal() -> rx.Component:
                 icon="triangle_alert", color_scheme="red", id="seats-error", role="alert",
             ),
         ),
-        rx.cond(
-            A.seats_notice != "",
-            rx.callout(A.seats_notice, icon="circle_check", color_scheme="green",
-                       id="modal-seats-notice", role="status"),
-        ),
+        notice(A.seats_notice, "modal-seats-notice"),
     )
 
 

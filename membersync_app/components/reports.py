@@ -11,7 +11,7 @@ from ..state.org_reports import (
     UserReportState,
 )
 from .data_table import Column, data_table
-from .forms import LABEL_STYLE, error_callout, field_error
+from .forms import LABEL_STYLE, error_callout, field_error, notice
 
 R = OrgReportsState
 SELECT_STYLE = {"padding": "6px 8px", "border": "1px solid var(--gray-7)",
@@ -118,9 +118,7 @@ def _percent(value) -> rx.Component:
 
 def _notices(state) -> rx.Component:
     return rx.fragment(
-        rx.cond(state.remind_notice != "",
-                rx.callout(state.remind_notice, icon="check", color_scheme="green",
-                           id=f"{state.__name__.lower()}-remind-notice", role="status")),
+        notice(state.remind_notice, f"{state.__name__.lower()}-remind-notice"),
         error_callout(state.remind_error, f"{state.__name__.lower()}-remind-error"),
     )
 

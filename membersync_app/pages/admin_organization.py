@@ -71,7 +71,7 @@ def _tab_form(state, heading, *fields: rx.Component, form_id: str, submit: rx.Co
         rx.form(
             rx.vstack(
                 rx.heading(heading, size="4", as_="h2"),
-                *([notice(state.notice)] if with_notice else []),
+                *([notice(state.notice, f"{form_id}-notice")] if with_notice else []),
                 error_callout(state.form_error, f"{form_id}-error"),
                 *fields,
                 submit,
@@ -249,7 +249,8 @@ def _members() -> rx.Component:
                      Column("Joined", "joined"), Column("")],
             rows=S.rows, row=_member_row, search_label="Search members",
             empty_text="No members match.", table_id="org-members",
-            above_table=[notice(S.notice), error_callout(S.row_error, "members-error"), bulk],
+            above_table=[notice(S.notice, "members-notice"),
+                         error_callout(S.row_error, "members-error"), bulk],
         ),
         spacing="4",
         width="100%",
@@ -328,7 +329,7 @@ def _jobs() -> rx.Component:
             rows=S.rows, row=_job_row, search_label="Search jobs",
             empty_text="No jobs are assigned to this organization.", table_id="org-jobs",
             toolbar=rx.link("All jobs", href=routes.ADMIN_JOBS, size="2"),
-            above_table=[notice(S.notice), error_callout(S.row_error, "jobs-error"),
+            above_table=[notice(S.notice, "jobs-notice"), error_callout(S.row_error, "jobs-error"),
                          rx.cond(S.selected.length() > 0,
                                  rx.button("Unassign selected jobs", size="1",
                                            color_scheme="red", on_click=S.unassign_selected))],
@@ -421,7 +422,7 @@ def _merge() -> rx.Component:
     return rx.vstack(
         rx.text("The organization you are on stays; the one you pick moves into it and is "
                 "deleted.", size="2"),
-        notice(S.merge_notice),
+        notice(S.merge_notice, "merge-notice"),
         error_callout(S.merge_error, "merge-error"),
         rx.el.label("Organization to merge into this one", html_for="merge-search",
                     style=LABEL_STYLE),
@@ -487,8 +488,7 @@ def admin_organization_page() -> rx.Component:
             rx.vstack(_header(), _tabs(), spacing="4", width="100%"),
             rx.cond(
                 DeleteOrgState.deleted_notice != "",
-                rx.vstack(rx.callout(DeleteOrgState.deleted_notice, icon="check",
-                                     color_scheme="green", role="status", id="deleted-notice"),
+                rx.vstack(notice(DeleteOrgState.deleted_notice, "deleted-notice"),
                           rx.link("Back to Organizations", href=routes.ADMIN_ORGANIZATIONS)),
                 rx.cond(B.org_error != "",
                         rx.vstack(rx.callout(B.org_error, color_scheme="red", role="alert"),

@@ -145,6 +145,9 @@ def test_assign_several_all_or_none_and_unassign_refused_for_the_owner(page, app
     page.get_by_role("button", name="Unassign selected").click()
     page.get_by_role("button", name="Yes, unassign").click()
     expect(page.locator("#seats-used")).to_have_text("0 / 2")
+    # The list's notice has its own id (the tab's three forms' notices have theirs).
+    expect(page.locator("#members-notice")).to_have_text(
+        "Unassigned 2 members; their seats are free.")
     expect(page.get_by_role("button", name="Unassign", exact=True)).to_have_count(0)
     expect(page.locator("#org-members")).to_contain_text(
         "The owner cannot be unassigned: change the owner on Details first.")
