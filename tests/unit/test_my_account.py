@@ -266,7 +266,6 @@ def test_sessions_name_the_browser_and_mark_this_one(session, bea, browser):
     assert sorted((row.browser, row.current) for row in rows) == [
         ("Chrome on Linux", False), ("Unknown browser", True)]
     assert all(row.last_seen >= row.started for row in rows)  # YYYY-MM-DD HH:MM UTC
-    assert all(len(row.started) == len("2026-01-31 09:05 UTC") for row in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", moment)
                for row in rows for moment in (row.started, row.last_seen))
 
