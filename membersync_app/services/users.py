@@ -253,18 +253,19 @@ RESEND_REFUSED = ("Only staff, or the owner or a manager of an organization this
                   "belongs to, may send them this e-mail.")
 
 
-def resend_set_password_email(session: Session, *, actor: User | None, user_id: Any) -> int:
+def resend_set_password_email(session: Session, *, actor: User | None, user_id: Any,
+                              org_id: Any = None) -> None:
     """E-mail a new "set your password" link to an account that never set a password.
 
-    Allowed to staff, and to whoever may add members (owner, managers with that right) to an
-    organization the person is an active member of: they added the person, and the first
-    e-mail may have been lost. Once a password is set, "Forgot your password?" is the way, so
-    this can never be used to take over an account in use. Returns the outbox message's id
-    (deliver it after the commit).
+    Allowed to staff, and to whoever may add members (owner, managers with that right) to
+    `org_id` (the organization page it is sent from), when the person is an active member of
+    it: they added the person, and the first e-mail may have been lost. Once a password is
+    set, "Forgot your password?" is the way, so this can never be used to take over an
+    account in use.
     """
     actor = require_signed_in(actor)
     user = _get_user(session, user_id)
-    org = None if actor.is_staff else _org_allowing_resend(session, actor, user)
+    org = None if actor.is_staff else _org_allowing_resend(session, actor, user, org_id)
     if not user.is_active:
         raise ServiceError(f"The account of {user.username} is deactivated: activate it first.")
     if user.password_hash:
@@ -282,27 +283,18 @@ def resend_set_password_email(session: Session, *, actor: User | None, user_id: 
                  organization_id=org.id if org else None, user_id=user.id, username=user.username)
 
 
-def _org_allowing_resend(session: Session, actor: User, user: User) -> Organization:
-    """An organization where `user` is an active member and `actor` may add members; else a
-    refusal that says no more than the actor may know (who before when: an outsider is never
-    told that an organization expired)."""
-    org_ids = session.exec(
-        select(Membership.organization_id)
-        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
-        .order_by(Membership.organization_id)
-    ).all()
-    reason = RESEND_REFUSED
-    for org_id in org_ids:
-        try:
-            return access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS).org
-        except ServiceError as refusal:
-            # The actor's own organization may say why (expired, blocked, not allowed).
-            if reason is RESEND_REFUSED and session.exec(
-                select(Membership.id).where(Membership.organization_id == org_id,
-                                            Membership.user_id == actor.id)
-            ).first() is not None:
-                reason = refusal.message
-    raise ServiceError(reason)
+def _org_allowing_resend(session: Session, actor: User, user: User, org_id: Any
+                         ) -> Organization:
+    """`org_id` when `actor` may add members to it (else its refusal: expired, blocked, not
+    allowed) and `user` is an active member of it; else RESEND_REFUSED."""
+    if org_id is None:
+        raise ServiceError(RESEND_REFUSED)
+    org = access_org(session, actor=actor, org_id=org_id, action=Action.ADD_MEMBERS).org
+    if session.exec(select(Membership.id).where(
+            Membership.organization_id == org.id, Membership.user_id == user.id,
+            Membership.status == MembershipStatus.ACTIVE)).first() is None:
+        raise ServiceError(RESEND_REFUSED)
+    return org
 
 
 def queue_set_password_mail(session: Session, *, user: User, sender: User,

@@ -146,7 +146,8 @@ class OrgMembersState(SelectionMixin, PagedListMixin, OrgPageState):
         self.members_error, self.members_notice = "", ""
         try:
             with self._unit() as (session, user):
-                users.resend_set_password_email(session, actor=user, user_id=user_id)
+                users.resend_set_password_email(session, actor=user, user_id=user_id,
+                                                org_id=self._org_id)
         except ServiceError as error:
             self.members_error = error.message
             return

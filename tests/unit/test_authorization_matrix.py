@@ -332,8 +332,8 @@ CALLS = [
          lambda s, a, w: org_settings.add_seats(s, actor=a, org_id=w.org.id, count="5")),
     # A's plain member never set a password (factories): their e-mail can be sent again.
     Call("resend_set_password_email", StaffOrOrgRule((A.ADD_MEMBERS,)), True,
-         lambda s, a, w: users.resend_set_password_email(s, actor=a,
-                                                         user_id=w.member.user_id)),
+         lambda s, a, w: users.resend_set_password_email(s, actor=a, user_id=w.member.user_id,
+                                                         org_id=w.org.id)),
     # -- reports (issue 10): open on an expired organization too; Remind is a change
     *[Call(f"report_{name}", org(A.VIEW_REPORTS), False,
            # looked up when called, so a test that wraps the service sees the call

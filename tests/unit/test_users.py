@@ -264,10 +264,16 @@ def test_owner_may_resend_to_their_member_but_not_to_someone_elsewhere(session):
     owner = make_user(session, password=PASSWORD)
     org = make_org(session, owner=owner)
     member = make_membership(session, org).user_id
-    stranger = make_membership(session, make_org(session)).user_id
-    users.resend_set_password_email(session, actor=owner, user_id=member)
-    with pytest.raises(ServiceError, match="Only staff, or the owner or a manager"):
-        users.resend_set_password_email(session, actor=owner, user_id=stranger)
+    stranger_membership = make_membership(session, make_org(session))
+    stranger, elsewhere = stranger_membership.user_id, stranger_membership.organization_id
+    users.resend_set_password_email(session, actor=owner, user_id=member, org_id=org.id)
+    for org_id in (org.id, None):  # the stranger is not in it; no organization named
+        with pytest.raises(ServiceError, match="Only staff, or the owner or a manager"):
+            users.resend_set_password_email(session, actor=owner, user_id=stranger,
+                                            org_id=org_id)
+    with pytest.raises(ServiceError, match="Only the owner and managers of this organization"):
+        users.resend_set_password_email(session, actor=owner, user_id=stranger,
+                                        org_id=elsewhere)
     assert len(_outbox(session)) == 1
 
 
@@ -281,7 +287,8 @@ def test_resend_is_refused_once_a_password_is_set_or_for_a_blocked_member(sessio
         users.resend_set_password_email(session, actor=staff, user_id=with_password.user_id)
     # The owner acts through an active membership of the person, not a blocked one.
     with pytest.raises(ServiceError, match="Only staff, or the owner or a manager"):
-        users.resend_set_password_email(session, actor=owner, user_id=blocked.user_id)
+        users.resend_set_password_email(session, actor=owner, user_id=blocked.user_id,
+                                        org_id=org.id)
     assert _outbox(session) == []
 
 
