@@ -177,7 +177,7 @@ class Tab:
                 return
             except socketio.exceptions.ConnectionError as error:
                 if str(error).startswith(NAMESPACE_REFUSED) or time.monotonic() > deadline:
-                    raise  # refused by the app (a failure at once), or still failing at the deadline
+                    raise  # refused by the app (a failure at once), or still failing at the end
                 self.failed_connects.append(f"{error} after {time.monotonic() - tried_at:.1f} s")
                 time.sleep(0.2)  # retry interval of a reconnect, as the browser's backoff
 
