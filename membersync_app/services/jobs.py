@@ -21,6 +21,9 @@ MAX_PICK = 20  # jobs offered by the "Assign existing jobs" search
 GONE = "That job no longer exists (another staff member may have deleted it)."
 # The edit form's fields (by the name update_job writes), for a conflict's message.
 JOB_LABELS = {"job_type": "Job type", "title": "Title", "organization_id": "Organization"}
+# What changes a job's fields, so its last editor is found in the audit trail: the edit form,
+# and assigning / unassigning it on an organization's Jobs tab (its Organization).
+JOB_EDITS = (AuditAction.JOB_UPDATE, AuditAction.JOB_ASSIGN, AuditAction.JOB_UNASSIGN)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def update_job(
         values=_check(session, job_type, title, organization),
         current={key: getattr(job, key) for key in JOB_LABELS}, opened_form=opened,
         labels=JOB_LABELS,
-        editor=edits.last_editor(session, AuditEvent.action == AuditAction.JOB_UPDATE,
+        editor=edits.last_editor(session, AuditEvent.action.in_(JOB_EDITS),
                                  AuditEvent.details["job_id"].as_integer() == job.id))
     changes = apply_changes(job, values)
     session.add(job)
@@ -234,12 +237,15 @@ def unassign_jobs(session: Session, *, actor: User | None, org_id: Any, job_ids:
 def _move_jobs(session: Session, *, actor: User, jobs: list[Job], org: Organization,
                assign: bool) -> int:
     """Assign the jobs to `org` (or take them from it), each with its audit event under `org`;
-    returns how many moved."""
+    returns how many moved. The event names its change under "changes", so an edit conflict on
+    the job's Title or Job type never blames whoever only moved it (edits.last_editor)."""
     action = AuditAction.JOB_ASSIGN if assign else AuditAction.JOB_UNASSIGN
     for job in jobs:
+        before = job.organization_id
         job.organization_id = org.id if assign else None
         session.add(job)
         audit.record(session, actor=actor, action=action, organization_id=org.id, job_id=job.id,
-                     job_type=job.job_type, title=job.title)
+                     job_type=job.job_type, title=job.title,
+                     changes={"organization_id": [before, job.organization_id]})
     session.flush()
     return len(jobs)

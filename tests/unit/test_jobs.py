@@ -101,6 +101,29 @@ def test_two_forms_on_one_job_keep_both_changes_and_refuse_the_same_field(sessio
     assert (job.title, job.job_type, job.organization_id) == ("Roof 2", "Install", acme.id)
 
 
+def test_a_conflict_names_who_assigned_the_job_on_an_organizations_jobs_tab(session):
+    """Assigning a job in the back office changes its Organization too: a form opened before
+    that names the person who assigned it, and a Title conflict still names whoever edited
+    the title, not whoever only moved the job afterwards."""
+    ada, bo = make_staff(session, full_name="Ada Admin"), make_staff(session, full_name="Bo Boss")
+    cy, dee = make_staff(session, full_name="Cy Clerk"), make_staff(session, full_name="Dee Desk")
+    acme = make_org(session, title="Acme")
+    make_org(session, title="Other")
+    job = _job(session, "Roof", "Install")
+    fields = {"job_type": "Install", "title": "Roof", "organization": ""}
+    opened_dee = jobs.opened_job(jobs.get_job(session, actor=dee, job_id=job.id))
+    jobs.update_job(session, actor=bo, job_id=job.id, **{**fields, "title": "Roof 2"})
+    opened_ada = jobs.opened_job(jobs.get_job(session, actor=ada, job_id=job.id))
+    jobs.assign_jobs(session, actor=cy, org_id=acme.id, job_ids=[job.id])
+    with pytest.raises(EditConflict, match="^Cy Clerk changed Organization of this job after"):
+        jobs.update_job(session, actor=ada, job_id=job.id, opened=opened_ada,
+                        **{**fields, "title": "Roof 2", "organization": "Other"})
+    with pytest.raises(EditConflict, match="^Bo Boss changed Title of this job after"):
+        jobs.update_job(session, actor=dee, job_id=job.id, opened=opened_dee,
+                        **{**fields, "title": "Roof 3"})
+    assert (job.title, job.organization_id) == ("Roof 2", acme.id)
+
+
 def test_two_tabs_editing_one_job_on_the_jobs_page(app_database):
     """The /admin/jobs form passes what it showed when it opened: a field another tab saved
     meanwhile is refused with who changed it, a different field is simply kept."""
