@@ -43,12 +43,11 @@ from .roster import (
     staff_blocked_emails,
     staff_blocked_refusal,
 )
-from .seats import require_free_seats
+from .seats import invitation_holds_seat, require_free_seats
 from .users import find_by_email, unique_username_from_email
 from .validation import (
     clean_email,
     clean_name,
-    clean_search,
     has_control_characters,
     shorten,
     whole_number,
@@ -227,27 +226,26 @@ def list_open_invitations(
     first in each; one page counted and sliced in SQL (a search looks in the addresses)."""
     access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
     now = utcnow()
-    holds_seat = Invitation.expires_at > now  # not accepted or revoked (the query) and not out
-    query = select(Invitation).where(Invitation.organization_id == org_id,
-                                     Invitation.accepted_at.is_(None),
-                                     Invitation.revoked_at.is_(None))
-    found = list_page(
-        session, query=query, search_in=[Invitation.email],
-        sort_columns={"open": case((holds_seat, 0), else_=1),
-                      "email": Invitation.email, "expires": Invitation.expires_at},
-        default_sort="open", tiebreak=(Invitation.created_at.desc(), Invitation.id.desc()),
-        make_rows=lambda invitations: [
-            InvitationRow(id=i.id, email=i.email, role=Role(i.role).value,
-                          status=status_of(i, now).value, expires=moment_text(i.expires_at))
-            for i in invitations],
-        search=search, sort=sort, descending=descending, page=page, page_size=page_size,
-    )
-    # Of the rows `total` counts (the same search), those holding a seat.
-    searched = matching(query, search_in=[Invitation.email], search=clean_search(search))
-    pending = session.exec(select(func.count()).select_from(
-        searched.where(holds_seat).subquery())).one()
-    return InvitationPage(rows=found.rows, total=found.total, page=found.page,
-                          page_size=found.page_size, pending=pending)
+    holds_seat = invitation_holds_seat()
+    sort_columns = {"open": case((holds_seat, 0), else_=1),
+                    "email": Invitation.email, "expires": Invitation.expires_at}
+    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
+                            page_size=page_size, sorts=sort_columns, default_sort="open")
+    query = matching(select(Invitation).where(Invitation.organization_id == org_id,
+                                              Invitation.accepted_at.is_(None),
+                                              Invitation.revoked_at.is_(None)),
+                     search_in=[Invitation.email], search=listing.search)
+    # One query counts the (searched) rows and, of those same rows, the ones holding a seat.
+    total, pending = session.execute(
+        query.with_only_columns(func.count(), func.count().filter(holds_seat))).one()
+    invitations, total, page_number = paginate(
+        session, query=query, listing=listing, total=total, sort_columns=sort_columns,
+        tiebreak=(Invitation.created_at.desc(), Invitation.id.desc()))
+    return InvitationPage(
+        rows=[InvitationRow(id=i.id, email=i.email, role=Role(i.role).value,
+                            status=status_of(i, now).value, expires=moment_text(i.expires_at))
+              for i in invitations],
+        total=total, page=page_number, page_size=listing.page_size, pending=pending)
 
 
 @dataclass(frozen=True)
@@ -264,7 +262,6 @@ class InvitationHistoryRow:
     invited: str  # when it was sent
 
 
-HISTORY_SORTS = ("when", "email")
 _DONE_BY = {AuditAction.INVITATION_ACCEPT: InvitationStatus.ACCEPTED,
             AuditAction.INVITATION_REVOKE: InvitationStatus.REVOKED}
 
@@ -276,8 +273,6 @@ def list_invitation_history(
     """Accepted, revoked and expired invitations, newest first, one page counted and sliced in
     SQL; who accepted or revoked each comes from its audit event (one query for the page)."""
     access = access_org(session, actor=actor, org_id=org_id, action=Action.VIEW_ORG)
-    listing = clean_listing(search=search, sort=sort, descending=descending, page=page,
-                            page_size=page_size, sorts=HISTORY_SORTS, default_sort="when")
     now = utcnow()
     inviter = aliased(User)
     happened_at = func.coalesce(Invitation.accepted_at, Invitation.revoked_at,
@@ -289,15 +284,10 @@ def list_invitation_history(
                or_(Invitation.accepted_at.is_not(None), Invitation.revoked_at.is_not(None),
                    Invitation.expires_at <= now))
     )
-    if listing.search:
-        query = query.where(Invitation.email.contains(listing.search.lower(), autoescape=True))
-    rows, total, page_number = paginate(
-        session, query=query, listing=listing, sort_columns={"when": happened_at,
-                                                             "email": Invitation.email},
-        tiebreak=Invitation.id.desc() if listing.descending else Invitation.id.asc())
-    done_by = _who_did_it(session, [invitation for invitation, _, _ in rows])
-    return Page(
-        rows=[
+
+    def make_rows(rows: list) -> list[InvitationHistoryRow]:
+        done_by = _who_did_it(session, [invitation for invitation, _, _ in rows])
+        return [
             InvitationHistoryRow(
                 id=invitation.id, email=invitation.email, role=Role(invitation.role).value,
                 outcome=status_of(invitation, now).value,
@@ -308,8 +298,16 @@ def list_invitation_history(
                 invited=moment_text(invitation.created_at),
             )
             for invitation, full_name, username in rows
-        ],
-        total=total, page=page_number, page_size=listing.page_size,
+        ]
+
+    # The tiebreak follows the sort direction. list_page refuses a `descending` that is not a
+    # bool, so `descending is True` is the direction the page is sorted in.
+    return list_page(
+        session, query=query, search_in=[Invitation.email],
+        sort_columns={"when": happened_at, "email": Invitation.email}, default_sort="when",
+        tiebreak=Invitation.id.desc() if descending is True else Invitation.id.asc(),
+        make_rows=make_rows, search=search, sort=sort, descending=descending, page=page,
+        page_size=page_size,
     )
 
 

@@ -72,6 +72,26 @@ def test_history_is_paged_and_searched_in_sql(session):
     assert [r.email for r in found.rows] == ["gone4@example.com"]
 
 
+def test_history_rows_that_ran_out_together_reverse_with_the_sort(session):
+    """Invitations that expired at the same moment keep one order from page to page, and
+    turning the sort around turns them around too (oldest first shows the first sent first)."""
+    org = make_org(session)
+    gone = utcnow() - timedelta(days=1)
+    sent = [make_invitation(session, org, email=f"tie{n}@example.com", expires_at=gone)[0]
+            for n in range(3)]
+    owner = owner_of(session, org)
+
+    def emails(descending: bool, page: int) -> list[str]:
+        return [r.email for r in invitations.list_invitation_history(
+            session, actor=owner, org_id=org.id, descending=descending, page=page,
+            page_size=2).rows]
+
+    ids = sorted(i.id for i in sent)
+    by_id = {i.id: i.email for i in sent}
+    assert emails(True, 1) + emails(True, 2) == [by_id[i] for i in reversed(ids)]
+    assert emails(False, 1) + emails(False, 2) == [by_id[i] for i in ids]
+
+
 def test_history_ignores_an_older_event_about_a_reused_invitation_id(session):
     """Only an event about this very invitation names who did it: an older event that
     happens to carry the same id (a deleted organization's) does not."""
