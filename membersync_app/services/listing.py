@@ -58,6 +58,12 @@ class Page(Generic[T]):
         return max(1, math.ceil(self.total / self.page_size))
 
 
+def shown_page(page: int, *, total: int, page_size: int) -> int:
+    """The page to show of `total` rows: `page`, or the last one when it is past the end, so
+    deleting the last row of a page never leaves an empty table."""
+    return min(page, max(1, math.ceil(total / page_size)))
+
+
 def clean_listing(
     *,
     search: Any,
@@ -120,15 +126,13 @@ def paginate(
     `count_query` counts the same rows more cheaply, where the caller has one; a caller that
     already knows how many there are passes `total`.
 
-    A page past the end shows the last page, so deleting the last row of a page never leaves an
-    empty table.
+    A page past the end shows the last page (`shown_page`).
     """
     if total is None:
         if count_query is None:
             count_query = select(func.count()).select_from(query.order_by(None).subquery())
         total = session.execute(count_query).scalar_one()
-    page_count = max(1, math.ceil(total / listing.page_size))
-    page = min(listing.page, page_count)
+    page = shown_page(listing.page, total=total, page_size=listing.page_size)
     rows = session.exec(
         in_order(query, listing=listing, sort_columns=sort_columns, tiebreak=tiebreak)
         .offset((page - 1) * listing.page_size).limit(listing.page_size)

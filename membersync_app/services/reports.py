@@ -33,11 +33,21 @@ from ..models import (
     utcnow,
 )
 from .errors import ServiceError
-from .listing import DEFAULT_PAGE_SIZE, Listing, Page, clean_listing, in_order, paginate
+from .listing import (
+    DEFAULT_PAGE_SIZE,
+    Listing,
+    Page,
+    clean_listing,
+    in_order,
+    matching,
+    paginate,
+    shown_page,
+)
+from .members import SEARCHED
 from .permissions import Action, OrgAccess, access_org, is_expired
 from .report_filters import CourseStatus, ReportFilters
 from .seats import seats_used
-from .validation import clean_search, whole_number
+from .validation import whole_number
 
 HISTOGRAM_BINS = 10  # average progress in steps of 10 %
 NO_COURSE = "That course is not one this organization gives."
@@ -175,17 +185,6 @@ def _percent(part, whole) -> ColumnElement:
     return case((whole > 0, cast(part, Float) * 100.0 / whole), else_=None)
 
 
-def _like(search: str) -> str:
-    escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _search_clause(search: str) -> ColumnElement:
-    pattern = _like(search)
-    return or_(func.lower(SHOWN_NAME).like(pattern, escape="\\"),
-               User.email.like(pattern, escape="\\"))
-
-
 class _Members:
     """The members a report covers: memberships of the organization that pass the filters,
     either one grouped row per member with their progress figures (`grouped`), or plain rows
@@ -214,9 +213,12 @@ class _Members:
             conditions.append(Membership.role == f.role)
         if f.status is not None:
             conditions.append(Membership.status == f.status)
-        if f.search:
-            conditions.append(_search_clause(f.search))
         return conditions
+
+    def _searched(self, query):
+        """`query`'s members found by the search as the members table finds them (its
+        SEARCHED columns: a report finds the same people by the same text)."""
+        return matching(query, search_in=SEARCHED, search=self.filters.search)
 
     def _having(self, with_course_status: bool) -> list[ColumnElement]:
         f, last = self.filters, self.last_activity
@@ -244,6 +246,7 @@ class _Members:
             .where(*self._where())
             .group_by(Membership.id, User.id)
         )
+        query = self._searched(query)
         having = self._having(with_course_status)
         return query.having(and_(*having)) if having else query
 
@@ -253,7 +256,7 @@ class _Members:
         query = select(*columns).select_from(Membership)
         if with_user or self.filters.search:
             query = query.join(User, User.id == Membership.user_id)
-        query = query.where(*self._where())
+        query = self._searched(query.where(*self._where()))
         if self.filters.filters_activity:
             query = query.where(Membership.id.in_(
                 self.grouped(Membership.id, with_course_status=False)))
@@ -378,13 +381,6 @@ def _listing(table: Table, listing: Mapping[str, Any]) -> Listing:
         default_sort=table.default_sort)
 
 
-def _search_text(listing: Mapping[str, Any]) -> str:
-    value = listing.get("search") or ""
-    if not isinstance(value, str):
-        raise ServiceError("The search must be text.", "search")
-    return value
-
-
 # ---------------------------------------------------------------- Course Report
 
 
@@ -485,7 +481,7 @@ def course_report(session: Session, *, actor: User | None, org_id: Any, filters:
     checked = _listing(table, listing)
     rows = [table.to_row(r) for r in session.execute(
         in_order(table.query, listing=checked, sort_columns=table.sorts, tiebreak=Course.id))]
-    page = min(checked.page, max(1, -(-len(rows) // checked.page_size)))
+    page = shown_page(checked.page, total=len(rows), page_size=checked.page_size)
     start = (page - 1) * checked.page_size
     return CourseReport(
         page=Page(rows=rows[start:start + checked.page_size], total=len(rows), page=page,
@@ -666,8 +662,7 @@ def _course_members_table(session: Session, scope: Scope, filters: ReportFilters
     elif not search:  # every member the course is given to: counted without the joins
         count_query = m.plain(func.count(), with_user=False).where(
             Membership.role.in_(scope.roles_for(course.id)))
-    if search:
-        query = query.where(_search_clause(search))
+    query = matching(query, search_in=SEARCHED, search=search)
     sorts = {"name": func.lower(SHOWN_NAME), "email": User.email, "role": Membership.role,
              "status": done, "lessons": done, "started": cp.started_at,
              "completed": cp.completed_at, "last_activity": cp.last_activity_at}
@@ -702,7 +697,10 @@ def course_members(session: Session, *, actor: User | None, org_id: Any, course_
 
 
 def clean_search_text(listing: Mapping[str, Any]) -> str:
-    return clean_search(_search_text(listing))
+    """A table's search text, checked as every list checks it (listing.clean_listing): the
+    search is baked into the table's query, before its sort and page are checked."""
+    return clean_listing(search=listing.get("search"), sort="", descending=False, page=1,
+                         page_size=1, sorts=(), default_sort="").search
 
 
 # ---------------------------------------------------------------- drill-down: a member's courses

@@ -40,7 +40,7 @@ from membersync_app.models import (
     Role,
     utcnow,
 )
-from membersync_app.services import csv_safety, report_seats, reports
+from membersync_app.services import csv_safety, members, report_seats, reports
 from membersync_app.services.errors import ServiceError
 from membersync_app.services.report_filters import CourseStatus, ReportFilters
 
@@ -414,3 +414,40 @@ def test_the_members_first_page_equals_the_aggregated_one(session):
         full = reports._page(session, reports._user_table(scope, filters),
                              {"sort": "name", "page_size": 3, "page": 2})
         assert quick == full
+
+
+def test_a_report_finds_the_members_the_members_table_finds_by_the_same_search(session):
+    """The report's search finds people by the members table's rule: the name shown, the
+    e-mail, and the username only while the account's own name shows (not under a name the
+    adder typed); % and _ are searched for as they are."""
+    w = build(session)
+    own = make_user(session, full_name="Ann Apple", username="zed_own", email="ann@shop.example")
+    make_membership(session, w.org, own)
+    typed = make_user(session, full_name="Real Rita", username="zed_typed",
+                      email="typed@shop.example")
+    membership = make_membership(session, w.org, typed)
+    membership.added_name = "Typed Tia"
+    session.add(membership)
+    session.flush()
+    everyone = ReportFilters(status=None)
+
+    def table(search):
+        return {r.email for r in members.list_members(
+            session, actor=w.owner, org_id=w.org.id, search=search, page_size=100).rows}
+
+    def report(search):
+        return {r.email for r in reports.user_report(
+            session, actor=w.owner, org_id=w.org.id, page_size=100,
+            filters=ReportFilters(status=None, search=search)).rows}
+
+    def drill_down(search):
+        return {r.email for r in reports.course_members(
+            session, actor=w.owner, org_id=w.org.id, course_id=w.a.id, filters=everyone,
+            search=search, page_size=100).page.rows}
+
+    expected = {"zed": {"ann@shop.example"}, "APPLE": {"ann@shop.example"},
+                "typed tia": {"typed@shop.example"}, "rita": set(),
+                "shop.example": {"ann@shop.example", "typed@shop.example"},
+                "d_o": {"ann@shop.example"}, "%": set()}
+    for search, emails in expected.items():
+        assert table(search) == report(search) == drill_down(search) == emails, search
