@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from ..models import (
@@ -37,7 +37,13 @@ from .records import as_text, clean_bool, clean_id_list
 from .roster import parse_role, pending_invitation_emails, remember_blocks
 from .seats import seats_used
 from .users import search_users
-from .validation import clean_search, refuse_control_characters, shorten, whole_number
+from .validation import (
+    clean_search,
+    has_control_characters,
+    refuse_control_characters,
+    shorten,
+    whole_number,
+)
 
 MAX_LINES = 500
 SUGGESTIONS = 10
@@ -230,18 +236,27 @@ def _login(value: Any, field: str) -> str:
 
 
 def _refuse_unassignable(session: Session, org: Organization, user: User | None, login: str,
-                         field: str, prefix: str = "") -> None:
+                         field: str) -> None:
+    existing = _membership_of(session, org.id, user.id) if user is not None else None
+    invited = user is not None and bool(
+        pending_invitation_emails(session, org_id=org.id, emails=[user.email]))
+    _refuse_if_unassignable(user, login, field, existing=existing, invited=invited)
+
+
+def _refuse_if_unassignable(user: User | None, login: str, field: str, *,
+                            existing: Membership | None, invited: bool, prefix: str = "") -> None:
+    """The refusal for one login, from what was read about it (its user, their membership
+    here, whether an invitation here holds a seat for them): one assign or a pasted line."""
     if user is None:
         raise ServiceError(f"{prefix}No user has the username or e-mail “{shorten(login)}”.",
                            field)
     if not user.is_active:
         raise ServiceError(f"{prefix}The user “{user.username}” is deactivated; reactivate them "
                            "on the Users page first.", field)
-    existing = _membership_of(session, org.id, user.id)
     if existing is not None:
         raise ServiceError(f"{prefix}“{user.username}” is already a member of this organization "
                            f"(as {existing.role.value}).", field)
-    if pending_invitation_emails(session, org_id=org.id, emails=[user.email]):
+    if invited:
         raise ServiceError(f"{prefix}“{user.username}” has a pending invitation to this "
                            "organization: revoke it first, or wait until they accept it.", field)
 
@@ -249,6 +264,22 @@ def _refuse_unassignable(session: Session, org: Organization, user: User | None,
 def _membership_of(session: Session, org_id: int, user_id: int) -> Membership | None:
     return session.exec(select(Membership).where(Membership.organization_id == org_id,
                                                  Membership.user_id == user_id)).first()
+
+
+def _users_by_login(session: Session, logins: list[str]) -> dict[str, User]:
+    """`find_by_login` for many logins in one query: each lower-cased login to the user whose
+    username or e-mail it is (the lowest id, should it be one user's username and another's
+    e-mail)."""
+    wanted = sorted({login.strip().lower() for login in logins} - {""})
+    if not wanted:
+        return {}
+    found: dict[str, User] = {}
+    for user in session.exec(select(User).where(or_(func.lower(User.username).in_(wanted),
+                                                     User.email.in_(wanted)))
+                             .order_by(User.id)).all():
+        for key in {user.username.lower(), user.email}:
+            found.setdefault(key, user)
+    return found
 
 
 def _assign(session: Session, actor: User, org: Organization, users: list[User], role: Role,
@@ -275,8 +306,9 @@ def _assign(session: Session, actor: User, org: Organization, users: list[User],
 def assign_member(
     session: Session, *, actor: User | None, org_id: Any, login: Any, role: Any = "member",
     raise_seats: Any = False,
-) -> Membership:
-    """Assign an existing, active user (by username or e-mail) with a role; they take a seat."""
+) -> str:
+    """Assign an existing, active user (by username or e-mail) with a role; they take a seat.
+    Returns their username, what the form's notice names (the login typed may be an e-mail)."""
     actor, org = _staff_org(session, actor=actor, org_id=org_id, lock=True)
     errors = {}
     try:
@@ -292,7 +324,8 @@ def assign_member(
     if errors:
         raise FieldErrors(errors)
     raised = take_seats(session, org=org, needed=1, raise_seats=raise_seats)
-    return _assign(session, actor, org, [user], new_role, raised, "assign")[0]
+    _assign(session, actor, org, [user], new_role, raised, "assign")
+    return user.username
 
 
 def assign_several(
@@ -309,6 +342,16 @@ def assign_several(
     wanted = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
     if not wanted:
         raise ServiceError("Paste at least one username, one per line.", "usernames")
+    # What every line needs, read in three queries before the loop (not three per line while
+    # the organization's row is locked): the users, their memberships here, the invited.
+    by_login = _users_by_login(
+        session, [login for _, login in wanted if not has_control_characters(login)])
+    found = {user.id: user for user in by_login.values()}
+    memberships = {m.user_id: m for m in session.exec(
+        select(Membership).where(Membership.organization_id == org.id,
+                                 Membership.user_id.in_(list(found))))} if found else {}
+    invited = pending_invitation_emails(session, org_id=org.id,
+                                        emails=[user.email for user in found.values()])
     errors: dict[int, dict[str, str]] = {}
     users: list[User] = []
     first_line: dict[int, int] = {}
@@ -316,11 +359,14 @@ def assign_several(
         prefix = f"Line {number}: "
         try:
             refuse_control_characters(login, "usernames", "Username")
-            user = find_by_login(session, login=login)
+            user = by_login.get(login.lower())
             if user is not None and user.id in first_line:
                 raise ServiceError(f"{prefix}“{user.username}” is listed twice (lines "
                                    f"{first_line[user.id]} and {number}).")
-            _refuse_unassignable(session, org, user, login, "usernames", prefix)
+            _refuse_if_unassignable(
+                user, login, "usernames", prefix=prefix,
+                existing=memberships.get(user.id) if user is not None else None,
+                invited=user is not None and user.email in invited)
         except ServiceError as error:
             message = error.message if error.message.startswith(prefix) else prefix + error.message
             errors[number] = {"line": message}

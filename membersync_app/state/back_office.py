@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
-from ..models import User
 from ..services import back_office, jobs, merge
 from ..services.back_office import OrgChoice, OrgHeader, OrgMemberRow
 from ..services.display import expiry_text
@@ -69,10 +68,15 @@ class BackOfficeState(AppState):
             self._show_viewer(user)
             self._load_header(session, user)
 
-    @rx.event
-    def refresh_header(self):
+    def _reread_header(self) -> None:
+        """Re-read the header (seats used, seat count, owner) after a change that moves it,
+        in a read of its own: the members list's paging, sorting and search do not need it."""
         with self._reading() as (session, user):
             self._load_header(session, user)
+
+    @rx.event
+    def refresh_header(self):
+        self._reread_header()
 
     @rx.event
     def set_tab(self, value: str):
@@ -140,17 +144,18 @@ class BackOfficeMembersState(_OrgRows, AdminFormMixin, BackOfficeState):
     edit_org_admin: bool = False
     edit_status: str = "active"
 
-    def _load_page(self, session, user, **listing):
-        result = super()._load_page(session, user, **listing)
-        self._load_header(session, user)
-        return result
-
     def _selectable_ids(self) -> list[int]:
         return [row.membership_id for row in self.rows if not row.is_owner]
 
     def _clear_tab(self) -> None:
         super()._clear_tab()
         self._done("")
+
+    def _unassign(self, ids: list) -> None:
+        """Unassigning frees seats: the header's seats used, read again once it is done."""
+        super()._unassign(ids)
+        if not self.row_error:
+            self._reread_header()
 
     @rx.event
     def unassign_one(self, membership_id: int):
@@ -192,9 +197,10 @@ class _TabForm(AdminFormMixin, mixin=True):
 
     async def _submit_tab(self, write: Callable[..., Any], notice: Callable[[Any], str]) -> None:
         """Run `write(session, user)` (the tab's service) in one transaction. Accepted: an
-        empty form under `notice(what write returned)`, and the members list again (it shows
-        who was assigned, who owns the organization now). Refused: the form keeps the input,
-        with the service's messages (`_refused`)."""
+        empty form under `notice(what write returned)`, the header again (seats used, seat
+        count, owner: every such write moves them) and the members list again (it shows who
+        was assigned, who owns the organization now). Refused: the form keeps the input, with
+        the service's messages (`_refused`)."""
         try:
             with self._unit() as (session, user):
                 result = write(session, user)
@@ -202,6 +208,7 @@ class _TabForm(AdminFormMixin, mixin=True):
             self._refused(error)
             return
         self._clear_form(notice(result))
+        self._reread_header()
         await _refresh_members(self)
 
 
@@ -221,13 +228,11 @@ class AssignMemberState(_UserPicker, BackOfficeState):
 
     @rx.event
     async def assign(self, form_data: dict):
-        def write(session, user):
-            membership = back_office.assign_member(
+        await self._submit_tab(
+            lambda session, user: back_office.assign_member(
                 session, actor=user, org_id=self._org_id, login=form_data.get("login"),
-                role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats"))
-            return session.get(User, membership.user_id).username
-
-        await self._submit_tab(write, lambda username: f"Assigned “{username}”; they take a seat.")
+                role=form_data.get("role"), raise_seats=ticked(form_data, "raise_seats")),
+            lambda username: f"Assigned “{username}”; they take a seat.")
 
 
 class AssignSeveralState(_TabForm, BackOfficeState):
@@ -270,7 +275,7 @@ class ChangeOwnerState(_UserPicker, BackOfficeState):
             new_owner = back_office.change_owner(
                 session, actor=user, org_id=self._org_id, login=form_data.get("new_owner"),
                 raise_seats=ticked(form_data, "raise_seats"))
-            return new_owner.username  # the header (its owner) is read again with the members
+            return new_owner.username
 
         await self._submit_tab(
             write, lambda name: f"“{name}” is the owner now; the previous owner is a manager.")
@@ -427,7 +432,8 @@ class MergeState(BackOfficeState):
             f"{_plural(result.members, 'member')} moved, {result.in_both} in both, "
             f"{_plural(result.invitations, 'invitation')}, {_plural(result.jobs, 'job')}; "
             f"seat count {result.seat_count}. “{result.other_title}” is deleted.")
-        await _refresh_members(self)  # and the header, with them
+        self._reread_header()  # seats used (and the seat count, when raised) after the move
+        await _refresh_members(self)
         (await self.get_state(BackOfficeJobsState))._refresh()
 
 

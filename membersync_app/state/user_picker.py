@@ -21,8 +21,12 @@ class UserPickerMixin(rx.State, mixin=True):
     _picker_input_id: ClassVar[str] = ""
 
     def _picker_typed(self, text: str) -> None:
-        """What else the form does with what is typed or picked (an admin form keeps it as
-        its draft)."""
+        """What else the form does with what is typed or picked: the field's refusal described
+        the value before this one, so it goes (an admin form also keeps the text as its draft,
+        which clears it the same way)."""
+        if isinstance(text, str) and self._picker_field in self.errors:
+            self.errors = {key: message for key, message in self.errors.items()
+                           if key != self._picker_field}
 
     @rx.event
     def search_users(self, text: str):

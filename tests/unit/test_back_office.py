@@ -13,6 +13,7 @@ from factories import (
     make_user,
 )
 from handler_harness import last_value, signed_in_tab
+from sqlalchemy import event as sa_event
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -48,6 +49,7 @@ from membersync_app.state.back_office import (
     AssignSeveralState,
     BackOfficeJobsState,
     BackOfficeMembersState,
+    BackOfficeState,
 )
 
 
@@ -150,6 +152,39 @@ def test_assign_several_needs_the_seats_for_all(session):
     back_office.assign_several(session, actor=staff, org_id=org.id, usernames="\n".join(names),
                                raise_seats=True)
     assert org.seat_count == 3
+
+
+def test_assign_several_reads_what_it_checks_once_not_once_per_line(session):
+    """Up to 500 pasted lines are checked under the organization's row lock: the users, their
+    memberships and the pending invitations are read in a few queries, however many lines
+    (and each refusal still names its line)."""
+    staff = make_staff(session)
+    org = make_org(session, seat_count=100)
+    make_membership(session, org, make_user(session, username="in_q"), role=Role.MANAGER)
+    make_invitation(session, org, email=make_user(session, username="inv_q",
+                                                  email="inv_q@example.com").email)
+    fresh = [make_user(session, username=f"fresh_{n:02d}").username for n in range(40)]
+    text = "\n".join([*fresh, "IN_Q", "inv_q@example.com", "ghost_q", "FRESH_00"])
+    statements: list[str] = []
+
+    def counted(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    connection = session.connection()
+    sa_event.listen(connection, "before_cursor_execute", counted)
+    try:
+        with pytest.raises(FieldErrors) as refused:
+            back_office.assign_several(session, actor=staff, org_id=org.id, usernames=text)
+    finally:
+        sa_event.remove(connection, "before_cursor_execute", counted)
+    assert refused.value.errors == {
+        "line_41": "Line 41: “in_q” is already a member of this organization (as manager).",
+        "line_42": "Line 42: “inv_q” has a pending invitation to this organization: revoke it "
+                   "first, or wait until they accept it.",
+        "line_43": "Line 43: No user has the username or e-mail “ghost_q”.",
+        "line_44": "Line 44: “fresh_00” is listed twice (lines 1 and 44).",
+    }
+    assert len(statements) < 10, statements  # 44 lines once took about 130
 
 
 # ---------------------------------------------------------------- members list
@@ -481,3 +516,45 @@ def test_the_back_office_tabs_through_their_handlers(app_database):
             Membership, Membership.user_id == User.id).where(
             Membership.organization_id == org_id, Membership.role == Role.MEMBER)).all()
         assert usernames == ["noah"]  # mia unassigned, noah assigned
+
+
+def test_the_header_moves_with_a_change_and_not_with_paging(app_database):
+    """The header's seats used are read again after Assign member (and Unassign), while
+    paging, sorting and searching the members list leave the header alone (no read of it
+    per keystroke). Typing in Assign member again clears its refusal."""
+    with db.unit_of_work() as session:
+        staff = make_staff(session)
+        org = make_org(session, title="Acme", seat_count=30)
+        member = make_membership(session, org, make_user(session, username="mia_h"))
+        for n in range(25):
+            make_membership(session, org, make_user(session, username=f"pg_{n:02d}"))
+        newcomer = make_user(session, username="noah_h").username
+        cookie = auth.activate_session(session, grant=auth.start_session(session, user=staff))
+        org_id, membership_id = org.id, member.id
+    path = routes.admin_organization(org_id)
+    with signed_in_tab(web_app.app, cookie) as tab:
+        opened = tab.open(path, {"id": str(org_id)})
+        assert last_value(opened, BackOfficeState, "header")["seats_used"] == 26
+
+        sent = tab.send(AssignMemberState.assign,
+                        {"form_data": {"login": "nobody-here", "role": "member"}}, path)
+        assert "nobody-here" in last_value(sent, AssignMemberState, "errors")["login"]
+        typed = tab.send(AssignMemberState.search_users, {"text": "noa"}, path)
+        assert last_value(typed, AssignMemberState, "errors") == {}
+
+        sent = tab.send(AssignMemberState.assign,
+                        {"form_data": {"login": newcomer, "role": "member"}}, path)
+        assert last_value(sent, AssignMemberState, "notice") == (
+            "Assigned “noah_h”; they take a seat.")
+        assert last_value(sent, BackOfficeState, "header")["seats_used"] == 27
+
+        for handler, payload in ((BackOfficeMembersState.go_to_page, {"page": 2}),
+                                 (BackOfficeMembersState.sort_list, {"column": "username"}),
+                                 (BackOfficeMembersState.search_list, {"text": "pg_0"})):
+            sent = tab.send(handler, payload, path)
+            assert last_value(sent, BackOfficeMembersState, "rows")
+            assert last_value(sent, BackOfficeState, "header") is None, handler
+
+        sent = tab.send(BackOfficeMembersState.unassign_one, {"membership_id": membership_id},
+                        path)
+        assert last_value(sent, BackOfficeState, "header")["seats_used"] == 26
