@@ -29,6 +29,10 @@ def test_history_shows_each_outcome_with_who_and_when_and_leaves_pending_out(ses
     expired, _ = make_invitation(session, org, email="eve@example.com",
                                  expires_at=utcnow() - timedelta(days=1))
     make_invitation(session, org, email="pending@example.com")
+    for sent_earlier in (accepted, revoked):  # so "when" cannot be the sending time
+        sent_earlier.created_at = utcnow() - timedelta(days=3)
+        session.add(sent_earlier)
+    session.flush()
 
     invitations.accept(session, actor=invitee, token=token)
     invitations.revoke(session, actor=manager_user, org_id=org.id, invitation_ids=[revoked.id])
@@ -47,6 +51,7 @@ def test_history_shows_each_outcome_with_who_and_when_and_leaves_pending_out(ses
     assert rex.when == moment_text(session.get(Invitation, revoked.id).revoked_at)
     assert (eve.outcome, eve.by, eve.when) == (InvitationStatus.EXPIRED, "",
                                                moment_text(expired.expires_at))
+    assert ada.invited == moment_text(accepted.created_at) != ada.when
     assert {row.invited_by for row in page.rows} == {owner.full_name or owner.username}
     # newest first: the acceptance and the revocation happened now, the expiry yesterday
     assert page.rows[-1].email == "eve@example.com"
