@@ -272,8 +272,8 @@ CALLS: dict[str, Call] = {
         lambda s, actor, t: organizations.overview(s, actor=actor, org_id=t.org_id),
     "organizations.list_managed (owner)": lambda s, actor, t: organizations.list_managed(s,
                                                                                          actor=actor),
-    "access.my_access (one member)":
-        lambda s, actor, t: access.my_access(s, actor=s.get(User, t.member_id)),
+    "access.my_access_page (one member)":
+        lambda s, actor, t: access.my_access_page(s, actor=s.get(User, t.member_id)),
     "members.add_members (one more)": _add_one(),  # last: it grows the organization
     # The floor under every change: one small INSERT and its COMMIT (the disk's flush).
     "baseline: audit.record alone (write+commit)":
